@@ -1,0 +1,147 @@
+"""Trained artifacts on disk: saving them with metadata, and loading them only when verified.
+
+joblib files run code when unpickled, so nothing is unpickled before every file's
+SHA-256 matches the metadata written at training time, and the libraries that made the
+artifacts match the ones installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import joblib
+import sklearn
+import spacy
+from spacy.language import Language
+
+from model.classify import Classifiers
+from model.spans import load_span_model
+
+METADATA_FILE = "metadata.json"
+SPANS_DIR = "spans"
+CLASSIFIERS_FILE = "classifiers.joblib"
+
+
+class ArtifactError(RuntimeError):
+    """The trained artifacts are missing, tampered with, or made by other library versions."""
+
+
+@dataclass
+class Artifacts:
+    """A verified, loaded model."""
+
+    spans: Language
+    classifiers: Classifiers
+    metadata: dict[str, Any]
+
+    @property
+    def version(self) -> str:
+        return str(self.metadata["version"])
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _artifact_files(model_dir: Path) -> list[Path]:
+    return sorted(p for p in model_dir.rglob("*") if p.is_file() and p.name != METADATA_FILE)
+
+
+def library_versions() -> dict[str, str]:
+    """Versions that must match between training and loading."""
+    return {
+        "python": platform.python_version(),
+        "spacy": spacy.__version__,
+        "scikit-learn": sklearn.__version__,
+        "joblib": joblib.__version__,
+    }
+
+
+def save_artifacts(
+    model_dir: Path,
+    spans: Language,
+    classifiers: Classifiers,
+    *,
+    data_sha256: str,
+    seed: int,
+    dev_metrics: dict[str, Any],
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Write the artifacts and a metadata file holding each file's hash; return the metadata."""
+    model_dir.mkdir(parents=True, exist_ok=True)
+    spans.to_disk(model_dir / SPANS_DIR, exclude=["tokenizer"])
+    joblib.dump(classifiers, model_dir / CLASSIFIERS_FILE, compress=3)
+    trained_at = datetime.now(UTC).replace(microsecond=0)
+    files = {str(p.relative_to(model_dir)): sha256_file(p) for p in _artifact_files(model_dir)}
+    metadata = {
+        "name": "klarsteg",
+        "version": f"{trained_at:%Y.%m.%d}-{data_sha256[:8]}",
+        "trained_at": trained_at.isoformat(),
+        "languages": ["sv", "en"],
+        "seed": seed,
+        "data_sha256": data_sha256,
+        "libraries": library_versions(),
+        "files": files,
+        "dev_metrics": dev_metrics,
+        **(extra or {}),
+    }
+    (model_dir / METADATA_FILE).write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n")
+    return metadata
+
+
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+def verify_artifacts(model_dir: Path) -> dict[str, Any]:
+    """Check every artifact file against the metadata; return the metadata or raise ArtifactError."""
+    meta_path = model_dir / METADATA_FILE
+    if not meta_path.is_file():
+        raise ArtifactError(f"no {METADATA_FILE} in {model_dir}: train with scripts/train.py")
+    try:
+        metadata = json.loads(meta_path.read_text(encoding="utf-8"))
+        expected: dict[str, str] = dict(metadata["files"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ArtifactError(f"{meta_path} is not valid artifact metadata: {exc}") from exc
+    found = {str(p.relative_to(model_dir)) for p in _artifact_files(model_dir)}
+    if unknown := sorted(found - expected.keys()):
+        raise ArtifactError(f"files in {model_dir} that the metadata does not list: {unknown}")
+    if lost := sorted(expected.keys() - found):
+        raise ArtifactError(f"artifact files missing from {model_dir}: {lost}")
+    for rel, digest in expected.items():
+        actual = sha256_file(model_dir / rel)
+        if actual != digest:
+            raise ArtifactError(
+                f"{model_dir / rel} does not match its metadata (sha256 {actual[:12]}…, "
+                f"expected {digest[:12]}…): refusing to load a modified or foreign artifact"
+            )
+    libs = metadata.get("libraries", {})
+    for name in ("spacy", "scikit-learn"):
+        want, have = libs.get(name), library_versions()[name]
+        if want is None or _minor(want) != _minor(have):
+            raise ArtifactError(
+                f"artifacts were trained with {name} {want}, but {have} is installed: "
+                "install the pinned versions (pip install -e .) or retrain with scripts/train.py"
+            )
+    return metadata
+
+
+def load_artifacts(model_dir: Path) -> Artifacts:
+    """Verify, then load, the artifacts in ``model_dir``."""
+    metadata = verify_artifacts(model_dir)
+    spans = load_span_model(model_dir / SPANS_DIR)
+    classifiers = joblib.load(model_dir / CLASSIFIERS_FILE)
+    if not isinstance(classifiers, Classifiers):
+        raise ArtifactError(f"{model_dir / CLASSIFIERS_FILE} does not hold Klarsteg classifiers")
+    return Artifacts(spans=spans, classifiers=classifiers, metadata=metadata)

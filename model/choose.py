@@ -1,0 +1,134 @@
+"""Choosing among candidates: which next step is the primary one, and which time is its when.
+
+The date layer (:mod:`model.when`) finds every time expression; a learned ranker then
+scores each as "the when of this next step" from its position relative to the step,
+its granularity, whether it is past or a deadline, and the words around it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from model.data import iso_week_monday
+from model.features import sentence_bounds
+from model.text import tokens
+from model.when import TimeMention
+
+
+def period_start(mention: TimeMention) -> date | None:
+    """First day of the period a mention names; None for fuzzy mentions."""
+    value, gran = mention.value, mention.granularity
+    if value is None or gran == "fuzzy":
+        return None
+    if gran in ("date", "datetime"):
+        return date.fromisoformat(value[:10])
+    if gran == "week":
+        return iso_week_monday(value)
+    if gran == "month":
+        return date.fromisoformat(value + "-01")
+    if gran == "quarter":
+        year, q = value.split("-Q")
+        return date(int(year), (int(q) - 1) * 3 + 1, 1)
+    if gran == "year":
+        return date(int(value), 1, 1)
+    return None
+
+
+def _bucket(n: int, edges: Sequence[int]) -> str:
+    for edge in edges:
+        if n <= edge:
+            return f"<={edge}"
+    return f">{edges[-1]}"
+
+
+def when_features(
+    text: str,
+    mention: TimeMention,
+    index: int,
+    mentions: Sequence[TimeMention],
+    step: tuple[int, int] | None,
+    note_date: date,
+) -> dict[str, float]:
+    """Features of one time mention as the candidate when of the step at ``step``."""
+    f: dict[str, float] = {
+        f"g={mention.granularity}": 1.0,
+        "has_time": float(mention.has_time),
+        "deadline": float(mention.deadline),
+        "past": float(mention.past),
+        f"idx={min(index, 3)}": 1.0,
+        "is_last": float(index == len(mentions) - 1),
+        f"n={min(len(mentions), 4)}": 1.0,
+    }
+    start = period_start(mention)
+    if start is not None:
+        days = (start - note_date).days
+        f[f"days{_bucket(days, (-1, 0, 1, 7, 31, 92, 366))}"] = 1.0
+    future = [(period_start(m), i) for i, m in enumerate(mentions) if not m.past]
+    dated = sorted((d, i) for d, i in future if d is not None)
+    if dated and dated[0][1] == index:
+        f["earliest_future"] = 1.0
+    left = tokens(text[max(0, mention.start - 40) : mention.start])[-3:]
+    right = tokens(text[mention.end : mention.end + 30])[:3]
+    for k, w in enumerate(reversed(left)):
+        f[f"l{k}:{w}"] = 1.0
+        f[f"l:{w}"] = 1.0
+    for k, w in enumerate(right):
+        f[f"r{k}:{w}"] = 1.0
+        f[f"r:{w}"] = 1.0
+    for w in tokens(mention.text)[:4]:
+        f[f"m:{w}"] = 1.0
+    if step is None:
+        f["no_step"] = 1.0
+        return f
+    s_start, s_end = step
+    sent = sentence_bounds(text, s_start, s_end)
+    f["same_sentence"] = float(sent[0] <= mention.start and mention.end <= sent[1])
+    line_start = text.rfind("\n", 0, s_start) + 1
+    line_end = text.find("\n", s_end)
+    line_end = len(text) if line_end < 0 else line_end
+    f["same_line"] = float(line_start <= mention.start and mention.end <= line_end)
+    if mention.start >= s_end:
+        gap = text[s_end : mention.start]
+        f["after_step"] = 1.0
+    elif mention.end <= s_start:
+        gap = text[mention.end : s_start]
+        f["before_step"] = 1.0
+    else:
+        gap = ""
+        f["inside_step"] = 1.0
+    f[f"gap_tokens{_bucket(len(tokens(gap)), (0, 1, 3, 6, 10, 20))}"] = 1.0
+    distances = [
+        min(abs(m.start - s_end), abs(s_start - m.end)) for m in mentions
+    ]
+    if distances[index] == min(distances):
+        f["nearest"] = 1.0
+    return f
+
+
+def mention_overlaps(mention: TimeMention, start: int, end: int) -> bool:
+    """True when the mention and the character range share at least one character."""
+    return mention.start < end and start < mention.end
+
+
+def choose_primary(
+    steps: Sequence[tuple[int, int]], mentions: Sequence[TimeMention], text: str
+) -> int:
+    """Index of the primary next step: the earliest dated one still ahead, else the first.
+
+    Each step is dated by the nearest non-past mention in its sentence.
+    """
+    if len(steps) <= 1:
+        return 0
+    best: tuple[date, int] | None = None
+    for i, (s, e) in enumerate(steps):
+        left, right = sentence_bounds(text, s, e)
+        near = [
+            m for m in mentions if not m.past and left <= m.start and m.end <= right and period_start(m)
+        ]
+        if not near:
+            continue
+        d = min(period_start(m) or date.max for m in near)
+        if best is None or d < best[0]:
+            best = (d, i)
+    return best[1] if best else 0

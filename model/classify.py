@@ -1,0 +1,96 @@
+"""The scikit-learn classifiers: action, owner, reason clarity, note-level presence, when ranker.
+
+All are linear models over sparse features: fast to train, fast to apply, and they give
+calibrated-enough probabilities for the ``confidence`` fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+
+from model.choose import mention_overlaps, when_features
+from model.data import locate
+from model.features import SpanContext, note_analyzer, span_analyzer, span_context
+from model.when import find_times
+
+
+def _span_pipeline(c: float, seed: int) -> Pipeline:
+    return make_pipeline(
+        TfidfVectorizer(analyzer=span_analyzer, sublinear_tf=True, min_df=1),
+        LogisticRegression(C=c, max_iter=2000, class_weight="balanced", random_state=seed),
+    )
+
+
+@dataclass
+class Classifiers:
+    """The fitted classifiers, saved together in one joblib file."""
+
+    action: Pipeline
+    owner: Pipeline
+    clear: Pipeline
+    presence: Pipeline
+    when: Pipeline
+    when_threshold: float = 0.5
+
+    def predict_label(self, model: Pipeline, ctx: SpanContext) -> tuple[str, float]:
+        """Most likely label and its probability for one span in context."""
+        proba = model.predict_proba([ctx])[0]
+        best = int(proba.argmax())
+        return str(model.classes_[best]), float(proba[best])
+
+    def presence_proba(self, texts: Sequence[str]) -> list[float]:
+        """Probability that each note states a next step at all."""
+        positive = list(self.presence.classes_).index(True)
+        return [float(p[positive]) for p in self.presence.predict_proba(list(texts))]
+
+
+def _contexts(records: Sequence[dict], field: str) -> list[tuple[SpanContext, dict]]:
+    out = []
+    for r in records:
+        span = locate(r["text"], r.get(field))
+        if span is not None:
+            out.append((span_context(r["text"], span.start, span.end), r))
+    return out
+
+
+def when_examples(records: Sequence[dict]) -> tuple[list[dict[str, float]], list[bool]]:
+    """Ranker training rows: each time mention in a note with a gold next step."""
+    feats: list[dict[str, float]] = []
+    labels: list[bool] = []
+    for r in records:
+        step = locate(r["text"], r.get("next_step"))
+        if step is None:
+            continue
+        gold = locate(r["text"], r.get("when"))
+        note_date = date.fromisoformat(r["note_date"])
+        mentions = find_times(r["text"], note_date)
+        for i, m in enumerate(mentions):
+            feats.append(when_features(r["text"], m, i, mentions, (step.start, step.end), note_date))
+            labels.append(gold is not None and mention_overlaps(m, gold.start, gold.end))
+    return feats, labels
+
+
+def train_classifiers(records: Sequence[dict], seed: int = 13) -> Classifiers:
+    """Fit every classifier on gold annotations."""
+    steps = _contexts(records, "next_step")
+    reasons = _contexts(records, "reason")
+    action = _span_pipeline(4.0, seed).fit([c for c, _ in steps], [r["next_step"]["action"] for _, r in steps])
+    owner = _span_pipeline(4.0, seed).fit([c for c, _ in steps], [r["next_step"]["owner"] for _, r in steps])
+    clear = _span_pipeline(2.0, seed).fit([c for c, _ in reasons], [bool(r["reason"]["clear"]) for _, r in reasons])
+    presence = make_pipeline(
+        TfidfVectorizer(analyzer=note_analyzer, sublinear_tf=True),
+        LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced", random_state=seed),
+    ).fit([r["text"] for r in records], [r.get("next_step") is not None for r in records])
+    feats, labels = when_examples(records)
+    when = make_pipeline(
+        DictVectorizer(),
+        LogisticRegression(C=1.0, max_iter=3000, random_state=seed),
+    ).fit(feats, labels)
+    return Classifiers(action=action, owner=owner, clear=clear, presence=presence, when=when)

@@ -1,0 +1,72 @@
+"""Feature extraction for the scikit-learn classifiers.
+
+Analyzers are module-level functions so that fitted vectorizers pickle by reference.
+Everything is folded to ASCII first (see :mod:`model.text`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from model.text import tokens
+
+_SENT_END = re.compile(r"[.!?;]+(?=\s|$)|\n+|(?:^|\s)[-*•]\s")
+
+
+@dataclass(frozen=True, slots=True)
+class SpanContext:
+    """A span with the words around it, the input of the span classifiers."""
+
+    span: str
+    before: str  # the sentence text before the span
+    after: str  # the sentence text after the span
+    note: str  # the whole note, for note-level cues
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Start and end offsets of the sentence or bullet holding ``text[start:end]``."""
+    left = 0
+    right = len(text)
+    for match in _SENT_END.finditer(text):
+        if match.end() <= start:
+            left = match.end()
+        elif match.start() >= end:
+            right = match.start()
+            break
+    return left, right
+
+
+def span_context(text: str, start: int, end: int) -> SpanContext:
+    """The span and its sentence context, cut from the note."""
+    left, right = sentence_bounds(text, start, end)
+    return SpanContext(text[start:end], text[left:start], text[end:right], text)
+
+
+def _char_ngrams(word: str, lo: int = 3, hi: int = 5) -> list[str]:
+    padded = f"<{word}>"
+    return [padded[i : i + n] for n in range(lo, hi + 1) for i in range(len(padded) - n + 1)]
+
+
+def span_analyzer(ctx: SpanContext) -> list[str]:
+    """Features of a span in context: its words and subwords, nearby and sentence words."""
+    span_toks = tokens(ctx.span)
+    before = tokens(ctx.before)
+    after = tokens(ctx.after)
+    feats = [f"s:{t}" for t in span_toks]
+    feats += [f"s2:{a}_{b}" for a, b in zip(span_toks, span_toks[1:], strict=False)]
+    feats += [f"c:{g}" for t in span_toks if t.isalpha() for g in _char_ngrams(t)]
+    if span_toks:
+        feats.append(f"first:{span_toks[0]}")
+        feats.append(f"last:{span_toks[-1]}")
+    feats += [f"b:{t}" for t in before]
+    feats += [f"p:{t}" for t in before[-3:]]
+    feats += [f"a:{t}" for t in after]
+    feats += [f"n:{t}" for t in after[:3]]
+    return feats
+
+
+def note_analyzer(text: str) -> list[str]:
+    """Features of a whole note: folded words and word pairs."""
+    toks = [t for t in tokens(text) if t.isalnum()]
+    return toks + [f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]

@@ -1,0 +1,191 @@
+"""Scoring a note end to end: language, spans, classifiers, dates, then the SPEC's score.
+
+``score()`` is the one-line entry point; ``Klarsteg`` holds a loaded model for callers
+that manage its lifetime (the service loads one in its lifespan).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from model.artifacts import Artifacts, load_artifacts
+from model.choose import choose_primary, when_features
+from model.features import span_context
+from model.lang import detect_language
+from model.schema import NextStep, Parts, Reason, ScoreResult, When
+from model.scoring import assess
+from model.settings import get_settings
+from model.when import TimeMention, find_times
+
+LANGUAGES = ("auto", "sv", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class NoteInput:
+    """A validated request: the text, its reference date and its language."""
+
+    text: str
+    note_date: date
+    language: str
+
+
+def parse_note_date(note_date: str | date | datetime | None) -> date:
+    """The note date as a ``date``; today when omitted. Raises ValueError when invalid."""
+    if note_date is None:
+        return date.today()
+    if isinstance(note_date, datetime):
+        return note_date.date()
+    if isinstance(note_date, date):
+        return note_date
+    if isinstance(note_date, str):
+        try:
+            return date.fromisoformat(note_date.strip())
+        except ValueError:
+            raise ValueError(
+                f"note_date must be an ISO date like 2026-03-10, not {note_date[:40]!r}"
+            ) from None
+    raise ValueError(f"note_date must be a string, a date or None, not {type(note_date).__name__}")
+
+
+def validate_input(
+    text: object, note_date: str | date | datetime | None = None, language: object = "auto",
+    *, max_chars: int | None = None,
+) -> NoteInput:
+    """Check a request's arguments and raise a ValueError that names the problem."""
+    limit = max_chars if max_chars is not None else get_settings().max_text_chars
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a string, not {type(text).__name__}")
+    if not text.strip():
+        raise ValueError("text is empty: give the note's text (1 to %d characters)" % limit)
+    if len(text) > limit:
+        raise ValueError(f"text is {len(text)} characters long; the limit is {limit}")
+    if language is None:
+        language = "auto"
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    return NoteInput(text, parse_note_date(note_date), str(language))
+
+
+class Klarsteg:
+    """A loaded model that scores notes. Thread-safe for concurrent ``score`` calls."""
+
+    def __init__(self, artifacts: Artifacts) -> None:
+        self.artifacts = artifacts
+        self._nlp = artifacts.spans
+        self._clf = artifacts.classifiers
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, model_dir: str | Path | None = None) -> Klarsteg:
+        """Load and verify the artifacts (the package's own by default)."""
+        return cls(load_artifacts(Path(model_dir) if model_dir else get_settings().model_dir))
+
+    @property
+    def version(self) -> str:
+        return self.artifacts.version
+
+    def score(
+        self, text: str, note_date: str | date | datetime | None = None, language: str = "auto"
+    ) -> ScoreResult:
+        """Score one note. Raises ValueError for invalid input."""
+        note = validate_input(text, note_date, language)
+        with self._lock:
+            doc = self._nlp(note.text)
+        return self._score_doc(doc, note)
+
+    def score_many(self, notes: Iterable[NoteInput], batch_size: int = 64) -> list[ScoreResult]:
+        """Score validated notes, running the span model over them in batches."""
+        notes = list(notes)
+        with self._lock:
+            docs = list(self._nlp.pipe((n.text for n in notes), batch_size=batch_size))
+        return [self._score_doc(doc, n) for doc, n in zip(docs, notes, strict=True)]
+
+    def _score_doc(self, doc: Doc, note: NoteInput) -> ScoreResult:
+        text = note.text
+        language = detect_language(text) if note.language == "auto" else note.language
+        mentions = find_times(text, note.note_date)
+        steps = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "NEXT_STEP"]
+        reasons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "REASON"]
+        next_step = reason = when = None
+        if steps:
+            s_start, s_end = steps[choose_primary(steps, mentions, text)]
+            presence = self._clf.presence_proba([text])[0]
+            ctx = span_context(text, s_start, s_end)
+            action, p_action = self._clf.predict_label(self._clf.action, ctx)
+            owner, _ = self._clf.predict_label(self._clf.owner, ctx)
+            next_step = NextStep(
+                text=text[s_start:s_end], start=s_start, end=s_end, action=action, owner=owner,
+                confidence=round(max(0.0, min(1.0, (presence + p_action) / 2)), 3),
+            )
+            if reasons:
+                r_start, r_end = min(
+                    reasons, key=lambda r: min(abs(r[0] - s_end), abs(s_start - r[1]))
+                )
+                clear, p_clear = self._clf.predict_label(
+                    self._clf.clear, span_context(text, r_start, r_end)
+                )
+                reason = Reason(
+                    text=text[r_start:r_end], start=r_start, end=r_end,
+                    clear=clear == "True", confidence=round(p_clear, 3),
+                )
+            when = self._choose_when(text, mentions, (s_start, s_end), note.note_date)
+        a = assess(next_step, reason, when, language)
+        return ScoreResult(
+            score=a.score, verdict=a.verdict, language=language, parts=Parts(**a.parts),
+            next_step=next_step, reason=reason, when=when, missing=a.missing, vague=a.vague,
+            questions=a.questions, model_version=self.version,
+        )
+
+    def _choose_when(
+        self, text: str, mentions: Sequence[TimeMention], step: tuple[int, int], note_date: date
+    ) -> When | None:
+        if not mentions:
+            return None
+        feats = [when_features(text, m, i, mentions, step, note_date) for i, m in enumerate(mentions)]
+        positive = list(self._clf.when.classes_).index(True)
+        probs = self._clf.when.predict_proba(feats)[:, positive]
+        best = int(probs.argmax())
+        if probs[best] < self._clf.when_threshold:
+            return None
+        m = mentions[best]
+        return When(
+            text=m.text, start=m.start, end=m.end, granularity=m.granularity, value=m.value,
+            has_time=m.has_time, clear=m.clear, confidence=round(float(probs[best]), 3),
+        )
+
+
+_default: Klarsteg | None = None
+_default_lock = threading.Lock()
+
+
+def load_pipeline(model_dir: str | Path | None = None) -> Klarsteg:
+    """The process-wide default model, loaded on first use (or from ``model_dir``)."""
+    global _default
+    if model_dir is not None:
+        return Klarsteg.load(model_dir)
+    with _default_lock:
+        if _default is None:
+            _default = Klarsteg.load()
+        return _default
+
+
+def score(
+    text: str, note_date: str | date | datetime | None = None, language: str = "auto"
+) -> ScoreResult:
+    """Score one note with the default model: ``score("Ring tors kl 10", note_date="2026-03-10")``."""
+    note = validate_input(text, note_date, language)
+    return load_pipeline().score(note.text, note.note_date, note.language)
+
+
+def score_many(
+    texts: Sequence[str], note_date: str | date | datetime | None = None, language: str = "auto"
+) -> list[ScoreResult]:
+    """Score several notes sharing a note date and language; raises on the first invalid one."""
+    notes = [validate_input(t, note_date, language) for t in texts]
+    return load_pipeline().score_many(notes)

@@ -1,0 +1,241 @@
+"""Word lists for :mod:`model.when` (Swedish and English time vocabulary).
+
+Everything here is plain data. Keys are lower case and written *without* å/ä/ö
+(å→a, ä→a, ö→o) so that notes typed without Swedish letters resolve the same way;
+use :func:`fold` on a matched word before looking it up.
+"""
+
+from __future__ import annotations
+
+_FOLD = str.maketrans("åäöéÅÄÖÉ", "aaoeaaoe")
+
+
+def fold(word: str) -> str:
+    """Lower-case ``word`` and replace å/ä/ö/é by a/a/o/e."""
+    return word.lower().translate(_FOLD)
+
+
+def sv(pattern: str) -> str:
+    """Make a regex source tolerant to missing Swedish letters (å→[åa], ä→[äa], ö→[öo])."""
+    return pattern.replace("å", "[åa]").replace("ä", "[äa]").replace("ö", "[öo]")
+
+
+# Weekdays: regex alternation (longest first) and a lookup by folded 3-letter prefix.
+WEEKDAY_FULL = (
+    r"måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+)
+WEEKDAY_ABBR = r"thurs|thur|tues|tors|mån|tis|ons|tor|fre|lör|sön|mon|tue|wed|thu|fri|sat|sun"
+WEEKDAY_INDEX = {
+    "man": 0,
+    "mon": 0,
+    "tis": 1,
+    "tue": 1,
+    "ons": 2,
+    "wed": 2,
+    "tor": 3,
+    "thu": 3,
+    "fre": 4,
+    "fri": 4,
+    "lor": 5,
+    "sat": 5,
+    "son": 6,
+    "sun": 6,
+}
+# Short forms that are also ordinary words or names ("i viss mån", "Tor", "fri frakt",
+# "we sat", "sun", "mon"): only read as weekdays with a supporting context.
+WEAK_WEEKDAYS = frozenset({"man", "tor", "son", "fri", "sat", "sun", "mon", "wed", "ons"})
+
+MONTHS = (
+    r"januari|january|februari|february|mars|march|april|maj|may|juni|june|juli|july"
+    r"|augusti|august|september|oktober|october|november|december"
+    r"|sept|jan|feb|mar|apr|jun|jul|aug|sep|okt|oct|nov|dec"
+)
+MONTH_INDEX = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "maj": 5,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "okt": 10,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+# Month words that are also common words or names: need a day number, a year or a
+# preposition ("i maj", "in May") to count.
+WEAK_MONTHS = frozenset({"maj", "may", "mar", "march", "jun", "aug", "jan", "sep", "dec", "nov"})
+
+NUMBER_WORDS = {
+    "en": 1,
+    "ett": 1,
+    "one": 1,
+    "a": 1,
+    "an": 1,
+    "tva": 2,
+    "two": 2,
+    "tre": 3,
+    "three": 3,
+    "fyra": 4,
+    "four": 4,
+    "fem": 5,
+    "five": 5,
+    "sex": 6,
+    "six": 6,
+    "sju": 7,
+    "seven": 7,
+    "atta": 8,
+    "eight": 8,
+    "nio": 9,
+    "nine": 9,
+    "tio": 10,
+    "ten": 10,
+    "elva": 11,
+    "eleven": 11,
+    "tolv": 12,
+    "twelve": 12,
+    "tretton": 13,
+    "thirteen": 13,
+    "fjorton": 14,
+    "fourteen": 14,
+    "femton": 15,
+    "fifteen": 15,
+    "sexton": 16,
+    "sixteen": 16,
+    "sjutton": 17,
+    "seventeen": 17,
+    "arton": 18,
+    "eighteen": 18,
+    "nitton": 19,
+    "nineteen": 19,
+    "tjugo": 20,
+    "twenty": 20,
+    "trettio": 30,
+    "thirty": 30,
+}
+NUMBER_WORDS_RE = (
+    r"tretton|fjorton|femton|sexton|sjutton|arton|nitton|tjugo|trettio|elva|tolv|fyra|åtta"
+    r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty"
+    r"|eleven|twelve|three|seven|eight|four|five|nine|one|two|six|ten"
+    r"|ett|två|tre|fem|sex|sju|nio|tio|en|an|a"
+)
+# Hour words usable as a clock time ("halv tre", "at three pm").
+HOUR_WORDS_RE = (
+    r"ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+)
+
+ORDINAL_WORDS = {
+    "forsta": 1,
+    "forste": 1,
+    "first": 1,
+    "andra": 2,
+    "andre": 2,
+    "second": 2,
+    "tredje": 3,
+    "third": 3,
+    "fjarde": 4,
+    "fourth": 4,
+    "femte": 5,
+    "fifth": 5,
+    "sjatte": 6,
+    "sixth": 6,
+    "sjunde": 7,
+    "seventh": 7,
+    "attonde": 8,
+    "eighth": 8,
+    "nionde": 9,
+    "ninth": 9,
+    "tionde": 10,
+    "tenth": 10,
+    "elfte": 11,
+    "eleventh": 11,
+    "tolfte": 12,
+    "twelfth": 12,
+    "trettonde": 13,
+    "thirteenth": 13,
+    "fjortonde": 14,
+    "fourteenth": 14,
+    "femtonde": 15,
+    "fifteenth": 15,
+    "sextonde": 16,
+    "sixteenth": 16,
+    "sjuttonde": 17,
+    "seventeenth": 17,
+    "artonde": 18,
+    "eighteenth": 18,
+    "nittonde": 19,
+    "nineteenth": 19,
+    "tjugonde": 20,
+    "twentieth": 20,
+    "trettionde": 30,
+    "thirtieth": 30,
+}
+ORDINAL_WORDS_RE = (
+    r"trettonde|fjortonde|femtonde|sextonde|sjuttonde|artonde|nittonde|tjugonde|trettionde"
+    r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth"
+    r"|twentieth|thirtieth|eleventh|twelfth|seventh|second|fourth|eighth|third|first"
+    r"|fifth|sixth|ninth|tenth|första|förste|andra|andre|tredje|fjärde|femte|sjätte"
+    r"|sjunde|åttonde|nionde|tionde|elfte|tolfte"
+)
+
+# Fixed-date holidays: folded phrase -> (month, day). Movable or vague ones are fuzzy.
+FIXED_HOLIDAYS = {
+    "julafton": (12, 24),
+    "juldagen": (12, 25),
+    "juldag": (12, 25),
+    "annandag jul": (12, 26),
+    "annandagen": (12, 26),
+    "nyarsafton": (12, 31),
+    "nyarsdagen": (1, 1),
+    "nyarsdag": (1, 1),
+    "trettondagen": (1, 6),
+    "trettondagsafton": (1, 5),
+    "valborg": (4, 30),
+    "valborgsmassoafton": (4, 30),
+    "nationaldagen": (6, 6),
+    "christmas eve": (12, 24),
+    "christmas day": (12, 25),
+    "boxing day": (12, 26),
+    "new year's eve": (12, 31),
+    "new years eve": (12, 31),
+    "new year's day": (1, 1),
+    "new years day": (1, 1),
+    "halloween": (10, 31),
+}
+FIXED_HOLIDAYS_RE = (
+    r"valborgsmässoafton|trettondagsafton|annandag\s+jul|christmas\s+eve|christmas\s+day"
+    r"|boxing\s+day|new\s+year'?s\s+eve|new\s+year'?s\s+day|nyårsafton|nyårsdagen|nyårsdag"
+    r"|trettondagen|nationaldagen|annandagen|julafton|juldagen|juldag|halloween|valborg"
+)
+
+# Vague expressions: value None.
+FUZZY_RE = (
+    r"längre\s+fram(?:över)?|framöver|om\s+ett\s+tag|om\s+en\s+stund|så\s+småningom"
+    r"|(?:om|inom|i|under)\s+(?:ett\s+par|några|nåra|par)\s+(?:dagar|veckor|månader|år)"
+    r"|(?:ett\s+par|några|par)\s+(?:dagar|veckor|månader)(?:\s+(?:fram|framåt|framöver))?"
+    r"|(?:a\s+couple\s+of|a\s+couple|a\s+few)\s+(?:days|weeks|months)"
+    r"|(?:efter|innan|före|till|i|under|inför)\s+(?:sommaren|semestern|sommarsemestern"
+    r"|hösten|våren|vintern|julen|jul|påsk|påsken|nyår|nyåret|midsommar|sportlovet"
+    r"|sportlov|jullovet|industrisemestern|helgerna|storhelgerna|årsskiftet|månadsskiftet)"
+    r"|i\s+(?:höst|vår|sommar|vinter)|till\s+(?:hösten|våren|sommaren|vintern)"
+    r"|runt\s+(?:månadsskiftet|årsskiftet|jul|påsk|midsommar|nyår)"
+    r"|vid\s+(?:månadsskiftet|årsskiftet|tillfälle)|(?:efter|under)\s+semestrarna"
+    r"|månadsskiftet|årsskiftet|midsommar|sportlovet|sportlov|semestern|påsken|påsk|nyåret|nyår"
+    r"|julen|jul"
+    r"|inom\s+kort|snarast|snart|senare\s+i\s+år"
+    r"|later\s+on|down\s+the\s+(?:road|line)|in\s+due\s+course|at\s+some\s+point"
+    r"|(?:in|within)\s+(?:a\s+couple\s+of|a\s+couple|a\s+few|a\s+pair\s+of|few|several|some)"
+    r"\s+(?:days|weeks|months|years)"
+    r"|(?:a\s+couple\s+of|a\s+few)\s+weeks\s+(?:from\s+now|out)"
+    r"|(?:after|before|over|during|until|till|by)\s+(?:the\s+)?(?:holidays|summer|winter|spring"
+    r"|autumn|fall|christmas|easter|new\s+year|summer\s+break|summer\s+holidays|vacation)"
+    r"|this\s+(?:spring|summer|autumn|fall|winter)|in\s+the\s+(?:spring|summer|autumn|fall|new\s+year)"
+    r"|sometime\s+(?:next|this)\s+(?:quarter|year)|sometime\s+in\s+the\s+(?:spring|summer|autumn|fall)"
+    r"|christmas|xmas|new\s+year|easter|midsummer|as\s+soon\s+as\s+possible|asap|soon|shortly"
+)

@@ -1,0 +1,88 @@
+"""Evaluate the shipped (or a given) model on a split; print metrics and write them as JSON.
+
+    python scripts/evaluate.py --split test
+    python scripts/evaluate.py --data my.jsonl --model /tmp/m --out out/eval.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from model.data import read_jsonl, write_jsonl  # noqa: E402
+from model.evaluate import evaluate  # noqa: E402
+from model.pipeline import Klarsteg  # noqa: E402
+from model.train import predict  # noqa: E402
+
+ROWS = [
+    ("next_step F1", ("next_step", "f1")),
+    ("next_step P", ("next_step", "precision")),
+    ("next_step R", ("next_step", "recall")),
+    ("next_step overlap", ("next_step", "span_overlap")),
+    ("reason F1", ("reason", "f1")),
+    ("reason overlap", ("reason", "span_overlap")),
+    ("when F1", ("when", "f1")),
+    ("when value acc", ("when_value_accuracy",)),
+    ("when value acc (dated)", ("when_value_accuracy_gold_dated",)),
+    ("action acc", ("action_accuracy",)),
+    ("owner acc", ("owner_accuracy",)),
+    ("clarity acc", ("clarity_accuracy",)),
+    ("verdict acc", ("verdict_accuracy",)),
+    ("missing exact", ("missing_exact",)),
+    ("vague exact", ("vague_exact",)),
+    ("spearman(score, rating)", ("spearman_score_rating",)),
+]
+
+
+def _get(d: dict, path: tuple[str, ...]) -> object:
+    for key in path:
+        d = d.get(key) if isinstance(d, dict) else None
+    return d
+
+
+def format_table(report: dict) -> str:
+    """The report as a plain-text table, one column per language."""
+    cols = list(report)
+    lines = [f"{'metric':<26}" + "".join(f"{c:>9}" for c in cols)]
+    lines.append(f"{'notes':<26}" + "".join(f"{report[c]['notes']:>9}" for c in cols))
+    for label, path in ROWS:
+        cells = []
+        for c in cols:
+            v = _get(report[c], path)
+            cells.append(f"{v:>9.3f}" if isinstance(v, float) else f"{'-':>9}")
+        lines.append(f"{label:<26}" + "".join(cells))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--split", default="test", help="train, dev or test (training_data/<split>.jsonl)")
+    parser.add_argument("--data", type=Path, help="an annotated JSONL file instead of a split")
+    parser.add_argument("--model", type=Path, help="artifact directory (default: the shipped model)")
+    parser.add_argument("--out", type=Path, help="metrics JSON (default: out/eval_<split>.json)")
+    parser.add_argument("--errors", type=Path, help="errors JSONL (default: beside --out)")
+    args = parser.parse_args(argv)
+    data = args.data or ROOT / "training_data" / f"{args.split}.jsonl"
+    name = data.stem
+    out = args.out or ROOT / "out" / f"eval_{name}.json"
+    errors_path = args.errors or out.with_name(f"errors_{name}.jsonl")
+    records = read_jsonl(data)
+    model = Klarsteg.load(args.model)
+    report, errors = evaluate(records, predict(model, records))
+    report_out = {"data": str(data), "model_version": model.version, "metrics": report}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report_out, indent=2) + "\n")
+    write_jsonl(errors_path, errors)
+    sys.stdout.write(f"{data} ({len(records)} notes), model {model.version}\n")
+    sys.stdout.write(format_table(report) + "\n")
+    sys.stdout.write(f"metrics: {out}\nerrors:  {errors_path} ({len(errors)} notes)\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

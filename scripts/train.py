@@ -1,0 +1,50 @@
+"""Train Klarsteg from training_data/ and write the artifacts with their metadata.
+
+    python scripts/train.py                      # the shipped model, into model/artifacts
+    python scripts/train.py --out /tmp/m --train my_train.jsonl --dev my_dev.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from model.data import data_hash, read_jsonl, validate  # noqa: E402
+from model.settings import PACKAGE_MODEL_DIR  # noqa: E402
+from model.train import train  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--train", type=Path, default=ROOT / "training_data" / "train.jsonl")
+    parser.add_argument("--dev", type=Path, default=ROOT / "training_data" / "dev.jsonl")
+    parser.add_argument("--out", type=Path, default=PACKAGE_MODEL_DIR)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--epochs", type=int, default=30, help="most epochs of the span model")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+
+    train_records, dev_records = read_jsonl(args.train), read_jsonl(args.dev)
+    problems = validate(train_records) + validate(dev_records)
+    if problems:
+        sys.stderr.write("invalid training data:\n  " + "\n  ".join(problems[:50]) + "\n")
+        return 2
+    if args.out.exists():
+        shutil.rmtree(args.out)
+    metadata = train(
+        train_records, dev_records, args.out,
+        data_sha256=data_hash([args.train, args.dev]), seed=args.seed, span_epochs=args.epochs,
+    )
+    sys.stdout.write(json.dumps({k: metadata[k] for k in ("version", "dev_metrics", "train_seconds")}, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

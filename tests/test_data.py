@@ -1,0 +1,82 @@
+"""The training data: every record valid, splits disjoint, the validator catches what it must."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from model.data import locate, read_jsonl, validate, validate_record
+
+ROOT = Path(__file__).resolve().parent.parent
+SPLITS = ("train", "dev", "test")
+
+GOOD = {
+    "id": "x-1", "lang": "sv", "note_date": "2026-03-10",
+    "text": "Bra möte med Eva. Vi bokade demo tis 17/3 kl 10 för att visa integrationen.",
+    "next_step": {"text": "bokade demo", "action": "demo", "owner": "both"},
+    "reason": {"text": "visa integrationen", "clear": True},
+    "when": {"text": "tis 17/3 kl 10", "granularity": "datetime", "value": "2026-03-17T10:00"},
+    "rating": 5,
+}
+
+
+@pytest.mark.parametrize("split", SPLITS)
+def test_split_records_are_valid(split: str) -> None:
+    records = read_jsonl(ROOT / "training_data" / f"{split}.jsonl")
+    assert records
+    assert validate(records) == []
+
+
+def test_splits_share_no_note() -> None:
+    texts = {s: {r["text"].strip().lower() for r in read_jsonl(ROOT / "training_data" / f"{s}.jsonl")} for s in SPLITS}
+    assert not texts["train"] & texts["dev"]
+    assert not texts["train"] & texts["test"]
+    assert not texts["dev"] & texts["test"]
+
+
+def test_good_record_passes() -> None:
+    assert validate_record(GOOD) == []
+
+
+def _bad(**changes: object) -> dict:
+    record = {**GOOD}
+    for key, value in changes.items():
+        if "." in key:
+            field, sub = key.split(".")
+            record[field] = {**record[field], sub: value}
+        else:
+            record[key] = value
+    return record
+
+
+@pytest.mark.parametrize(
+    ("record", "fragment"),
+    [
+        (_bad(**{"next_step.text": "bokade möte"}), "not a substring"),
+        (_bad(**{"when.value": "2026-03-17"}), "does not fit granularity"),
+        (_bad(**{"when.value": "2026-03-09T10:00"}), "before note_date"),
+        (_bad(**{"when.value": "2026-03-18T10:00"}), "another weekday"),
+        (_bad(**{"when.granularity": "fuzzy"}), "value null"),
+        (_bad(**{"next_step.action": "lunch"}), "action"),
+        (_bad(**{"next_step.owner": "them"}), "owner"),
+        (_bad(next_step=None), "without a next_step"),
+        (_bad(rating=4), "rating 4 disagrees"),
+        (_bad(note_date="10/3/2026"), "not an ISO date"),
+        (_bad(lang="de"), "lang must be"),
+        (_bad(**{"reason.clear": "yes"}), "reason.clear"),
+    ],
+)
+def test_validator_catches(record: dict, fragment: str) -> None:
+    errors = validate_record(record)
+    assert any(fragment in e for e in errors), errors
+
+
+def test_duplicate_ids_are_reported() -> None:
+    assert any("duplicate id" in e for e in validate([GOOD, GOOD]))
+
+
+def test_locate_occurrence() -> None:
+    text = "ring Eva, sen ring Per"
+    assert locate(text, {"text": "ring", "occurrence": 2}).start == 14
+    assert locate(text, {"text": "ring", "occurrence": 3}) is None
