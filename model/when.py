@@ -139,10 +139,50 @@ _TSUF = r"(?:\s*(?:exakt|precis|sharp|ish|prick))?"
 _AMPM = r"(?P<ap>a\.?\s?m\.?|p\.?\s?m\.?|[ap]\b\.?|in\s+the\s+(?:am|pm))"
 _REL_WEEK = r"(?:nästa|next|kommande|coming|upcoming|the\s+following|following|denna|detta|det\s+här|den\s+här|this|current|förra|last|past|previous|föregående|innevarande)"
 _PREP_WEAK_OK = frozenset(
-    "på on by until till tills senast innan före before from från next nästa this denna last "
-    "förra kommande coming efter after i".split()
+    [
+        "på",
+        "on",
+        "by",
+        "until",
+        "till",
+        "tills",
+        "senast",
+        "innan",
+        "före",
+        "before",
+        "from",
+        "från",
+        "next",
+        "nästa",
+        "this",
+        "denna",
+        "last",
+        "förra",
+        "kommande",
+        "coming",
+        "efter",
+        "after",
+        "i",
+    ]
 )
-_NAME_PRECEDERS = frozenset("med with och and till to from från hos at ring call ringde mejla".split())
+_NAME_PRECEDERS = frozenset(
+    [
+        "med",
+        "with",
+        "och",
+        "and",
+        "till",
+        "to",
+        "from",
+        "från",
+        "hos",
+        "at",
+        "ring",
+        "call",
+        "ringde",
+        "mejla",
+    ]
+)
 
 # Clock times.
 _RX_TIME_KL = _c(
@@ -153,7 +193,7 @@ _RX_TIME_HM = re.compile(
     r"(?![\d%]|[.,:]\d|\s*(?:kr|sek|:-|€|\$|eur|usd|k\b|m\b|mkr|tkr|procent|percent|%))",
 )
 _RX_TIME_AMPM = re.compile(
-    rf"(?<![\w.,:/+-])(?:(?P<h>[01]?\d)(?:[:.](?P<m>[0-5]\d))?|(?P<hm>[1-9][0-5]\d))(?:\s*(?:ish|o'?clock))?\s*"
+    rf"(?<![\w.,:/+])(?:(?P<h>[01]?\d)(?:[:.](?P<m>[0-5]\d))?|(?P<hm>[1-9][0-5]\d))(?:\s*(?:ish|o'?clock))?\s*"
     rf"(?P<ap>a\.?\s?m\b\.?|p\.?\s?m\b\.?|[ap]\b\.?|in\s+the\s+(?:am|pm)){_ZONE}",
 )
 _RX_TIME_H = re.compile(rf"(?<![\w.,:/+-])(?P<h>[01]?\d|2[0-3])h(?P<m>[0-5]\d)?\b{_ZONE}")
@@ -197,7 +237,9 @@ _RX_NUM_Y = re.compile(
 _RX_NUM_DM = re.compile(
     r"(?<![\w#/.,:+-])(?P<a>\d{1,2})\s?(?P<s>/|-)\s?(?P<b>\d{1,2})(?![\w/-]|[.,:]\d|\s*(?:%|of\b|av\b|delar|parts|h\b|hours?|timm|tim\b))",
 )
-_RX_MON_YEAR_NUM = re.compile(r"(?<![\w#/.,:+-])(?:(?P<m1>\d{1,2})/(?P<y1>\d{4})|(?P<y2>\d{4})[/-](?P<m2>\d{2}))(?![\w/-]|[.,]\d)")
+_RX_MON_YEAR_NUM = re.compile(
+    r"(?<![\w#/.,:+-])(?:(?P<m1>\d{1,2})/(?P<y1>\d{4})|(?P<y2>\d{4})[/-](?P<m2>\d{2}))(?![\w/-]|[.,]\d)"
+)
 _RX_DAY_MON = _c(
     rf"\b(?:(?:den|the)\s+)?(?P<d>{_DAY})(?:\s*|[-/]|\s*of\s+(?:the\s+)?|\s+i\s+)(?P<mon>{MONTHS})\b\.?"
     rf"(?:(?:,?\s*|[-/])(?P<y>{_YEAR4})\b|[-/](?P<y2>\d\d)\b|\s+'(?P<y3>\d\d)\b|\s+(?P<y4>\d\d)$)?"
@@ -206,7 +248,7 @@ _RX_MON_DAY = _c(
     rf"\b(?P<mon>{MONTHS})\b\.?\s*(?:the\s+)?(?P<d>{_DAY})\b(?!\s*(?:{_UNIT}|:\d|[.]\d))(?:,?\s*(?P<y>{_YEAR4})\b)?"
 )
 _RX_DAY_ONLY = _c(
-    rf"(?:\b(?:(?:på\s+)?den|(?:on\s+)?the|on)\s+(?P<d>{_DAYNUM}|(?P<ow>{ORDINAL_WORDS_RE}))(?P<suf>{_ORDSUF})?\b|(?<![\w.,:/-])(?P<d2>{_DAYNUM})(?P<suf2>st|nd|rd|th|:e|:a)\b)(?:\s+(?:of\s+(?:the\s+)?|i\s+)?(?P<rel>this|next|the\s+next|current|the\s+current|previous|the\s+previous|last|denna|nästa|förra)\s+(?:month|månad|månaden))?"
+    rf"(?:\b(?:(?:på\s+)?den|(?:on\s+)?the|on)\s+(?P<d>{_DAYNUM}|(?P<ow>{ORDINAL_WORDS_RE}))(?P<suf>{_ORDSUF})?\b|(?P<d2>(?<![\w.,:/-])[0-3]?\d)(?P<suf2>st|nd|rd|th|:e|:a)\b)(?:\s+(?:of\s+(?:the\s+)?|i\s+)?(?P<rel>this|next|the\s+next|current|the\s+current|previous|the\s+previous|last|denna|nästa|förra)\s+(?:month|månad|månaden))?"
 )
 _RX_DAY_OF_MONTH_REL = _c(
     rf"\b(?P<d>{_DAYNUM}){_ORDSUF}?(?:\s+day)?\s+of\s+(?:the\s+)?(?P<rel>this|next|current|previous|last|coming)\s+month\b"
@@ -221,7 +263,7 @@ _RX_DAY_RANGE = _c(
     rf"{_DAYNUM}{_ORDSUF}?\s+(?:of\s+)?(?P<mon>{MONTHS})\b\.?(?:\s+(?P<y>{_YEAR4})\b)?"
 )
 _RX_NEXT_N = _c(
-    rf"\b(?:(?:de|the|under\s+de|during\s+the|inom\s+de|within\s+the)\s+)?(?P<mod>nästa|next|kommande|coming|närmaste|senaste|last|past|upcoming)\s+(?P<n>{_NUM})\s+(?P<u>{_UNIT})"
+    rf"\b(?P<mod>nästa|next|kommande|coming|närmaste|senaste|last|past|upcoming)\s+(?P<n>{_NUM})\s+(?P<u>{_UNIT})"
     rf"|\b(?P<n2>{_NUM})\s+(?:upcoming|kommande)\s+(?P<u2>{_UNIT})"
 )
 _RX_N_WEEKDAYS = _c(
@@ -259,7 +301,9 @@ _RX_WEEKNUM = _c(
     r"(?:\b(?:v\.\s?|v\s|v(?=\d)|vecka\s|veckan\s|vecka\s?nr\.?\s?|week\s|wk\.?\s?|w\.?\s?|w(?=\d)|vnr\s?|kw\s?))"
     r"(?P<n>[0-5]?\d)\b(?:\s*[-–/]\s*(?:v\.?\s?)?\d{1,2}\b)?(?:\s*(?:,\s*)?(?P<y>(?:19|20)\d\d)\b)?(?![.,]\d|\s*%)"
 )
-_RX_WEEKOF = _c(r"\b(?:w/c|w\.c\.|wc|week\s+commencing|week\s+beginning|(?:the\s+)?week\s+of|veckan\s+(?:som\s+börjar|med|från))\b")
+_RX_WEEKOF = _c(
+    r"\b(?:w/c|w\.c\.|wc|week\s+commencing|week\s+beginning|(?:the\s+)?week\s+of|veckan\s+(?:som\s+börjar|med|från))\b"
+)
 # Months / quarters / years.
 _RX_MONTH_REL = _c(
     rf"\b(?P<mod>{_REL_WEEK})\s+(?:månad|månaden|month|mån)\b|\b(?P<iv>i\s+månaden|senare\s+i\s+månaden|later\s+this\s+month)\b"
@@ -276,15 +320,20 @@ _RX_QUARTER = _c(
 )
 _RX_YEAR = _c(
     rf"\b(?:(?P<mod>{_REL_WEEK})\s+(?:år|året|year|yr)|(?P<iy>i\s+år|i\s+fjol|i\s+fjor|later\s+this\s+year)"
-    rf"|(?:in|i|during|under|år|year|by|until|efter|after|since)\s+(?P<y>{_YEAR4})(?!\s*[-/]\d)(?:\s*a\.?d\.?)?)\b"
+    r")\b"
 )
+# "i 2027", "in 2014 AD": found from the digits, the preposition is checked in the handler
+_RX_YEAR_NUM = re.compile(r"(?<![\w#/.,:+-])(?P<y>(?:19|20)\d\d)(?![\w/-]|[.,:]\d)(?:\s*a\.?d\.?)?")
+_YEAR_PREP = _ci(r"\b(?:in|i|during|under|år|year|by|until|efter|after|since)\s+$")
 _RX_EDGE = _c(
     r"\b(?:(?:i|at|in|by|around|mot|till|until|towards?|fram\s+till|senast\s+i)\s+)?(?:the\s+)?"
     r"(?P<e>slutet|början|mitten|start|end|beginning|middle|mid|early|late|tidigt|tidig|sent)"
     r"(?:\s+(?:av|på|of|i|in)\b|-(?=[a-z]))\s*"
     r"(?:(?:the\s+)?(?P<noun>month|månaden|week|veckan|year|året|quarter|kvartalet)\b)?"
 )
-_RX_EO = _c(r"\b(?:the\s+)?(?P<a>eow|eom|eoy|eoq|bom|boy|månadsslut|månadsslutet|årsslut|årsslutet|veckoslut)\b")
+_RX_EO = _c(
+    r"\b(?:the\s+)?(?P<a>eow|eom|eoy|eoq|bom|boy|månadsslut|månadsslutet|årsslut|årsslutet|veckoslut)\b"
+)
 # Relative offsets.
 _RX_OFFSET = _c(
     rf"\b(?P<pre>om|in|inom|within|efter|after)\s+(?:(?:ca\.?|cirka|ungefär|about|around|approximately|roughly|just|only|bara)\s+)?"
@@ -537,10 +586,15 @@ def _r_time_kl(text: str, m: re.Match[str], ref: date) -> _Atom | None:
 
 def _r_time_hm(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     h = m.group("h")
-    if m.group("sep") == "." and not m.group("ap"):
-        # "4.5k", "2.30 kr" are filtered by the pattern; "v2.30", "version 4.10" here.
-        if re.search(r"(?:\bv|version|ver\.?|release|nr|#)\s*$", text[max(0, m.start() - 10) : m.start()], _I):
-            return None
+    # "4.5k", "2.30 kr" are filtered by the pattern; "v2.30", "version 4.10" here.
+    if (
+        m.group("sep") == "."
+        and not m.group("ap")
+        and re.search(
+            r"(?:\bv|version|ver\.?|release|nr|#)\s*$", text[max(0, m.start() - 10) : m.start()], _I
+        )
+    ):
+        return None
     return _time_atom(m, int(h), int(m.group("m")), m.group("ap"), len(h) == 2)
 
 
@@ -629,7 +683,14 @@ def _r_time_en_words(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     if hm is None:
         return None
     total = (hm[0] * 60 + delta) % (24 * 60)
-    at = _Atom(m.start(), m.end(), "time", hm=(total // 60, total % 60), ampm=a or ("pm" if hw == "noon" else None), has_time=True)
+    at = _Atom(
+        m.start(),
+        m.end(),
+        "time",
+        hm=(total // 60, total % 60),
+        ampm=a or ("pm" if hw == "noon" else None),
+        has_time=True,
+    )
     at.padded = hw in ("noon", "midnight") or h > 12
     return at
 
@@ -644,7 +705,11 @@ def _r_time_word(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     mw = fold(m.group("mw") or "")
     mi = {"": 0, "fifteen": 15, "thirty": 30, "twenty": 20}.get(mw, 45)
     ap = m.group("ap") if "ap" in m.groupdict() else None
-    if ap and re.fullmatch(r"[ap]\.?", ap.strip(), _I) and re.match(r"\s", text[m.start("ap") - 1 : m.start("ap")]):
+    if (
+        ap
+        and re.fullmatch(r"[ap]\.?", ap.strip(), _I)
+        and re.match(r"\s", text[m.start("ap") - 1 : m.start("ap")])
+    ):
         return None
     if not 0 < h <= 12:
         return None
@@ -702,9 +767,12 @@ def _r_num_dm(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     if m.group("s") == "-":
         # "8-17", "öppet 9-16" are ranges; accept a hyphen date only when it is padded
         # ("15-02") or has date/time context.
-        if not (len(m.group("b")) == 2 and m.group("b")[0] == "0" or context):
+        # ranges ascend ("8-17"); "15-2" cannot be one
+        if not (len(m.group("b")) == 2 and m.group("b")[0] == "0" or context or a > b):
             return None
-        if re.search(r"(?:öppet|open|mellan|between|kl\.?|klockan|från|from)\s*$", before, _I) and not _TIME_AFTER.match(after):
+        if re.search(
+            r"(?:öppet|open|mellan|between|kl\.?|klockan|från|from)\s*$", before, _I
+        ) and not _TIME_AFTER.match(after):
             return None
         dm = (a, b) if 1 <= b <= 12 else None
     else:
@@ -722,7 +790,11 @@ def _r_num_dm(text: str, m: re.Match[str], ref: date) -> _Atom | None:
 
 
 def _r_mon_year_num(text: str, m: re.Match[str], ref: date) -> _Atom | None:
-    if re.search(r"(?:order|offert|offer|nr|no|ref|faktura|invoice|#)\.?\s*$", text[max(0, m.start() - 12) : m.start()], _I):
+    if re.search(
+        r"(?:order|offert|offer|nr|no|ref|faktura|invoice|#)\.?\s*$",
+        text[max(0, m.start() - 12) : m.start()],
+        _I,
+    ):
         return None
     if m.group("m1"):
         mo, y = int(m.group("m1")), int(m.group("y1"))
@@ -736,11 +808,11 @@ def _r_mon_year_num(text: str, m: re.Match[str], ref: date) -> _Atom | None:
 def _weak_month_ok(text: str, m: re.Match[str], mon_word: str, supported: bool) -> bool:
     mon_word = text[m.start("mon") : m.end("mon")]
     f = fold(mon_word.strip(". "))
-    if f in ("maj", "may", "mar") and _looks_like_name(text, m.start("mon"), m.start("mon") + len(mon_word.rstrip("."))):
+    if f in ("maj", "may", "mar") and _looks_like_name(
+        text, m.start("mon"), m.start("mon") + len(mon_word.rstrip("."))
+    ):
         return False
-    if f == "may" and not supported and mon_word[:1].islower():
-        return False
-    return True
+    return not (f == "may" and not supported and mon_word[:1].islower())
 
 
 def _resolve_dm(ref: date, d: int, mo: int, y: int | None) -> _Atom | None:
@@ -875,7 +947,9 @@ def _r_n_weekdays(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     if not n or wd < 0:
         return None
     if fold(m.group("dir")) in ("ago", "back", "sedan"):
-        return _Atom(m.start(), m.end(), "date", d=_prev_weekday(ref, wd) - timedelta(weeks=int(n) - 1), past=True)
+        return _Atom(
+            m.start(), m.end(), "date", d=_prev_weekday(ref, wd) - timedelta(weeks=int(n) - 1), past=True
+        )
     return _Atom(m.start(), m.end(), "date", d=_next_weekday(ref, wd) + timedelta(weeks=int(n) - 1))
 
 
@@ -888,7 +962,7 @@ def _r_day_range(text: str, m: re.Match[str], ref: date) -> _Atom | None:
 
 
 def _r_next_n(text: str, m: re.Match[str], ref: date, ref_dt: datetime | None = None) -> _Atom | None:
-    """"nästa 3 veckor" / "last 2 days": the period starts at the next (previous) unit;
+    """ "nästa 3 veckor" / "last 2 days": the period starts at the next (previous) unit;
     "upcoming 2 weeks" / "2 kommande veckor": N units from now."""
     n = _num(m.group("n") or m.group("n2"))
     unit = _unit_kind(m.group("u") or m.group("u2"))
@@ -927,10 +1001,7 @@ def _r_holiday(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     mo, d = FIXED_HOLIDAYS.get(key, FIXED_HOLIDAYS.get(key.replace("'", ""), (0, 0)))
     if not mo:
         return None
-    if m.group("y"):
-        dd = _safe_date(int(m.group("y")), mo, d)
-    else:
-        dd = _next_dm(ref, mo, d)
+    dd = _safe_date(int(m.group("y")), mo, d) if m.group("y") else _next_dm(ref, mo, d)
     return _Atom(m.start(), m.end(), "date", d=dd) if dd else None
 
 
@@ -965,7 +1036,10 @@ def _r_rel_day(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     if w == "tod" and not _whole(text, m):
         return None
     pm: bool | None = None
-    if any(k in w for k in ("kvall", "tonight", "tonite", "eftermiddag", "afternoon", "evening", "natt", "lastnight")):
+    if any(
+        k in w
+        for k in ("kvall", "tonight", "tonite", "eftermiddag", "afternoon", "evening", "natt", "lastnight")
+    ):
         pm = True
     elif any(k in w for k in ("formiddag", "morning", "morse")):
         pm = False
@@ -991,11 +1065,15 @@ def _weak_wd_ok(text: str, m: re.Match[str], wd_word: str) -> bool:
     f = fold(wd_word.strip(". "))
     if f not in WEAK_WEEKDAYS:
         return True
-    if f in ("tor", "man", "son") and _looks_like_name(text, m.start("wd"), m.start("wd") + len(wd_word.rstrip("."))):
+    if f in ("tor", "man", "son") and _looks_like_name(
+        text, m.start("wd"), m.start("wd") + len(wd_word.rstrip("."))
+    ):
         return False
     if m.group("mod") or _whole(text, m):
         return True
-    if _prev_word(text, m.start()) in _PREP_WEAK_OK and not (f == "man" and _prev_word(text, m.start()) == "i"):
+    if _prev_word(text, m.start()) in _PREP_WEAK_OK and not (
+        f == "man" and _prev_word(text, m.start()) == "i"
+    ):
         return True
     if re.search(r"\d(?:st|nd|rd|th)?\s*,\s*$", text[max(0, m.start() - 8) : m.start()]):
         return True
@@ -1125,8 +1203,6 @@ def _r_quarter(text: str, m: re.Match[str], ref: date) -> _Atom | None:
 
 
 def _r_year(text: str, m: re.Match[str], ref: date) -> _Atom | None:
-    if m.group("y"):
-        return _Atom(m.start(), m.end(), "year", y=int(m.group("y")))
     if m.group("iy"):
         iy = fold(m.group("iy"))
         return _Atom(m.start(), m.end(), "year", y=ref.year - 1 if "fjo" in iy else ref.year)
@@ -1134,6 +1210,13 @@ def _r_year(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     if shift is None:
         return None
     return _Atom(m.start(), m.end(), "year", y=ref.year + shift)
+
+
+def _r_year_num(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    if not _YEAR_PREP.search(text[max(0, m.start() - 8) : m.start()]):
+        return None
+    start = m.start() - len(_YEAR_PREP.search(text[max(0, m.start() - 8) : m.start()]).group(0))  # type: ignore[union-attr]
+    return _Atom(start, m.end(), "year", y=int(m.group("y")))
 
 
 def _r_edge(text: str, m: re.Match[str], ref: date) -> _Atom | None:
@@ -1147,10 +1230,11 @@ def _r_edge(text: str, m: re.Match[str], ref: date) -> _Atom | None:
         if noun.startswith(("quarter", "kvartal")):
             return _Atom(m.start(), m.end(), "quarter", y=ref.year, n=(ref.month - 1) // 3 + 1, edge=e)
         return _Atom(m.start(), m.end(), "year", y=ref.year, edge=e)
-    if e in ("sent", "tidig", "tidigt", "start"):
-        # ambiguous words ("sent" = English past tense): require an explicit "i"/"av" form
-        if not re.search(r"\b(?:av|i|in|of|på)\s*$", m.group(0), _I):
-            return None
+    # ambiguous words ("sent" = English past tense): require an explicit "i"/"av" form
+    if e in ("sent", "tidig", "tidigt", "start") and not re.search(
+        r"\b(?:av|i|in|of|på)\s*$", m.group(0), _I
+    ):
+        return None
     return _Atom(m.start(), m.end(), "edge", edge=e)
 
 
@@ -1186,7 +1270,9 @@ def _unit_kind(u: str) -> str:
     return "y"
 
 
-def _offset_atom(m: re.Match[str], ref: date, ref_dt: datetime | None, n: float, unit: str, sign: int) -> _Atom:
+def _offset_atom(
+    m: re.Match[str], ref: date, ref_dt: datetime | None, n: float, unit: str, sign: int
+) -> _Atom:
     start, end = m.start(), m.end()
     if unit in ("s", "min", "h"):
         secs = {"s": 1, "min": 60, "h": 3600}[unit] * n * sign
@@ -1221,12 +1307,21 @@ def _r_offset(text: str, m: re.Match[str], ref: date, ref_dt: datetime | None = 
     nword = g.get("n") or g.get("n2") or ""
     unit = _unit_kind(g.get("u") or g.get("u2") or "")
     uword = fold(g.get("u") or g.get("u2") or "")
-    if uword in ("'", "t", "h", "man") and re.search(r"\s", text[m.start("u") - 1 : m.start("u")] if g.get("u") else " "):
-        if uword != "'":
-            return None
+    spaced = re.search(r"\s", text[m.start("u") - 1 : m.start("u")] if g.get("u") else " ")
+    if uword in ("t", "h", "man") and spaced:
+        return None  # "om 2 t" / "in 2 h" with a space: too ambiguous
     n = _num(nword)
     fn = fold(" ".join(nword.split()))
-    vague = n is None or fn in ("a few", "few", "nagra", "nara", "a couple of", "a couple", "ett par", "a pair of")
+    vague = n is None or fn in (
+        "a few",
+        "few",
+        "nagra",
+        "nara",
+        "a couple of",
+        "a couple",
+        "ett par",
+        "a pair of",
+    )
     if vague and unit in ("d", "w", "f", "m", "q", "y"):
         return _Atom(m.start(), m.end(), "fuzzy")
     if n is None:
@@ -1293,11 +1388,18 @@ _RULES_LIST: tuple[tuple[re.Pattern[str], object], ...] = (
     (_RX_MONTH, _r_month),
     (_RX_QUARTER, _r_quarter),
     (_RX_YEAR, _r_year),
+    (_RX_YEAR_NUM, _r_year_num),
     (_RX_EDGE, _r_edge),
     (_RX_EO, _r_eo),
     (_RX_FUZZY, _r_fuzzy),
 )
-_OFFSET_RULES_LIST = ((_RX_OFFSET, _r_offset), (_RX_FROM_NOW, _r_offset), (_RX_AGO, _r_ago), (_RX_NEXT_N, _r_next_n))
+_OFFSET_RULES_LIST = (
+    (_RX_OFFSET, _r_offset),
+    (_RX_FROM_NOW, _r_offset),
+    (_RX_AGO, _r_ago),
+    (_RX_NEXT_N, _r_next_n),
+)
+
 
 def _toks(words: str) -> frozenset[str]:
     return frozenset(words.split())
@@ -1330,9 +1432,14 @@ _GATES: dict[object, object] = {
     _r_time_at: _toks("#"),
     _r_time_tiden: _toks("tiden"),
     _r_time_sv_words: _toks("halv kvart över over"),
-    _r_time_en_words: _toks("past after to till from quarter"),
+    _r_time_en_words: (_toks("past after to till from of"), _toks("# five ten twenty quarter half")),
     _r_time_half_en: _toks("half"),
-    _r_time_word: _toks("am pm a p m o oclock clock at kl klockan"),
+    _r_time_word: (
+        _toks(
+            "one two three four five six seven eight nine ten eleven twelve ett två tva tre fyra fem sex sju åtta atta nio tio elva tolv"
+        ),
+        _toks("am pm a p m oclock clock at kl klockan"),
+    ),
     _r_noon: _toks("noon midday mid midnight"),
     _r_time_before_part: _PART_TOKENS,
     _r_iso: _toks("#"),
@@ -1360,9 +1467,7 @@ _GATES: dict[object, object] = {
     ),
     _r_part: _PART_TOKENS,
     _r_wd: _WD_TOKENS,
-    _r_wd_past: _toks(
-        "måndags tisdags onsdags torsdags fredags lördags söndags mandags lordags sondags"
-    ),
+    _r_wd_past: _toks("måndags tisdags onsdags torsdags fredags lördags söndags mandags lordags sondags"),
     _r_week_rel: _toks("vecka veckan week wk"),
     _r_weekend: _toks("helg helgen weekend week end"),
     _r_weeknum: (_toks("#"), _toks("v w wk kw vecka veckan week vnr nr")),
@@ -1370,11 +1475,22 @@ _GATES: dict[object, object] = {
     _r_month_rel: _toks("månad månaden manad manaden month mån man"),
     _r_month: _MONTH_TOKENS,
     _r_quarter: _toks("q k kvartal kvartalet quarter qtr kv"),
-    _r_year: _toks("# år året ar aret year yr fjol fjor"),
+    _r_year: _toks("år året ar aret year yr fjol fjor"),
+    _r_year_num: _toks("#"),
     _r_edge: _toks("slutet början borjan mitten start end beginning middle mid early late tidigt tidig sent"),
-    _r_eo: _toks("eow eom eoy eoq bom boy månadsslut månadsslutet manadsslut manadsslutet årsslut årsslutet arsslut arsslutet veckoslut"),
+    _r_eo: _toks(
+        "eow eom eoy eoq bom boy månadsslut månadsslutet manadsslut manadsslutet årsslut årsslutet arsslut arsslutet veckoslut"
+    ),
     _r_ago: _toks("sedan sen ago back"),
     _r_offset: _toks("om in inom within efter after"),
+    _r_fuzzy: _toks(
+        "fram framöver framover tag stund småningom smaningom par några nagra nåra nara sommaren semestern "
+        "sommarsemestern hösten hosten våren varen vintern julen jul påsk pask påsken pasken nyår nyar nyåret nyaret "
+        "midsommar sportlovet sportlov jullovet industrisemestern helgerna storhelgerna årsskiftet arsskiftet "
+        "månadsskiftet manadsskiftet höst host vår var sommar vinter tillfälle tillfalle semestrarna kort snarast "
+        "snart år ar later road line course point couple few pair several some holidays summer winter spring autumn "
+        "fall christmas easter year break vacation sometime xmas midsummer possible asap soon shortly quarter"
+    ),
     _r_next_n: _toks("nästa nasta next kommande coming närmaste narmaste senaste last past upcoming"),
 }
 _GATES_FROM_NOW = _toks("now hence nu idag dag today")
@@ -1477,14 +1593,30 @@ def _merge_pair(a: _Atom, b: _Atom, ref: date) -> _Atom | None:
     # time + part ("3 in the afternoon", "tonight at 8")
     if ka == "time" and kb == "part" or ka == "part" and kb == "time":
         t, p = (a, b) if ka == "time" else (b, a)
-        at = _Atom(*span, "time", hm=t.hm, ampm=t.ampm, padded=t.padded, pm=p.pm if t.ampm is None else None, has_time=True)
+        at = _Atom(
+            *span,
+            "time",
+            hm=t.hm,
+            ampm=t.ampm,
+            padded=t.padded,
+            pm=p.pm if t.ampm is None else None,
+            has_time=True,
+        )
         return at
     # day + time
     if ka in ("date", "wd") and kb == "time" or ka == "time" and kb in ("date", "wd"):
         d, t = (a, b) if kb == "time" else (b, a)
         if d.hm is not None:
             return None
-        tt = _Atom(t.start, t.end, "time", hm=t.hm, ampm=t.ampm, padded=t.padded, pm=t.pm if t.pm is not None else d.pm)
+        tt = _Atom(
+            t.start,
+            t.end,
+            "time",
+            hm=t.hm,
+            ampm=t.ampm,
+            padded=t.padded,
+            pm=t.pm if t.pm is not None else d.pm,
+        )
         h, mi = _final_time(tt)
         at = _Atom(*span, "dt", d=d.d, hm=(h, mi), has_time=True, padded=True)
         at.past = d.past
@@ -1522,7 +1654,21 @@ def _merge(atoms: list[_Atom], text: str, ref: date, phase: int) -> list[_Atom]:
                 gap = text[a.end : b.start]
                 if phase == 1 and a.kind == "time" and b.kind == "time" and _RANGE_GAP.match(gap):
                     # "9:30 - 11:00": keep the start, span the whole range
-                    out.append(_Atom(a.start, b.end, "time", hm=a.hm, ampm=a.ampm or b.ampm, padded=a.padded, pm=a.pm, has_time=True))
+                    hm = a.hm
+                    if a.ampm is None and b.ampm == "pm" and hm is not None and hm[0] < 12:
+                        hm = (hm[0] + 12, hm[1])  # "3:30 to 6 PM"
+                    out.append(
+                        _Atom(
+                            a.start,
+                            b.end,
+                            "time",
+                            hm=hm,
+                            ampm=a.ampm or b.ampm,
+                            padded=a.padded,
+                            pm=a.pm,
+                            has_time=True,
+                        )
+                    )
                     i += 2
                     changed = True
                     continue
@@ -1542,12 +1688,51 @@ def _merge(atoms: list[_Atom], text: str, ref: date, phase: int) -> list[_Atom]:
 # --------------------------------------------------------------------------- output
 
 
-_LEFT_WORDS = frozenset(
-    "på pa on i in at during under den the from från fran around kring runt omkring ca ca. cirka about approx approx. "
-    "approximately sometime helst gärna garna typ tidigast earliest".split()
+_ABBREVIATIONS = frozenset(
+    fold(WEEKDAY_ABBR.replace("|", " ")).split()
+    + ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "oct", "nov", "dec", "kl"]
 )
-_LEFT_PHRASES = frozenset({"från och med", "fran och med", "någon gång", "nagon gang", "nån gång", "nan gang"})
-_DEADLINE_WORDS = frozenset("senast by before innan före fore until tills inom within latest".split())
+_LEFT_WORDS = frozenset(
+    [
+        "på",
+        "pa",
+        "on",
+        "i",
+        "in",
+        "at",
+        "during",
+        "under",
+        "den",
+        "the",
+        "from",
+        "från",
+        "fran",
+        "around",
+        "kring",
+        "runt",
+        "omkring",
+        "ca",
+        "ca.",
+        "cirka",
+        "about",
+        "approx",
+        "approx.",
+        "approximately",
+        "sometime",
+        "helst",
+        "gärna",
+        "garna",
+        "typ",
+        "tidigast",
+        "earliest",
+    ]
+)
+_LEFT_PHRASES = frozenset(
+    {"från och med", "fran och med", "någon gång", "nagon gang", "nån gång", "nan gang"}
+)
+_DEADLINE_WORDS = frozenset(
+    ["senast", "by", "before", "innan", "före", "fore", "until", "tills", "inom", "within", "latest"]
+)
 _DEADLINE_PHRASES = frozenset({"no later than", "not later than", "fram till"})
 
 
@@ -1573,7 +1758,7 @@ def _words_before(text: str, pos: int, n: int) -> list[tuple[int, str]]:
 
 def _widen_left(text: str, start: int) -> int:
     """Move ``start`` left over prepositions and deadline markers ("på", "senast", "by")."""
-    if start == 0 or not text[start - 1] in " \t":
+    if start == 0 or text[start - 1] not in " \t":
         return start
     words = _words_before(text, start, 6)
     i = 0
@@ -1599,6 +1784,10 @@ def _to_mention(at: _Atom, text: str, ref: date) -> TimeMention | None:
     start, end = at.start, at.end
     # widen over prepositions / deadline markers on the left
     start = _widen_left(text, start)
+    if end - start > 1 and text[end - 1] == ".":
+        last = re.search(r"(\w+)\.$", text[start:end])
+        if last and fold(last.group(1)) not in _ABBREVIATIONS:
+            end -= 1  # a sentence full stop after a full word ("i januari.")
     deadline = bool(_DEADLINE_START.match(text[start:end]))
     rm = _RIGHT_DEADLINE.match(text[end : end + 25])
     if rm:

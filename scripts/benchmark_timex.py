@@ -250,14 +250,13 @@ def score_rows(
         div = divs.get((row.locale, row.text))
         if div is not None:
             sg, sv_start, sgrain = spec_target(div)
-            if sg in ("none", "fuzzy"):
-                ok_spec = got is None
-            else:
-                ok_spec = judge(gran, got, sv_start, sgrain)
+            ok_spec = got is None if sg in ("none", "fuzzy") else judge(gran, got, sv_start, sgrain)
         else:
             ok_spec = ok_duck
         if failures is not None and not ok_spec:
-            failures.append(f"{row.locale}\t{'H' if row.holiday else '-'}\t{row.type}\t{row.grain}\t{row.text!r}\twant={expected(row)}\tgot={gran} {got}")
+            failures.append(
+                f"{row.locale}\t{'H' if row.holiday else '-'}\t{row.type}\t{row.grain}\t{row.text!r}\twant={expected(row)}\tgot={gran} {got}"
+            )
         for key in groups(row):
             a = acc[key]
             a[0] += ok_spec
@@ -352,7 +351,9 @@ def main(argv: list[str] | None = None) -> int:
         neg["dateparser"] = negatives(neg_path, dp_any)
 
         def dp_note(t: str, r: datetime) -> object:
-            return search_dates(t, languages=["sv", "en"], settings={"RELATIVE_BASE": r, "PREFER_DATES_FROM": "future"})
+            return search_dates(
+                t, languages=["sv", "en"], settings={"RELATIVE_BASE": r, "PREFER_DATES_FROM": "future"}
+            )
 
         note_ms["dateparser"] = speed(dp_note, 3)
 

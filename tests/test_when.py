@@ -1,0 +1,472 @@
+"""Tests for model.when: SPEC "when" resolution rules, spans, flags and false-positive traps."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from model.when import TimeMention, find_times
+
+REF = date(2026, 11, 26)  # Thursday, ISO week 2026-W48
+REF_DEC = date(2026, 12, 28)  # Monday, ISO week 2026-W53 (year rollover)
+REF_SPEC = date(2026, 3, 10)  # the SPEC's example note date (Tuesday)
+
+
+def one(text: str, ref: date | datetime = REF) -> TimeMention:
+    """The single mention in ``text``."""
+    found = find_times(text, ref)
+    assert len(found) == 1, f"{text!r} -> {found}"
+    return found[0]
+
+
+# (text, granularity, value) resolved against REF.
+RESOLVE = [
+    # weekdays: next occurrence strictly after ref; nästa/next = that weekday in the next ISO week
+    ("på fredag", "date", "2026-11-27"),
+    ("torsdag", "date", "2026-12-03"),
+    ("on Monday", "date", "2026-11-30"),
+    ("nästa tisdag", "date", "2026-12-01"),
+    ("nästa fredag", "date", "2026-12-04"),
+    ("next Friday", "date", "2026-12-04"),
+    ("next Wednesday", "date", "2026-12-02"),
+    ("tisdag nästa vecka", "date", "2026-12-01"),
+    ("onsdag i nästa vecka", "date", "2026-12-02"),
+    ("torsdag v. 50", "date", "2026-12-10"),
+    ("fre", "date", "2026-11-27"),
+    ("tis", "date", "2026-12-01"),
+    ("tors", "date", "2026-12-03"),
+    ("lör", "date", "2026-11-28"),
+    ("thurs", "date", "2026-12-03"),
+    ("tues", "date", "2026-12-01"),
+    # relative days
+    ("idag", "date", "2026-11-26"),
+    ("today", "date", "2026-11-26"),
+    ("ikväll", "date", "2026-11-26"),
+    ("tonight", "date", "2026-11-26"),
+    ("imorgon", "date", "2026-11-27"),
+    ("i morgon", "date", "2026-11-27"),
+    ("tomorrow", "date", "2026-11-27"),
+    ("i övermorgon", "date", "2026-11-28"),
+    ("the day after tomorrow", "date", "2026-11-28"),
+    # parts of the day are not clock times
+    ("tomorrow morning", "date", "2026-11-27"),
+    ("imorgon fm", "date", "2026-11-27"),
+    ("fredag eftermiddag", "date", "2026-11-27"),
+    ("Friday afternoon", "date", "2026-11-27"),
+    ("by EOD", "date", "2026-11-26"),
+    ("efter lunch", "date", "2026-11-26"),
+    # offsets
+    ("om 10 dagar", "date", "2026-12-06"),
+    ("in 10 days", "date", "2026-12-06"),
+    ("om två veckor", "week", "2026-W50"),
+    ("in 3 weeks", "week", "2026-W51"),
+    ("om en vecka", "week", "2026-W49"),
+    ("om 2 månader", "month", "2027-01"),
+    ("in two months", "month", "2027-01"),
+    # day + month without a year: next one on or after ref; numeric = day/month
+    ("3 dec", "date", "2026-12-03"),
+    ("3/12", "date", "2026-12-03"),
+    ("den 3:e december", "date", "2026-12-03"),
+    ("den 3 december", "date", "2026-12-03"),
+    ("December 3rd", "date", "2026-12-03"),
+    ("3rd of December", "date", "2026-12-03"),
+    ("26/11", "date", "2026-11-26"),
+    ("3/11", "date", "2027-11-03"),
+    ("15-02", "date", "2027-02-15"),
+    ("2026-12-03", "date", "2026-12-03"),
+    ("3/12/2026", "date", "2026-12-03"),
+    ("julafton", "date", "2026-12-24"),
+    # weeks
+    ("nästa vecka", "week", "2026-W49"),
+    ("nasta vecka", "week", "2026-W49"),
+    ("next week", "week", "2026-W49"),
+    ("denna vecka", "week", "2026-W48"),
+    ("this week", "week", "2026-W48"),
+    ("v. 49", "week", "2026-W49"),
+    ("v.49", "week", "2026-W49"),
+    ("v49", "week", "2026-W49"),
+    ("vecka 49", "week", "2026-W49"),
+    ("under vecka 50", "week", "2026-W50"),
+    ("week 48", "week", "2026-W48"),
+    ("wk 12", "week", "2027-W12"),
+    ("w47", "week", "2027-W47"),
+    ("v. 1", "week", "2027-W01"),
+    ("w/c 13 April", "week", "2027-W15"),
+    ("end of the week", "week", "2026-W48"),
+    ("EOW", "week", "2026-W48"),
+    ("i slutet av veckan", "week", "2026-W48"),
+    ("kl 12 nästa vecka", "week", "2026-W49"),
+    # months
+    ("i december", "month", "2026-12"),
+    ("i november", "month", "2026-11"),
+    ("i mars", "month", "2027-03"),
+    ("in March", "month", "2027-03"),
+    ("i juli", "month", "2027-07"),
+    ("i maj", "month", "2027-05"),
+    ("in May", "month", "2027-05"),
+    ("i början av mars", "month", "2027-03"),
+    ("early March", "month", "2027-03"),
+    ("i slutet av månaden", "month", "2026-11"),
+    ("end of the month", "month", "2026-11"),
+    ("EOM", "month", "2026-11"),
+    ("nästa månad", "month", "2026-12"),
+    ("nasta manad", "month", "2026-12"),
+    ("next month", "month", "2026-12"),
+    ("december 2027", "month", "2027-12"),
+    # quarters and years
+    ("Q1", "quarter", "2027-Q1"),
+    ("Q4", "quarter", "2026-Q4"),
+    ("Q2 2027", "quarter", "2027-Q2"),
+    ("första kvartalet", "quarter", "2027-Q1"),
+    ("kvartal 2", "quarter", "2027-Q2"),
+    ("next quarter", "quarter", "2027-Q1"),
+    ("nästa kvartal", "quarter", "2027-Q1"),
+    ("nästa år", "year", "2027"),
+    ("next year", "year", "2027"),
+    # clock times (alone: on the reference date; 1-7 without am/pm = afternoon)
+    ("kl 15", "datetime", "2026-11-26T15:00"),
+    ("kl. 10", "datetime", "2026-11-26T10:00"),
+    ("klockan 14", "datetime", "2026-11-26T14:00"),
+    ("kl 3", "datetime", "2026-11-26T15:00"),
+    ("kl 07:00", "datetime", "2026-11-26T07:00"),
+    ("halv tre", "datetime", "2026-11-26T14:30"),
+    ("kvart över två", "datetime", "2026-11-26T14:15"),
+    ("kvart i fyra", "datetime", "2026-11-26T15:45"),
+    ("14.30", "datetime", "2026-11-26T14:30"),
+    ("14:30", "datetime", "2026-11-26T14:30"),
+    ("10-tiden", "datetime", "2026-11-26T10:00"),
+    ("2pm", "datetime", "2026-11-26T14:00"),
+    ("2 pm", "datetime", "2026-11-26T14:00"),
+    ("14h", "datetime", "2026-11-26T14:00"),
+    ("at 9", "datetime", "2026-11-26T09:00"),
+    ("2pm CET", "datetime", "2026-11-26T14:00"),
+    ("9am", "datetime", "2026-11-26T09:00"),
+    ("3:30 pm", "datetime", "2026-11-26T15:30"),
+    # day + clock time = one datetime mention
+    ("torsdag kl 14", "datetime", "2026-12-03T14:00"),
+    ("3/12 10.30", "datetime", "2026-12-03T10:30"),
+    ("Fri 2pm", "datetime", "2026-11-27T14:00"),
+    ("imorgon 09:00", "datetime", "2026-11-27T09:00"),
+    ("tisdag den 1 december klockan 14", "datetime", "2026-12-01T14:00"),
+    ("on Thursday at 2pm", "datetime", "2026-12-03T14:00"),
+    ("tomorrow at 3", "datetime", "2026-11-27T15:00"),
+    ("fredag kl 9.30", "datetime", "2026-11-27T09:30"),
+    ("måndag 13:00", "datetime", "2026-11-30T13:00"),
+    ("tomorrow afternoon at 5", "datetime", "2026-11-27T17:00"),
+    ("8 tonight", "datetime", "2026-11-26T20:00"),
+    # missing å/ä/ö
+    ("mandag", "date", "2026-11-30"),
+    ("pa mandag", "date", "2026-11-30"),
+    ("lordag", "date", "2026-11-28"),
+    ("sondag", "date", "2026-11-29"),
+    ("i overmorgon", "date", "2026-11-28"),
+    ("nasta fredag", "date", "2026-12-04"),
+]
+
+
+@pytest.mark.parametrize(("text", "granularity", "value"), RESOLVE)
+def test_resolution(text: str, granularity: str, value: str) -> None:
+    m = one(text)
+    assert (m.granularity, m.value) == (granularity, value)
+    assert m.clear == (granularity in ("date", "datetime"))
+
+
+# (text, granularity, value) resolved against REF_DEC (Monday 2026-12-28, ISO week 53).
+ROLLOVER = [
+    ("nästa vecka", "week", "2027-W01"),
+    ("next week", "week", "2027-W01"),
+    ("v. 1", "week", "2027-W01"),
+    ("week 1", "week", "2027-W01"),
+    ("v. 53", "week", "2026-W53"),
+    ("v. 52", "week", "2027-W52"),
+    ("i januari", "month", "2027-01"),
+    ("i december", "month", "2026-12"),
+    ("3/1", "date", "2027-01-03"),
+    ("28/12", "date", "2026-12-28"),
+    ("Q1", "quarter", "2027-Q1"),
+    ("nästa månad", "month", "2027-01"),
+    ("imorgon", "date", "2026-12-29"),
+    ("om två veckor", "week", "2027-W02"),
+    ("fredag", "date", "2027-01-01"),
+    ("nästa fredag", "date", "2027-01-08"),
+    ("måndag", "date", "2027-01-04"),
+    ("nästa år", "year", "2027"),
+    ("om 2 månader", "month", "2027-02"),
+    ("end of the week", "week", "2026-W53"),
+]
+
+
+@pytest.mark.parametrize(("text", "granularity", "value"), ROLLOVER)
+def test_year_rollover(text: str, granularity: str, value: str) -> None:
+    m = one(text, REF_DEC)
+    assert (m.granularity, m.value) == (granularity, value)
+
+
+def test_spec_example() -> None:
+    text = "Bra möte med Eva. Hon ska prata med IT. Vi bokade demo tis 17/3 kl 10 för att visa integrationen."
+    m = one(text, REF_SPEC)
+    assert (m.text, m.start, m.end) == ("tis 17/3 kl 10", 55, 69)
+    assert (m.granularity, m.value, m.has_time, m.past, m.deadline) == (
+        "datetime",
+        "2026-03-17T10:00",
+        True,
+        False,
+        False,
+    )
+
+
+FUZZY = [
+    "längre fram",
+    "om ett tag",
+    "om ett par veckor",
+    "ett par veckor",
+    "några veckor",
+    "om några månader",
+    "snart",
+    "inom kort",
+    "efter sommaren",
+    "till hösten",
+    "i vår",
+    "efter jul",
+    "jul",
+    "nyår",
+    "påsk",
+    "midsommar",
+    "sportlovet",
+    "semestern",
+    "efter semestern",
+    "månadsskiftet",
+    "manadsskiftet",
+    "årsskiftet",
+    "later on",
+    "in a couple of weeks",
+    "a couple of weeks",
+    "in a few weeks",
+    "soon",
+    "after the holidays",
+    "after summer",
+    "this spring",
+    "Christmas",
+    "new year",
+    "sometime next quarter",
+]
+
+
+@pytest.mark.parametrize("text", FUZZY)
+def test_fuzzy(text: str) -> None:
+    m = one(text)
+    assert (m.granularity, m.value, m.clear) == ("fuzzy", None, False)
+    assert m.text == text
+
+
+def test_jul_is_christmas_not_july() -> None:
+    assert one("vi hörs efter jul").granularity == "fuzzy"
+    assert one("innan jul").deadline is True
+    assert one("i juli").value == "2027-07"
+    assert one("15 jul").value == "2027-07-15"
+
+
+# (text, expected span text): the span includes the preposition/marker.
+SPANS = [
+    ("Vi ses på fredag.", "på fredag"),
+    ("Demo i december med IT.", "i december"),
+    ("Ringer om två veckor igen.", "om två veckor"),
+    ("Uppföljning v. 49, tack.", "v. 49"),
+    ("Återkommer senast fredag.", "senast fredag"),
+    ("Will send it by Friday.", "by Friday"),
+    ("Call on Thursday at 2pm to review.", "on Thursday at 2pm"),
+    ("Hon ringer kl 15.", "kl 15"),
+    ("Ny demo i början av mars.", "i början av mars"),
+    ("Möte nästa vecka.", "nästa vecka"),
+    ("Vi hörs torsdag, helst kl 9.", "torsdag, helst kl 9"),
+    ("Ring henne tisdag den 1 december klockan 14.", "tisdag den 1 december klockan 14"),
+]
+
+
+@pytest.mark.parametrize(("text", "span"), SPANS)
+def test_spans(text: str, span: str) -> None:
+    m = one(text)
+    assert m.text == span
+    assert text[m.start : m.end] == span
+
+
+PAST = [
+    ("i tisdags", "date", "2026-11-24"),
+    ("i måndags", "date", "2026-11-23"),
+    ("igår", "date", "2026-11-25"),
+    ("i går", "date", "2026-11-25"),
+    ("i förrgår", "date", "2026-11-24"),
+    ("förra veckan", "week", "2026-W47"),
+    ("förra månaden", "month", "2026-10"),
+    ("last week", "week", "2026-W47"),
+    ("last Tuesday", "date", "2026-11-24"),
+    ("yesterday", "date", "2026-11-25"),
+    ("3 days ago", "date", "2026-11-23"),
+    ("för två veckor sedan", "date", "2026-11-12"),
+    ("2025-12-03", "date", "2025-12-03"),
+    ("3 december 2025", "date", "2025-12-03"),
+]
+
+
+@pytest.mark.parametrize(("text", "granularity", "value"), PAST)
+def test_past(text: str, granularity: str, value: str) -> None:
+    m = one(text)
+    assert (m.granularity, m.value, m.past) == (granularity, value, True)
+
+
+@pytest.mark.parametrize(
+    "text", ["i mars", "på fredag", "nästa vecka", "3/12", "idag", "kl 15", "Q1", "2026-12-03"]
+)
+def test_not_past(text: str) -> None:
+    assert one(text).past is False
+
+
+DEADLINES = [
+    ("senast fredag", True),
+    ("by Friday", True),
+    ("before Friday", True),
+    ("innan fredag", True),
+    ("no later than Friday", True),
+    ("until Friday", True),
+    ("tills fredag", True),
+    ("senast den 3 december", True),
+    ("fredag senast", True),
+    ("by the end of the month", True),
+    ("på fredag", False),
+    ("on Friday", False),
+    ("flyttat till fredag", False),
+]
+
+
+@pytest.mark.parametrize(("text", "deadline"), DEADLINES)
+def test_deadline(text: str, deadline: bool) -> None:
+    assert one(text).deadline is deadline
+
+
+@pytest.mark.parametrize(
+    ("text", "has_time"),
+    [
+        ("torsdag kl 14", True),
+        ("kl 15", True),
+        ("tomorrow morning", False),
+        ("fredag em", False),
+        ("3/12", False),
+    ],
+)
+def test_has_time(text: str, has_time: bool) -> None:
+    assert one(text).has_time is has_time
+
+
+TRAPS = [
+    # names
+    "Maj Andersson ringer tillbaka.",
+    "Pratade med Tor om licenserna.",
+    "Tor sa att de väntar.",
+    "Möte med Maj och Per.",
+    "Träffade Maj Lind och Tor Ek.",
+    # words that look like abbreviations
+    "Skrivaren är sönder igen.",
+    "Hennes son börjar skolan.",
+    "i viss mån håller de med",
+    "fri frakt ingår",
+    "We sat down with the CFO.",
+    "nu kör vi",
+    "Just nu har de inte budget.",
+    # durations
+    "30 dagar betalningsvillkor",
+    "avtalet löper 36 månader",
+    "2-3 veckor leveranstid",
+    "about 20 hours a week",
+    "12 månaders avtal",
+    "a 3-year contract",
+    "5 veckors leveranstid",
+    # opening hours
+    "8-17",
+    "öppet 9-16",
+    "Vi har öppet 8-17 på vardagar.",
+    # prices
+    "12 000 kr",
+    "4.5k",
+    "$1,200",
+    "1 500:-",
+    "kostar 2.50 kr styck",
+    # phone numbers
+    "070-123 45 67",
+    "+46 8 123 456",
+    "08-123 45 67",
+    "ring 031-15 20 00",
+    # versions
+    "v2.3",
+    "version 4.1",
+    "uppgradera till v4.10",
+    # order / offer numbers
+    "Offert 2027-117",
+    "order 2026-4411",
+    "#2026-12",
+    "ordernr 2026-11",
+    # quantities and percentages
+    "3/4 of the units",
+    "50/50",
+    "support 24/7",
+    "rabatt 15%",
+    "12.5 %",
+    "1/2 av licenserna",
+]
+
+
+@pytest.mark.parametrize("text", TRAPS)
+def test_false_positive_traps(text: str) -> None:
+    assert find_times(text, REF) == []
+
+
+NEGATIVE = (
+    Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "timex" / "duckling_en_negative.jsonl"
+)
+
+
+@pytest.mark.skipif(not NEGATIVE.exists(), reason="Duckling negative corpus not available")
+def test_duckling_negative_corpus() -> None:
+    rows = [json.loads(line) for line in NEGATIVE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    hits = {r["text"]: find_times(r["text"], datetime.fromisoformat(r["ref"])) for r in rows}
+    assert {t: m for t, m in hits.items() if m} == {}
+    assert len(rows) == 28
+
+
+def test_several_mentions_in_order() -> None:
+    text = "Träffades i tisdags. Demo torsdag kl 14, offert senast 3/12 och beslut i januari."
+    found = find_times(text, REF)
+    assert [(m.text, m.value) for m in found] == [
+        ("i tisdags", "2026-11-24"),
+        ("torsdag kl 14", "2026-12-03T14:00"),
+        ("senast 3/12", "2026-12-03"),
+        ("i januari", "2027-01"),
+    ]
+    assert [m.past for m in found] == [True, False, False, False]
+    assert found[2].deadline is True
+    for m in found:
+        assert text[m.start : m.end] == m.text
+
+
+def test_clock_time_alone_uses_ref_date_even_with_datetime_ref() -> None:
+    m = one("hon ringer kl 15", datetime(2026, 11, 26, 9, 30))
+    assert m.value == "2026-11-26T15:00"
+
+
+def test_hour_offset_with_datetime_ref() -> None:
+    m = one("in 2 hours", datetime(2026, 11, 26, 9, 30))
+    assert (m.granularity, m.value) == ("datetime", "2026-11-26T11:30")
+
+
+def test_mention_is_frozen() -> None:
+    m = one("på fredag")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        m.value = "x"  # type: ignore[misc]
+
+
+def test_empty_and_plain_text() -> None:
+    assert find_times("", REF) == []
+    assert find_times("Bra möte, de är positiva till förslaget.", REF) == []
