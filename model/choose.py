@@ -98,9 +98,7 @@ def when_features(
         gap = ""
         f["inside_step"] = 1.0
     f[f"gap_tokens{_bucket(len(tokens(gap)), (0, 1, 3, 6, 10, 20))}"] = 1.0
-    distances = [
-        min(abs(m.start - s_end), abs(s_start - m.end)) for m in mentions
-    ]
+    distances = [min(abs(m.start - s_end), abs(s_start - m.end)) for m in mentions]
     if distances[index] == min(distances):
         f["nearest"] = 1.0
     return f
@@ -111,9 +109,7 @@ def mention_overlaps(mention: TimeMention, start: int, end: int) -> bool:
     return mention.start < end and start < mention.end
 
 
-def choose_primary(
-    steps: Sequence[tuple[int, int]], mentions: Sequence[TimeMention], text: str
-) -> int:
+def choose_primary(steps: Sequence[tuple[int, int]], mentions: Sequence[TimeMention], text: str) -> int:
     """Index of the primary next step: the earliest dated one still ahead, else the first.
 
     Each step is dated by the nearest non-past mention in its sentence.
@@ -123,9 +119,7 @@ def choose_primary(
     best: tuple[date, int] | None = None
     for i, (s, e) in enumerate(steps):
         left, right = sentence_bounds(text, s, e)
-        near = [
-            m for m in mentions if not m.past and left <= m.start and m.end <= right and period_start(m)
-        ]
+        near = [m for m in mentions if not m.past and left <= m.start and m.end <= right and period_start(m)]
         if not near:
             continue
         d = min(period_start(m) or date.max for m in near)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+import numpy as np
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -18,6 +20,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from model.choose import mention_overlaps, when_features
 from model.data import locate
 from model.features import SpanContext, note_analyzer, span_analyzer, span_context
+from model.tokentag import TokenTagger, train_token_tagger
 from model.when import find_times
 
 
@@ -37,13 +40,21 @@ class Classifiers:
     clear: Pipeline
     presence: Pipeline
     when: Pipeline
+    tagger: TokenTagger
     when_threshold: float = 0.5
+    # Use the token tagger when the NER finds no step but the note-level model is this sure.
+    step_fallback: float = 0.7
+    # Use the token tagger for a reason the NER missed when its peak is at least this.
+    reason_fallback: float = 0.5
+    # Drop an NER step when the note-level model gives a step less than this.
+    presence_floor: float = 0.0
 
-    def predict_label(self, model: Pipeline, ctx: SpanContext) -> tuple[str, float]:
+    def predict_label(self, model: Pipeline, ctx: SpanContext) -> tuple[Any, float]:
         """Most likely label and its probability for one span in context."""
         proba = model.predict_proba([ctx])[0]
         best = int(proba.argmax())
-        return str(model.classes_[best]), float(proba[best])
+        label = model.classes_[best]
+        return (bool(label) if isinstance(label, np.bool_ | bool) else str(label)), float(proba[best])
 
     def presence_proba(self, texts: Sequence[str]) -> list[float]:
         """Probability that each note states a next step at all."""
@@ -81,9 +92,13 @@ def train_classifiers(records: Sequence[dict], seed: int = 13) -> Classifiers:
     """Fit every classifier on gold annotations."""
     steps = _contexts(records, "next_step")
     reasons = _contexts(records, "reason")
-    action = _span_pipeline(4.0, seed).fit([c for c, _ in steps], [r["next_step"]["action"] for _, r in steps])
+    action = _span_pipeline(4.0, seed).fit(
+        [c for c, _ in steps], [r["next_step"]["action"] for _, r in steps]
+    )
     owner = _span_pipeline(4.0, seed).fit([c for c, _ in steps], [r["next_step"]["owner"] for _, r in steps])
-    clear = _span_pipeline(2.0, seed).fit([c for c, _ in reasons], [bool(r["reason"]["clear"]) for _, r in reasons])
+    clear = _span_pipeline(2.0, seed).fit(
+        [c for c, _ in reasons], [bool(r["reason"]["clear"]) for _, r in reasons]
+    )
     presence = make_pipeline(
         TfidfVectorizer(analyzer=note_analyzer, sublinear_tf=True),
         LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced", random_state=seed),
@@ -93,4 +108,7 @@ def train_classifiers(records: Sequence[dict], seed: int = 13) -> Classifiers:
         DictVectorizer(),
         LogisticRegression(C=1.0, max_iter=3000, random_state=seed),
     ).fit(feats, labels)
-    return Classifiers(action=action, owner=owner, clear=clear, presence=presence, when=when)
+    tagger = train_token_tagger(
+        records, lambda r: find_times(r["text"], date.fromisoformat(r["note_date"])), seed=seed
+    )
+    return Classifiers(action=action, owner=owner, clear=clear, presence=presence, when=when, tagger=tagger)

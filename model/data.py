@@ -184,10 +184,10 @@ def validate_record(record: dict) -> list[str]:
             wtext = wh.get("text", "").lower() + " "
             if gran in ("date", "datetime") and not errors:
                 wd = date.fromisoformat(value[:10]).weekday()
+                names_own_day = any(n in wtext for n in _WEEKDAYS.get(wd, ()))
                 for other, names in _WEEKDAYS.items():
-                    if other != wd and any(n in wtext for n in names):
-                        if not any(n in wtext for n in _WEEKDAYS.get(wd, ())):
-                            err(f"when.text {wh['text']!r} names another weekday than {value}")
+                    if other != wd and not names_own_day and any(n in wtext for n in names):
+                        err(f"when.text {wh['text']!r} names another weekday than {value}")
             if _PAST_WEEKDAY.search(wtext):
                 err(f"when.text {wh['text']!r} is a past date")
     rating = record.get("rating")

@@ -32,8 +32,13 @@ def gold_assessment(record: dict) -> tuple[list[str], list[str]]:
         a, b, t = _span("when")
         g = record["when"]
         wh = When(
-            text=t, start=a, end=b, granularity=g["granularity"], value=g.get("value"),
-            has_time=g["granularity"] == "datetime", clear=g["granularity"] in ("date", "datetime"),
+            text=t,
+            start=a,
+            end=b,
+            granularity=g["granularity"],
+            value=g.get("value"),
+            has_time=g["granularity"] == "datetime",
+            clear=g["granularity"] in ("date", "datetime"),
             confidence=1,
         )
     result = assess(ns, rs, wh, record.get("lang", "en"))
@@ -143,7 +148,13 @@ def evaluate(records: Sequence[dict], preds: Sequence[dict]) -> tuple[dict[str, 
         idx = [i for i, r in enumerate(records) if r["lang"] == lang]
         report[lang] = summarize([records[i] for i in idx], [preds[i] for i in idx], [rows[i] for i in idx])
     errors = [
-        {"id": r["id"], "lang": r["lang"], "note_date": r["note_date"], "text": r["text"], "errors": row["errors"]}
+        {
+            "id": r["id"],
+            "lang": r["lang"],
+            "note_date": r["note_date"],
+            "text": r["text"],
+            "errors": row["errors"],
+        }
         for r, row in zip(records, rows, strict=True)
         if row["errors"]
     ]

@@ -18,7 +18,7 @@ _SV = frozenset(
     hos mig oss dom vill kan kunde får fick ha hade blev blir är var varit pratade
     pratat sa säger tycker tror behöver borde gärna ang tel mkt bra nej ja samt
     aterkommer atervander nasta mote motet manad manaden vecka torsdag mandag
-    lordag sondag ocksa bokat bokade bokar skickat klart kl""".split()
+    lordag sondag ocksa bokat bokade bokar skickat klart kl""".split()  # noqa: SIM905
 )
 _EN = frozenset(
     """the and to of we is are was were for with on at they them their he she it
@@ -28,7 +28,7 @@ _EN = frozenset(
     sunday also just or any some about after before when back get got said says
     our us my me you your from by into up out if then than so but do does did
     booked book asked wants want need needs talked spoke agreed follow let's they'll
-    we'll i'll she'll he'll going""".split()
+    we'll i'll she'll he'll going""".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 _SV_CHARS = re.compile(r"[åäöÅÄÖ]")

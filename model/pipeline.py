@@ -21,6 +21,7 @@ from model.lang import detect_language
 from model.schema import NextStep, Parts, Reason, ScoreResult, When
 from model.scoring import assess
 from model.settings import get_settings
+from model.tokentag import Token, token_features, tokenize
 from model.when import TimeMention, find_times
 
 LANGUAGES = ("auto", "sv", "en")
@@ -54,15 +55,18 @@ def parse_note_date(note_date: str | date | datetime | None) -> date:
 
 
 def validate_input(
-    text: object, note_date: str | date | datetime | None = None, language: object = "auto",
-    *, max_chars: int | None = None,
+    text: object,
+    note_date: str | date | datetime | None = None,
+    language: object = "auto",
+    *,
+    max_chars: int | None = None,
 ) -> NoteInput:
     """Check a request's arguments and raise a ValueError that names the problem."""
     limit = max_chars if max_chars is not None else get_settings().max_text_chars
     if not isinstance(text, str):
         raise ValueError(f"text must be a string, not {type(text).__name__}")
     if not text.strip():
-        raise ValueError("text is empty: give the note's text (1 to %d characters)" % limit)
+        raise ValueError(f"text is empty: give the note's text (1 to {limit} characters)")
     if len(text) > limit:
         raise ValueError(f"text is {len(text)} characters long; the limit is {limit}")
     if language is None:
@@ -110,36 +114,82 @@ class Klarsteg:
         text = note.text
         language = detect_language(text) if note.language == "auto" else note.language
         mentions = find_times(text, note.note_date)
-        steps = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "NEXT_STEP"]
-        reasons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "REASON"]
+        view = _TokenView(text, mentions)
+        presence = self._clf.presence_proba([text])[0]
+        ents: dict[str, list[tuple[int, int]]] = {"NEXT_STEP": [], "REASON": []}
+        for ent in doc.ents:
+            ents[ent.label_].append((ent.start_char, ent.end_char))
+        step = self._find_step(text, ents["NEXT_STEP"], mentions, presence, view)
         next_step = reason = when = None
-        if steps:
-            s_start, s_end = steps[choose_primary(steps, mentions, text)]
-            presence = self._clf.presence_proba([text])[0]
-            ctx = span_context(text, s_start, s_end)
+        if step is not None:
+            ctx = span_context(text, *step)
             action, p_action = self._clf.predict_label(self._clf.action, ctx)
             owner, _ = self._clf.predict_label(self._clf.owner, ctx)
             next_step = NextStep(
-                text=text[s_start:s_end], start=s_start, end=s_end, action=action, owner=owner,
-                confidence=round(max(0.0, min(1.0, (presence + p_action) / 2)), 3),
+                text=text[step[0] : step[1]],
+                start=step[0],
+                end=step[1],
+                action=action,
+                owner=owner,
+                confidence=round((presence + p_action) / 2, 3),
             )
-            if reasons:
-                r_start, r_end = min(
-                    reasons, key=lambda r: min(abs(r[0] - s_end), abs(s_start - r[1]))
-                )
-                clear, p_clear = self._clf.predict_label(
-                    self._clf.clear, span_context(text, r_start, r_end)
-                )
-                reason = Reason(
-                    text=text[r_start:r_end], start=r_start, end=r_end,
-                    clear=clear == "True", confidence=round(p_clear, 3),
-                )
-            when = self._choose_when(text, mentions, (s_start, s_end), note.note_date)
+            reason = self._find_reason(text, ents["REASON"], step, view)
+            when = self._choose_when(text, mentions, step, note.note_date)
         a = assess(next_step, reason, when, language)
         return ScoreResult(
-            score=a.score, verdict=a.verdict, language=language, parts=Parts(**a.parts),
-            next_step=next_step, reason=reason, when=when, missing=a.missing, vague=a.vague,
-            questions=a.questions, model_version=self.version,
+            score=a.score,
+            verdict=a.verdict,
+            language=language,
+            parts=Parts(**a.parts),
+            next_step=next_step,
+            reason=reason,
+            when=when,
+            missing=a.missing,
+            vague=a.vague,
+            questions=a.questions,
+            model_version=self.version,
+        )
+
+    def _find_step(
+        self,
+        text: str,
+        steps: list[tuple[int, int]],
+        mentions: Sequence[TimeMention],
+        presence: float,
+        view: _TokenView,
+    ) -> tuple[int, int] | None:
+        """The primary next step's span: from the NER, else from the token tagger when the
+        note-level model is sure there is one."""
+        if steps and presence < self._clf.presence_floor:
+            return None
+        if not steps and presence >= self._clf.step_fallback:
+            found = self._clf.tagger.best_span("next_step", text, *view.get())
+            steps = [found[:2]] if found else []
+        if not steps:
+            return None
+        return steps[choose_primary(steps, mentions, text)]
+
+    def _find_reason(
+        self, text: str, reasons: list[tuple[int, int]], step: tuple[int, int], view: _TokenView
+    ) -> Reason | None:
+        """The reason nearest the step, from the NER or, failing that, the token tagger."""
+        s_start, s_end = step
+        if not reasons and self._clf.reason_fallback <= 1.0:
+            found = self._clf.tagger.best_span(
+                "reason", text, *view.get(), threshold=self._clf.reason_fallback
+            )
+            if found is not None and not (found[0] < s_end and s_start < found[1]):
+                reasons = [found[:2]]
+        if not reasons:
+            return None
+        r_start, r_end = min(reasons, key=lambda r: min(abs(r[0] - s_end), abs(s_start - r[1])))
+        clear, p_clear = self._clf.predict_label(self._clf.clear, span_context(text, r_start, r_end))
+        return Reason(
+            text=text[r_start:r_end],
+            start=r_start,
+            end=r_end,
+            clear=bool(clear),
+            confidence=round(p_clear, 3),
         )
 
     def _choose_when(
@@ -155,9 +205,29 @@ class Klarsteg:
             return None
         m = mentions[best]
         return When(
-            text=m.text, start=m.start, end=m.end, granularity=m.granularity, value=m.value,
-            has_time=m.has_time, clear=m.clear, confidence=round(float(probs[best]), 3),
+            text=m.text,
+            start=m.start,
+            end=m.end,
+            granularity=m.granularity,
+            value=m.value,
+            has_time=m.has_time,
+            clear=m.clear,
+            confidence=round(float(probs[best]), 3),
         )
+
+
+class _TokenView:
+    """Tokens and token features of a note, computed only if the token tagger is needed."""
+
+    def __init__(self, text: str, mentions: Sequence[TimeMention]) -> None:
+        self._text, self._mentions = text, mentions
+        self._cached: tuple[list[Token], list[list[str]]] | None = None
+
+    def get(self) -> tuple[list[Token], list[list[str]]]:
+        if self._cached is None:
+            toks = tokenize(self._text)
+            self._cached = toks, token_features(self._text, toks, [(m.start, m.end) for m in self._mentions])
+        return self._cached
 
 
 _default: Klarsteg | None = None
@@ -175,9 +245,7 @@ def load_pipeline(model_dir: str | Path | None = None) -> Klarsteg:
         return _default
 
 
-def score(
-    text: str, note_date: str | date | datetime | None = None, language: str = "auto"
-) -> ScoreResult:
+def score(text: str, note_date: str | date | datetime | None = None, language: str = "auto") -> ScoreResult:
     """Score one note with the default model: ``score("Ring tors kl 10", note_date="2026-03-10")``."""
     note = validate_input(text, note_date, language)
     return load_pipeline().score(note.text, note.note_date, note.language)

@@ -24,7 +24,6 @@ class _Span(BaseModel):
     text: str = Field(description="The phrase exactly as it stands in the note.")
     start: int = Field(ge=0, description="Start offset (Python string index) in the request text.")
     end: int = Field(ge=0, description="End offset (exclusive).")
-    confidence: float = Field(ge=0.0, le=1.0)
 
 
 class NextStep(_Span):
@@ -32,12 +31,14 @@ class NextStep(_Span):
 
     action: Action
     owner: Owner
+    confidence: float = Field(ge=0.0, le=1.0, description="How sure the model is, 0 to 1.")
 
 
 class Reason(_Span):
     """Why the next contact happens; ``clear`` is false for generic purposes."""
 
     clear: bool
+    confidence: float = Field(ge=0.0, le=1.0, description="How sure the model is, 0 to 1.")
 
 
 class When(_Span):
@@ -47,6 +48,7 @@ class When(_Span):
     value: str | None = Field(description="ISO value at the granularity; null when fuzzy.")
     has_time: bool
     clear: bool
+    confidence: float = Field(ge=0.0, le=1.0, description="How sure the model is, 0 to 1.")
 
 
 class Parts(BaseModel):

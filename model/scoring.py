@@ -65,9 +65,7 @@ class Assessment:
     questions: list[str]
 
 
-def assess(
-    next_step: NextStep | None, reason: Reason | None, when: When | None, language: str
-) -> Assessment:
+def assess(next_step: NextStep | None, reason: Reason | None, when: When | None, language: str) -> Assessment:
     """Apply the SPEC's score table and verdict rules to the extracted fields.
 
     With no next step every part is 0 and reason/when are treated as absent, whatever

@@ -95,7 +95,11 @@ def _span_f1(nlp: Language, examples: Sequence[Example]) -> float:
         matched: set[int] = set()
         for ps, pe, pl in pred:
             hit = next(
-                (i for i, (gs, ge, gl) in enumerate(gold) if gl == pl and ps < ge and gs < pe and i not in matched),
+                (
+                    i
+                    for i, (gs, ge, gl) in enumerate(gold)
+                    if gl == pl and ps < ge and gs < pe and i not in matched
+                ),
                 None,
             )
             if hit is None:

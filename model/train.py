@@ -23,6 +23,39 @@ def predict(model: Klarsteg, records: Sequence[dict]) -> list[dict]:
     return [res.model_dump() for res in model.score_many(notes)]
 
 
+THRESHOLD_GRID: list[tuple[str, tuple[float, ...]]] = [
+    ("when_threshold", (0.2, 0.3, 0.4, 0.5, 0.6)),
+    ("step_fallback", (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)),
+    ("reason_fallback", (0.3, 0.4, 0.5, 0.6, 0.7, 1.01)),
+    ("presence_floor", (0.0, 0.05, 0.1, 0.2, 0.3)),
+]
+
+
+def _objective(report: dict[str, Any]) -> float:
+    m = report["all"]
+    return (
+        m["verdict_accuracy"]
+        + m["next_step"]["f1"]
+        + m["reason"]["f1"]
+        + (m["when_value_accuracy"] or 0.0)
+        + max(0.0, m["spearman_score_rating"] or 0.0)
+    )
+
+
+def tune_thresholds(model: Klarsteg, dev_records: Sequence[dict]) -> None:
+    """Set the decision thresholds one at a time to what does best on the dev split."""
+    clf = model.artifacts.classifiers
+    for name, grid in THRESHOLD_GRID:
+        scores = []
+        for value in grid:
+            setattr(clf, name, value)
+            report, _ = evaluate(dev_records, predict(model, dev_records))
+            scores.append((_objective(report), -grid.index(value), value))
+            log.info("%s=%.2f: dev objective %.4f", name, value, scores[-1][0])
+        setattr(clf, name, max(scores)[2])
+        log.info("chose %s=%.2f", name, getattr(clf, name))
+
+
 def train(
     train_records: Sequence[dict],
     dev_records: Sequence[dict],
@@ -41,16 +74,8 @@ def train(
     log.info("span model trained: dev span F1 %.3f (%.0f s)", span_f1, time.monotonic() - started)
     classifiers = train_classifiers(train_records, seed=seed)
     model = Klarsteg(Artifacts(spans=spans, classifiers=classifiers, metadata={"version": "dev"}))
-    best = (-1.0, 0.5)
     if dev_records:
-        for threshold in (0.2, 0.3, 0.4, 0.5, 0.6):
-            classifiers.when_threshold = threshold
-            report, _ = evaluate(dev_records, predict(model, dev_records))
-            acc = report["all"]["when_value_accuracy"] or 0.0
-            log.info("when threshold %.1f: dev when value accuracy %.3f", threshold, acc)
-            if acc > best[0]:
-                best = (acc, threshold)
-    classifiers.when_threshold = best[1]
+        tune_thresholds(model, dev_records)
     dev_report: dict[str, Any] = {}
     if dev_records:
         dev_report, _ = evaluate(dev_records, predict(model, dev_records))
@@ -63,7 +88,7 @@ def train(
         dev_metrics=dev_report.get("all", {}),
         extra={
             "span_dev_f1": round(span_f1, 4),
-            "when_threshold": classifiers.when_threshold,
+            "thresholds": {name: getattr(classifiers, name) for name, _ in THRESHOLD_GRID},
             "train_notes": len(train_records),
             "dev_notes": len(dev_records),
             "train_seconds": round(time.monotonic() - started, 1),

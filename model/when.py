@@ -31,9 +31,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from model.when_lexicon import (
+    EVENT_SV_SUFFIX_RE,
+    FILLERS,
     FIXED_HOLIDAYS,
     FIXED_HOLIDAYS_RE,
-    FUZZY_RE,
+    FUZZY_EN_EVENT_SEASON_RE,
+    FUZZY_EN_WORDS_RE,
+    FUZZY_SV_EVENT_RE,
+    FUZZY_SV_SEASON_RE,
+    FUZZY_SV_WORDS_RE,
     HOUR_WORDS_RE,
     MONTH_INDEX,
     MONTHS,
@@ -41,6 +47,7 @@ from model.when_lexicon import (
     NUMBER_WORDS_RE,
     ORDINAL_WORDS,
     ORDINAL_WORDS_RE,
+    PAST_SEASONS,
     WEAK_MONTHS,
     WEAK_WEEKDAYS,
     WEEKDAY_ABBR,
@@ -113,6 +120,11 @@ def _c(pattern: str) -> re.Pattern[str]:
     return re.compile(sv(pattern))
 
 
+def _wordset(words: str) -> frozenset[str]:
+    """A set of space-separated words."""
+    return frozenset(words.split())
+
+
 def _ci(pattern: str) -> re.Pattern[str]:
     """Compile a helper pattern that runs on the original text."""
     return re.compile(sv(pattern), _I)
@@ -126,12 +138,12 @@ _DAY = rf"(?:{_DAYNUM}{_ORDSUF}?|(?:twenty|thirty)[- ]?(?:first|second|third|fou
 _YEAR4 = r"(?:19|20)\d\d"
 _NUM = (
     rf"(?:\d+(?:[.,]\d+)?(?:\s*(?:-|–|till|to)\s*\d+)?|(?:\d+|{NUMBER_WORDS_RE})\s+(?:och|and)\s+(?:en|an?)\s+(?:halv|half)|"
-    rf"a\s+couple\s+of|a\s+couple|a\s+pair\s+of|ett\s+par|a\s+few|few|några|nåra|half\s+an?|en\s+halv|"
+    rf"a\s+couple\s+of|a\s+couple|a\s+pair\s+of|ett\s+par|a\s+few|few|några|nåra|någon|nån|some|half\s+an?|en\s+halv|"
     rf"a\s+quarter\s+of\s+an|three[- ]quarters\s+of\s+an|1/4|1/2|3/4|{NUMBER_WORDS_RE})"
 )
 _UNIT = (
     r"(?:sekunderna|minuterna|timmarna|dagarna|veckorna|månaderna|åren|sekunder|sekund|seconds?|secs?|minuter|minut|minutes?|mins?|'|timmar|timme|tim|t|hours?|hrs?|h"
-    r"|dagar|dag|days?|veckor|vecka|weeks?|wks?|fortnights?|månader|månad|months?|mån|år|years?|yrs?"
+    r"|dagar|dag|days?|veckor|vecka|weeks?|wks?|fortnights?|månader|månad|months?|mån|halvår|halvåret|år|years?|yrs?"
     r"|kvartal|quarters?)\b"
 )
 _ZONE = r"(?:\s*\(?(?:cet|cest|gmt|utc|bst|pst|pdt|est|edt|cst|ist)\)?\b)?"
@@ -186,7 +198,8 @@ _NAME_PRECEDERS = frozenset(
 
 # Clock times.
 _RX_TIME_KL = _c(
-    rf"\b(?:kl\.?|klockan|kl:)\s*(?P<h>[01]?\d|2[0-4])(?:[:.](?P<m>[0-5]\d))?(?:\s*{_AMPM})?{_ZONE}{_TSUF}(?![\d:.]\d)"
+    rf"\b(?:kl\.?|klockan|kl:)\s*(?:(?P<hh>[01]\d|2[0-3])(?P<mm>[0-5]\d)|(?P<h>[01]?\d|2[0-4])(?:[:.](?P<m>[0-5]\d))?)"
+    rf"(?:\s*{_AMPM})?{_ZONE}{_TSUF}(?![\d:.]\d)"
 )
 _RX_TIME_HM = re.compile(
     rf"(?<![\w.,:/+-])(?P<h>[01]?\d|2[0-3])(?P<sep>[:.h])(?P<m>[0-5]\d)(?::[0-5]\d)?(?:\s*{_AMPM})?{_ZONE}{_TSUF}"
@@ -198,7 +211,7 @@ _RX_TIME_AMPM = re.compile(
 )
 _RX_TIME_H = re.compile(rf"(?<![\w.,:/+-])(?P<h>[01]?\d|2[0-3])h(?P<m>[0-5]\d)?\b{_ZONE}")
 _RX_TIME_AT = re.compile(
-    r"(?:\b(?:at|around|approximately|about)|@)\s*(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d)|(?P<m2>[0-5]\d))?"
+    r"(?:\b(?:at|around|approximately|about)|@)\s*(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d)|(?P<m2>[0-5]\d)|\s(?P<m3>[0-5]\d))?"
     rf"(?:\s*o'?clock)?{_ZONE}"
     r"(?=\s*$|\s*[,;!?)]|\.(?!\d)|\s+(?:on|tomorrow|today|tonight|this|next|in\s+the|o'?clock|sharp|ish|"
     r"mon|tue|wed|thu|fri|sat|sun|\w+day)\b)",
@@ -213,12 +226,31 @@ _RX_TIME_EN_WORDS = _c(
     rf"(?P<h>[01]?\d|{HOUR_WORDS_RE}|noon|midnight)(?:\s*{_AMPM})?\b"
 )
 _RX_TIME_HALF_EN = _c(rf"\bhalf\s+(?P<h>{HOUR_WORDS_RE})\b")
+# Minutes spelled out after an hour word: "ten thirty", "twelve oh three", "nine fifty-nine".
+_DIGIT_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_MIN_WORDS = (
+    rf"(?:(?:oh|o|ou|zero)[\s-]+{_DIGIT_WORD}|(?:twenty|thirty|forty|fifty)(?:[\s-]+{_DIGIT_WORD}\b)?"
+    r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+)
+_EN_HOUR_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 _RX_TIME_WORD = _c(
-    rf"\b(?:(?:at|kl\.?|klockan)\s+)?(?P<h>{HOUR_WORDS_RE})(?:\s+(?P<mw>fifteen|thirty|forty[- ]five|twenty))?\s*(?:o'?clock\s*)?{_AMPM}"
+    rf"\b(?:(?:at|kl\.?|klockan)\s+)?(?P<h>{HOUR_WORDS_RE})(?:[\s-]+(?P<mw>{_MIN_WORDS}))?\s*(?:o'?clock\s*)?{_AMPM}"
 )
 _RX_TIME_WORD_AT = _c(
-    rf"\b(?:at|kl\.?|klockan)\s+(?P<h>{HOUR_WORDS_RE})(?:\s+(?P<mw>fifteen|thirty|forty[- ]five|twenty))?\b(?:\s*o'?clock)?"
-    r"(?!\s+(?:of|people|personer|st|times|gånger))"
+    rf"\b(?:at|kl\.?|klockan)\s+(?P<h>{HOUR_WORDS_RE})(?:[\s-]+(?P<mw>{_MIN_WORDS}))?\b(?:\s*o'?clock)?"
+    r"(?!\s+(?:of|people|personer|st|times|gånger)|-)"
+)
+# Bare "ten thirty" (dictated notes): only with minutes and at the end of a clause or
+# before a day word, so that "ten thirty-minute calls" or "two three" stay out.
+_RX_TIME_WORD_BARE = _c(
+    rf"\b(?P<h>{_EN_HOUR_WORDS})[\s-]+(?P<mw>(?:oh|o|ou|zero)[\s-]+{_DIGIT_WORD}|(?:twenty|thirty|forty|fifty)[\s-]+{_DIGIT_WORD}"
+    r"|fifteen|thirty|forty[\s-]five)\b(?:\s*o'?clock)?"
+    r"(?=\s*$|\s*[,;!?)]|\.(?!\d)|\s+(?:on|tomorrow|today|tonight|this|next|in\s+the|sharp|ish|"
+    r"mon|tue|wed|thu|fri|sat|sun|\w+day)\b)"
+)
+_RX_LUNCH_TIME = _c(
+    r"\blunch(?:en)?\s+(?:kl\.?\s*|klockan\s+|at\s+)?(?P<h>1[0-4]|[1-9])(?:[:.](?P<m>[0-5]\d))?\b"
+    r"(?![.,:/]\d|\s*(?:%|kr|sek|personer|people|pers|st\b|min|gäster|guests))"
 )
 _RX_TIME_BEFORE_PART = _c(
     rf"\b(?P<h>[01]?\d|2[0-3]|{HOUR_WORDS_RE})(?:[:.](?P<m>[0-5]\d))?(?:\s*o'?clock)?(?=\s+(?:in\s+the\s+(?:morning|afternoon|evening)|at\s+night|"
@@ -291,8 +323,11 @@ _RX_WD = _c(
 )
 _RX_WD_PAST = _c(r"\bi\s+(?P<wd>måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)s\b")
 # Weeks.
+_EARLY_LATE = r"(?:(?:early|late|later|tidigt|tidig|sent|senare|mid)\s+(?:in\s+|i\s+)?)?"
 _RX_WEEK_REL = _c(
-    rf"\b(?P<mod>{_REL_WEEK})\s+(?:vecka|veckan|week|wk)\b|\b(?P<iv>i\s+veckan|under\s+veckan|later\s+this\s+week|senare\s+i\s+veckan|all\s+week|rest\s+of\s+the\s+week)\b"
+    rf"\b{_EARLY_LATE}(?P<mod>{_REL_WEEK})\s+(?:vecka|veckan|week|wk)\b(?:\s+(?P<after>after\s+next|efter\s+nästa|därpå|därefter))?"
+    r"|\b(?:(?:the\s+)?week\s+after\s+next|veckan\s+efter\s+nästa|(?:the\s+)?week\s+after\s+the\s+next)\b"
+    r"|\b(?P<iv>i\s+veckan|under\s+veckan|later\s+this\s+week|senare\s+i\s+veckan|all\s+week|rest\s+of\s+the\s+week)\b"
 )
 _RX_WEEKEND = _c(
     rf"\b(?:(?P<mod>{_REL_WEEK})\s+(?:helg|helgen|weekend|week-end)|(?P<iv>i\s+helgen|över\s+helgen|till\s+helgen|(?:at|on|over|during)\s+the\s+weekend))\b"
@@ -306,7 +341,7 @@ _RX_WEEKOF = _c(
 )
 # Months / quarters / years.
 _RX_MONTH_REL = _c(
-    rf"\b(?P<mod>{_REL_WEEK})\s+(?:månad|månaden|month|mån)\b|\b(?P<iv>i\s+månaden|senare\s+i\s+månaden|later\s+this\s+month)\b"
+    rf"\b{_EARLY_LATE}(?P<mod>{_REL_WEEK})\s+(?:månad|månaden|month|mån)\b|\b(?P<iv>i\s+månaden|senare\s+i\s+månaden|later\s+this\s+month)\b"
 )
 _RX_MONTH = _c(
     rf"\b(?:(?P<mod>nästa|next|förra|last|past|previous|this|denna|i|in|during|under|efter|after|by|until|senast|innan|före|before|from|från|till|tills|mid|early|late)[\s-]+)?"
@@ -319,7 +354,7 @@ _RX_QUARTER = _c(
     rf"|\b(?P<mod>{_REL_WEEK})\s+(?:kvartal|kvartalet|quarter|qtr)\b"
 )
 _RX_YEAR = _c(
-    rf"\b(?:(?P<mod>{_REL_WEEK})\s+(?:år|året|year|yr)|(?P<iy>i\s+år|i\s+fjol|i\s+fjor|later\s+this\s+year)"
+    rf"\b(?:(?P<mod>{_REL_WEEK})\s+(?:år|året|year|yr)|(?P<iy>i\s+år|i\s+fjol|i\s+fjor)"
     r")\b"
 )
 # "i 2027", "in 2014 AD": found from the digits, the preposition is checked in the handler
@@ -338,12 +373,18 @@ _RX_EO = _c(
 _RX_OFFSET = _c(
     rf"\b(?P<pre>om|in|inom|within|efter|after)\s+(?:(?:ca\.?|cirka|ungefär|about|around|approximately|roughly|just|only|bara)\s+)?"
     rf"(?P<n>{_NUM})\s*(?:(?:more|mer)\s+)?(?P<u>{_UNIT})(?:\s+(?:till|mer|more|to\s+go|framåt|från\s+nu|from\s+now))?"
+    r"(?P<vague>\s+(?:or\s+so|or\s+two|or\s+three|or\s+more|eller\s+så|eller\s+två|eller\s+tre|eller\s+mer)\b)?"
 )
 _RX_FROM_NOW = _c(
     rf"\b(?P<n2>{_NUM})\s+(?P<u2>{_UNIT})\s+(?:from\s+(?:now|today|right\s+now)|hence|från\s+(?:nu|idag|i\s+dag))"
 )
 _RX_AGO = _c(rf"\b(?:för\s+)?(?P<n>{_NUM})\s+(?P<u>{_UNIT})\s+(?:sedan|sen|ago|back)\b")
-_RX_FUZZY = _c(rf"\b(?<!as\s)(?:{FUZZY_RE})\b")
+_RX_FUZZY_SV_SEASON = _c(rf"\b(?:{FUZZY_SV_SEASON_RE})\b")
+_RX_FUZZY_SV_EVENT = _c(rf"\b(?:{FUZZY_SV_EVENT_RE})\b")
+_RX_FUZZY_SV_WORDS = _c(rf"\b(?:{FUZZY_SV_WORDS_RE})\b")
+_RX_FUZZY_EN_EVENT = _c(rf"\b(?:{FUZZY_EN_EVENT_SEASON_RE})\b")
+_RX_FUZZY_EN_WORDS = _c(rf"\b(?<!as\s)(?:{FUZZY_EN_WORDS_RE})\b")
+_RX_EVENT_SUFFIX = _c(EVENT_SV_SUFFIX_RE)
 
 # Span widening and merging.
 _LEFT = _ci(
@@ -368,7 +409,10 @@ _PRECHECK = re.compile(
         r"sommar|summer|höst|vår\b|spring|vinter|winter|autumn|fall|påsk|easter|christmas|xmas|new year|nyår|semester|"
         r"vacation|holiday|sportlov|skiftet|helg|weekend|asap|fjol|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|"
         r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|kl|@|valborg|halloween|bom|boy|boxing|"
-        r"eftermiddag|förmiddag|\bq[1-4]|\bk[1-4]"
+        r"eftermiddag|förmiddag|\bq[1-4]|\bk[1-4]|some|line|road|track|later|senare|gång|gang|tillfälle|passar|suits|"
+        "convenien|harvest|skörd|fair|mässa|show|expo|exhibit|conferen|convention|break|invent|stocktak|budget|"
+        "bokslut|säsong|season|lov|future|framtid|närtid|lider|skede|sikt|thirty|forty|fifty|twenty|fifteen|"
+        "have time|has time|har tid|vacation|leave|ledighet|arbetet|due course|somras|vintras|höstas|våras"
     ),
     _I,
 )
@@ -580,6 +624,8 @@ def _hour_word(w: str) -> int:
 
 
 def _r_time_kl(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    if m.group("hh"):  # "kl 1430"
+        return _time_atom(m, int(m.group("hh")), int(m.group("mm")), m.group("ap"), True)
     h = m.group("h")
     return _time_atom(m, int(h), int(m.group("m") or 0), m.group("ap"), len(h) == 2)
 
@@ -623,7 +669,8 @@ def _r_time_h(text: str, m: re.Match[str], ref: date) -> _Atom | None:
 
 def _r_time_at(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     h = m.group("h")
-    mi = m.group("m") or m.groupdict().get("m2") or 0
+    g = m.groupdict()
+    mi = g.get("m") or g.get("m2") or g.get("m3") or 0
     return _time_atom(m, int(h), int(mi), None, len(h) == 2)
 
 
@@ -700,10 +747,22 @@ def _r_time_half_en(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     return _time_atom(m, h, 30, None, False) if 0 < h <= 12 else None
 
 
+def _minute_words(mw: str) -> int:
+    """ "thirty" → 30, "oh three" → 3, "fifty-nine" → 59, "" → 0."""
+    parts = fold(mw).replace("-", " ").split()
+    if not parts:
+        return 0
+    if parts[0] in ("oh", "o", "ou", "zero"):
+        return NUMBER_WORDS.get(parts[-1], -1)
+    tens = {"forty": 40, "fifty": 50}.get(parts[0]) or NUMBER_WORDS.get(parts[0], -1)
+    return tens + (NUMBER_WORDS.get(parts[1], 0) if len(parts) > 1 else 0)
+
+
 def _r_time_word(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     h = _hour_word(m.group("h"))
-    mw = fold(m.group("mw") or "")
-    mi = {"": 0, "fifteen": 15, "thirty": 30, "twenty": 20}.get(mw, 45)
+    mi = _minute_words(m.group("mw") or "")
+    if not 0 <= mi < 60:
+        return None
     ap = m.group("ap") if "ap" in m.groupdict() else None
     if (
         ap
@@ -716,11 +775,20 @@ def _r_time_word(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     return _time_atom(m, h, mi, ap, False)
 
 
+def _r_time_word_bare(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    return _r_time_word(text, m, ref)
+
+
 def _r_time_before_part(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     h = _hour_word(m.group("h"))
     if not 0 <= h <= 23:
         return None
     return _time_atom(m, h, int(m.group("m") or 0), None, len(m.group("h")) == 2 and m.group("h").isdigit())
+
+
+def _r_lunch_time(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    h = m.group("h")
+    return _time_atom(m, int(h), int(m.group("m") or 0), None, False)
 
 
 def _r_noon(text: str, m: re.Match[str], ref: date) -> _Atom | None:
@@ -1056,9 +1124,26 @@ def _r_part(text: str, m: re.Match[str], ref: date) -> _Atom | None:
         # "em" is also a pronoun; it only counts right next to a day or a time (merge)
         pass
     pm = not p.startswith(("form", "fm", "morg", "morn", "bitti"))
+    at = _Atom(m.start(), m.end(), "part", pm=pm)
     if p.startswith("lunch"):
-        pm = None
-    return _Atom(m.start(), m.end(), "part", pm=pm)
+        at.pm = None
+        # "at lunch", "på lunchen", "lunch" alone: a day (the note's) when nothing else is said
+        prev = _prev_word(text, m.start())
+        lead = fold(m.group(0).split()[0])
+        if _whole(text, m) or (
+            (lead in _LUNCH_PREPS or prev in _LUNCH_PREPS)
+            and not _LUNCH_TREAT.search(text[max(0, m.start() - 14) : m.start()])
+        ):
+            at.edge = "lunch"
+    return at
+
+
+_LUNCH_PREPS = _wordset(
+    "pa i under at by around till vid kring runt over before after until during efter fore innan for"
+)
+_LUNCH_TREAT = re.compile(
+    r"\b(?:bjuda|bjöd|bjod|bjuder|bjudit|ut|gå|ga|gick|had|ate|åt|ha)\s+(?:på\s+|pa\s+|to\s+|for\s+)?$", _I
+)
 
 
 def _weak_wd_ok(text: str, m: re.Match[str], wd_word: str) -> bool:
@@ -1117,9 +1202,13 @@ def _r_wd_past(text: str, m: re.Match[str], ref: date) -> _Atom | None:
 
 
 def _r_week_rel(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    if m.group("mod") is None and m.group("iv") is None:  # "the week after next"
+        return _Atom(m.start(), m.end(), "week", d=_monday(ref) + timedelta(weeks=2))
     shift = 0 if m.group("iv") else _rel_shift(m.group("mod"))
     if shift is None:
         return None
+    if m.group("after"):
+        shift += 1
     return _Atom(m.start(), m.end(), "week", d=_monday(ref) + timedelta(weeks=shift))
 
 
@@ -1174,8 +1263,7 @@ def _r_month(text: str, m: re.Match[str], ref: date) -> _Atom | None:
         y = ref.year if mo >= ref.month else ref.year + 1
         if mod in ("forra", "last", "past", "previous"):
             y = ref.year if mo < ref.month else ref.year - 1
-    start = m.start() if mod not in ("mid", "early", "late") else m.start("mon")
-    return _Atom(start, m.end(), "month", y=y, n=mo)
+    return _Atom(m.start(), m.end(), "month", y=y, n=mo)
 
 
 def _r_quarter(text: str, m: re.Match[str], ref: date) -> _Atom | None:
@@ -1265,6 +1353,8 @@ def _unit_kind(u: str) -> str:
         return "f"
     if f.startswith(("manad", "month")) or f == "man":
         return "m"
+    if f.startswith("halvar"):
+        return "hy"
     if f.startswith(("kvartal", "quarter")):
         return "q"
     return "y"
@@ -1322,10 +1412,14 @@ def _r_offset(text: str, m: re.Match[str], ref: date, ref_dt: datetime | None = 
         "ett par",
         "a pair of",
     )
-    if vague and unit in ("d", "w", "f", "m", "q", "y"):
+    if (vague or g.get("vague")) and unit in ("d", "w", "f", "m", "q", "y", "hy"):
         return _Atom(m.start(), m.end(), "fuzzy")
     if n is None:
         return None
+    if unit == "hy":  # "om ett halvår": six months
+        unit, n = "m", n * 6
+    elif unit == "y" and n != int(n) and n * 12 == int(n * 12):  # "om 1,5 år": months
+        unit, n = "m", n * 12
     if unit not in ("s", "min", "h") and n != int(n) and unit != "w":
         return None
     return _offset_atom(m, ref, ref_dt, n, unit, 1)
@@ -1340,13 +1434,62 @@ def _r_ago(text: str, m: re.Match[str], ref: date, ref_dt: datetime | None = Non
     return at
 
 
+_SPRING_NEXT_OK = _wordset(
+    "ska skall kommer blir blev är har planerar vill kan tänker hoppas räknar borde bör får måste igen någon nån "
+    "eller och men när då så kanske tror troligen förhoppningsvis efter innan före under med om det de vi hon han "
+    "jag dom man till på sen senast tidigast helst gärna eventuellt typ ungefär ca runt kring"
+)
+_UNIT_BEFORE = _ci(
+    r"(?:\d|\b(?:dagar|dag|veckor|vecka|månader|månad|år|timmar|timme|minuter|days?|weeks?|months?|years?|hours?|"
+    r"minutes?|an?|the|en|ett|den|det|de|sin|sitt|sina|min|mitt|mina|vår|vårt|våra|er|ert|era|no|not|much|even|"
+    r"någon|nån|inte|ej|aldrig|never|still|lite|mycket|allt|ännu|än))\s*$"
+)
+_AFTER_LATER = _ci(
+    r"\s*(?:than|än|versions?|del(?:en|ar)?|år(?:en|s)?|stages?|dates?|skede|tillfälle|generation)\b"
+)
+
+
 def _r_fuzzy(text: str, m: re.Match[str], ref: date) -> _Atom | None:
-    w = fold(m.group(0))
+    w = fold(" ".join(m.group(0).split()))
     if w in ("jul", "julen") and re.match(r"\s*\d", text[m.end() : m.end() + 3]):
         return None
     if w == "soon" and re.match(r"\s+as\b", text[m.end() : m.end() + 4], _I):
         return None
-    return _Atom(m.start(), m.end(), "fuzzy")
+    raw = text[m.start() : m.end()]
+    if w == "i var":
+        # "i vår" is spring only written with å and not followed by a noun ("i vår offert")
+        if "å" not in raw.lower():
+            return None
+        nxt = re.match(r"\s*(\w+|[^\w\s]|$)", text[m.end() : m.end() + 30])
+        word = nxt.group(1).lower() if nxt else ""
+        if word and word[0].isalpha() and word not in _SPRING_NEXT_OK and not word.isdigit():
+            return None
+    if w in ("i host", "i hosten") and "ö" not in raw.lower() and raw[:1] == "I":
+        return None  # "I host the webinar"
+    at = _Atom(m.start(), m.end(), "fuzzy", past=w in PAST_SEASONS)
+    if w in FILLERS:
+        if w in ("later", "senare"):
+            before = text[max(0, m.start() - 20) : m.start()]
+            if _UNIT_BEFORE.search(before) or _AFTER_LATER.match(text[m.end() : m.end() + 15]):
+                return None
+        at.edge = "filler"
+    return at
+
+
+def _r_fuzzy_sv_season(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    return _r_fuzzy(text, m, ref)
+
+
+def _r_fuzzy_sv_event(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    return _r_fuzzy(text, m, ref)
+
+
+def _r_fuzzy_sv_words(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    return _r_fuzzy(text, m, ref)
+
+
+def _r_fuzzy_en_event(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    return _r_fuzzy(text, m, ref)
 
 
 _RULES_LIST: tuple[tuple[re.Pattern[str], object], ...] = (
@@ -1361,6 +1504,8 @@ _RULES_LIST: tuple[tuple[re.Pattern[str], object], ...] = (
     (_RX_TIME_HALF_EN, _r_time_half_en),
     (_RX_TIME_WORD, _r_time_word),
     (_RX_TIME_WORD_AT, _r_time_word),
+    (_RX_TIME_WORD_BARE, _r_time_word_bare),
+    (_RX_LUNCH_TIME, _r_lunch_time),
     (_RX_NOON, _r_noon),
     (_RX_TIME_RANGE_BARE, _r_time_at),
     (_RX_TIME_BEFORE_PART, _r_time_before_part),
@@ -1391,7 +1536,11 @@ _RULES_LIST: tuple[tuple[re.Pattern[str], object], ...] = (
     (_RX_YEAR_NUM, _r_year_num),
     (_RX_EDGE, _r_edge),
     (_RX_EO, _r_eo),
-    (_RX_FUZZY, _r_fuzzy),
+    (_RX_FUZZY_SV_SEASON, _r_fuzzy_sv_season),
+    (_RX_FUZZY_SV_EVENT, _r_fuzzy_sv_event),
+    (_RX_FUZZY_SV_WORDS, _r_fuzzy_sv_words),
+    (_RX_FUZZY_EN_EVENT, _r_fuzzy_en_event),
+    (_RX_FUZZY_EN_WORDS, _r_fuzzy),
 )
 _OFFSET_RULES_LIST = (
     (_RX_OFFSET, _r_offset),
@@ -1431,7 +1580,7 @@ _GATES: dict[object, object] = {
     _r_time_h: _toks("#"),
     _r_time_at: _toks("#"),
     _r_time_tiden: _toks("tiden"),
-    _r_time_sv_words: _toks("halv kvart över over"),
+    _r_time_sv_words: _toks("halv kvart över over fem tio tjugo tjugofem"),
     _r_time_en_words: (_toks("past after to till from of"), _toks("# five ten twenty quarter half")),
     _r_time_half_en: _toks("half"),
     _r_time_word: (
@@ -1441,6 +1590,11 @@ _GATES: dict[object, object] = {
         _toks("am pm a p m oclock clock at kl klockan"),
     ),
     _r_noon: _toks("noon midday mid midnight"),
+    _r_time_word_bare: (
+        _toks("one two three four five six seven eight nine ten eleven twelve"),
+        _toks("oh o ou zero fifteen twenty thirty forty fifty"),
+    ),
+    _r_lunch_time: _toks("lunch lunchen"),
     _r_time_before_part: _PART_TOKENS,
     _r_iso: _toks("#"),
     _r_num_y: _toks("#"),
@@ -1483,31 +1637,80 @@ _GATES: dict[object, object] = {
     ),
     _r_ago: _toks("sedan sen ago back"),
     _r_offset: _toks("om in inom within efter after"),
+    _r_fuzzy_sv_season: _toks(
+        "hösten hosten våren varen sommaren sommarn vintern höst host sommar vinter vår var våras varas höstas "
+        "hostas somras vintras"
+    ),
+    _r_fuzzy_sv_event: [
+        _toks(
+            "skörden skorden semestern semestrarna sommarsemestern industrisemestern jul julen nyår nyar nyåret "
+            "nyaret påsk pask påsken pasken midsommar midsommaren helgerna storhelgerna julhelgen påskhelgen "
+            "paskhelgen nyårshelgen nyarshelgen trettonhelgen budgetprocessen budgetrundan bokslutet högsäsong "
+            "hogsasong lågsäsong lagsasong inventering bokslut sommaren sommarn hösten hosten våren varen vintern "
+            "veckoslutet sportlov vintersemestern ledigheten föräldraledigheten foraldraledigheten "
+            "tjänstledigheten tjanstledigheten"
+        ),
+        _RX_EVENT_SUFFIX,
+    ],
+    _r_fuzzy_sv_words: _toks(
+        "längre langre framöver framover tag stund småningom smaningom lider skede läge lage fas framtid framtiden "
+        "sikt närtid nartid passar tid tillfälle tillfalle par några nagra nåra nara någon nagon nån nan tidigt "
+        "kort snarast snart senare gång gang nångång nangang någongång nagongang"
+    ),
+    _r_fuzzy_en_event: _toks(
+        "fair show expo exhibition conference convention harvest holidays holiday break season inventory "
+        "stocktake stocktaking budget new easter christmas xmas thanksgiving midsummer vacation leave summer "
+        "winter spring autumn fall springtime summertime"
+    ),
     _r_fuzzy: _toks(
-        "fram framöver framover tag stund småningom smaningom par några nagra nåra nara sommaren semestern "
-        "sommarsemestern hösten hosten våren varen vintern julen jul påsk pask påsken pasken nyår nyar nyåret nyaret "
-        "midsommar sportlovet sportlov jullovet industrisemestern helgerna storhelgerna årsskiftet arsskiftet "
-        "månadsskiftet manadsskiftet höst host vår var sommar vinter tillfälle tillfalle semestrarna kort snarast "
-        "snart år ar later road line course point couple few pair several some holidays summer winter spring autumn "
-        "fall christmas easter year break vacation sometime xmas midsummer possible asap soon shortly quarter"
+        "later road line track course point stage date future suits convenient convenience time couple few pair "
+        "several some sometime year possible asap soon shortly"
     ),
     _r_next_n: _toks("nästa nasta next kommande coming närmaste narmaste senaste last past upcoming"),
 }
 _GATES_FROM_NOW = _toks("now hence nu idag dag today")
-_RULES = tuple((rx, fn, _GATES.get(fn)) for rx, fn in _RULES_LIST)
+# Where a rule's matches can begin: every match starts with one of these strings ("#": a
+# digit), so its scan starts at the first occurrence (and is skipped when there is none).
+_DIGIT_LED = ("#",)
+_STARTS: dict[object, tuple[str, ...]] = {
+    _RX_TIME_KL: ("kl",),
+    _RX_TIME_HM: _DIGIT_LED,
+    _RX_TIME_AMPM: _DIGIT_LED,
+    _RX_TIME_H: _DIGIT_LED,
+    _RX_TIME_TIDEN: _DIGIT_LED,
+    _RX_ISO: _DIGIT_LED,
+    _RX_NUM_Y: _DIGIT_LED,
+    _RX_NUM_DM: _DIGIT_LED,
+    _RX_MON_YEAR_NUM: _DIGIT_LED,
+    _RX_YEAR_NUM: _DIGIT_LED,
+    _RX_TIME_AT: ("at", "around", "approximately", "about", "@"),
+    _RX_TIME_RANGE_BARE: ("från", "fran", "from", "mellan", "between"),
+    _RX_TIME_HALF_EN: ("half",),
+    _RX_LUNCH_TIME: ("lunch",),
+    _RX_OFFSET: ("om", "in", "efter", "after", "within"),
+}
+_RULES = tuple((rx, fn, _GATES.get(fn), _STARTS.get(rx)) for rx, fn in _RULES_LIST)
 _OFFSET_RULES = tuple(
-    (rx, fn, _GATES_FROM_NOW if rx is _RX_FROM_NOW else _GATES.get(fn)) for rx, fn in _OFFSET_RULES_LIST
+    (rx, fn, _GATES_FROM_NOW if rx is _RX_FROM_NOW else _GATES.get(fn), _STARTS.get(rx))
+    for rx, fn in _OFFSET_RULES_LIST
 )
 _TOKEN = re.compile(r"[^\W\d_]+")
 
 
-def _gate_open(gate: object, tokens: set[str]) -> bool:
-    """True if the rule guarded by ``gate`` may match at all (see ``_GATES``)."""
+def _gate_open(gate: object, tokens: set[str], low: str) -> bool:
+    """True if the rule guarded by ``gate`` may match at all (see ``_GATES``).
+
+    A set: one of its words occurs; a tuple: each of its sets has a word; a list: one of its
+    gates is open; a pattern: it is found in the lower-cased text."""
     if gate is None:
         return True
+    if isinstance(gate, frozenset):
+        return not gate.isdisjoint(tokens)
     if isinstance(gate, tuple):
         return all(not g.isdisjoint(tokens) for g in gate)
-    return not gate.isdisjoint(tokens)  # type: ignore[attr-defined]
+    if isinstance(gate, list):
+        return any(_gate_open(g, tokens, low) for g in gate)
+    return gate.search(low) is not None  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------- merging
@@ -1566,6 +1769,12 @@ def _merge_pair(a: _Atom, b: _Atom, ref: date) -> _Atom | None:
     """Merge two neighbouring atoms (``a`` before ``b``) or return None."""
     ka, kb = a.kind, b.kind
     span = (a.start, b.end)
+    # "sometime next week", "nån gång i höst", "later next month": the filler is a lead-in
+    if ka == "fuzzy" and a.edge == "filler" and kb not in ("edge", "weekof", "part"):
+        at = _Atom(a.start, b.end, kb, d=b.d, hm=b.hm, ampm=b.ampm, padded=b.padded, y=b.y, n=b.n)
+        at.wd, at.wd_mode, at.yearless, at.dayonly, at.day = b.wd, b.wd_mode, b.yearless, b.dayonly, b.day
+        at.pm, at.edge, at.past, at.has_time = b.pm, b.edge, b.past, b.has_time
+        return at
     # weekday + date / date + weekday
     if ka == "wd" and kb == "date" or ka == "date" and kb == "wd":
         w, d = (a, b) if ka == "wd" else (b, a)
@@ -1827,10 +2036,26 @@ def _to_mention(at: _Atom, text: str, ref: date) -> TimeMention | None:
         period_end = date(at.y, 12, 31) if at.y >= 1 else ref
     elif kind == "fuzzy":
         gran, value, period_end = "fuzzy", None, ref
+    elif kind == "part" and at.edge == "lunch":
+        gran, value, has_time, period_end = "date", ref.isoformat(), False, ref
     else:
         return None  # stray marker ("part", "edge", "weekof") on its own
     past = past or period_end < ref
     return TimeMention(start, end, text[start:end], gran, value, has_time, past, deadline)
+
+
+def _scan_start(low: str, starts: tuple[str, ...] | None, first_digit: int) -> int:
+    """First position where a rule's match can begin (see ``_STARTS``); -1: nowhere."""
+    if starts is None:
+        return 0
+    if starts is _DIGIT_LED:
+        return first_digit
+    best = -1
+    for lit in starts:
+        k = low.find(lit)
+        if k >= 0 and (best < 0 or k < best):
+            best = k
+    return best
 
 
 def _ref_parts(ref: date | datetime) -> tuple[date, datetime | None]:
@@ -1848,20 +2073,24 @@ def find_times(text: str, ref: date | datetime) -> list[TimeMention]:
     if len(low) != len(text):  # a few characters change length when lower-cased
         low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
     tokens = set(_TOKEN.findall(low))
-    if _DIGIT.search(text) is not None:
+    digit = _DIGIT.search(low)
+    if digit is not None:
         tokens.add("#")
+    first_digit = digit.start() if digit is not None else -1
     cands: list[_Atom] = []
-    for rx, fn, gate in _RULES:
-        if not _gate_open(gate, tokens):
+    for rx, fn, gate, starts in _RULES:
+        pos = _scan_start(low, starts, first_digit)
+        if pos < 0 or not _gate_open(gate, tokens, low):
             continue
-        for m in rx.finditer(low):
+        for m in rx.finditer(low, pos):
             at = fn(text, m, ref_date)  # type: ignore[operator]
             if at is not None and at.end > at.start:
                 cands.append(at)
-    for rx, fn, gate in _OFFSET_RULES:
-        if not _gate_open(gate, tokens):
+    for rx, fn, gate, starts in _OFFSET_RULES:
+        pos = _scan_start(low, starts, first_digit)
+        if pos < 0 or not _gate_open(gate, tokens, low):
             continue
-        for m in rx.finditer(low):
+        for m in rx.finditer(low, pos):
             at = fn(text, m, ref_date, ref_dt)  # type: ignore[operator]
             if at is not None:
                 cands.append(at)

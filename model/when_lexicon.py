@@ -214,28 +214,86 @@ FIXED_HOLIDAYS_RE = (
     r"|trettondagen|nationaldagen|annandagen|julafton|juldagen|juldag|halloween|valborg"
 )
 
-# Vague expressions: value None.
-FUZZY_RE = (
-    r"längre\s+fram(?:över)?|framöver|om\s+ett\s+tag|om\s+en\s+stund|så\s+småningom"
-    r"|(?:om|inom|i|under)\s+(?:ett\s+par|några|nåra|par)\s+(?:dagar|veckor|månader|år)"
+# Seasons (Swedish definite / indefinite forms, English).
+SEASON_SV_DEF = r"hösten|våren|sommaren|sommarn|vintern"
+SEASON_SV = r"höst|sommar|vinter"  # "vår" needs a check: it is also the pronoun "our"
+SEASON_EN = r"spring|springtime|summer|summertime|autumn|fall|winter"
+# Events that a note defers to ("efter skörden", "after the trade fair"): fuzzy.
+EVENT_SV = (
+    r"skörden|semestern|semestrarna|sommarsemestern|industrisemestern|jul|julen|nyår|nyåret|påsk|påsken"
+    r"|midsommar|midsommaren|helgerna|storhelgerna|julhelgen|påskhelgen|nyårshelgen|trettonhelgen"
+    r"|\w*arbetet|budgetprocessen|budgetrundan|\w*skiftet|\w*inventeringen|\w*mässan|\w*mässorna|\w*lovet"
+    r"|bokslutet|\w*säsongen|högsäsong|lågsäsong|inventering|bokslut|sommaren|sommarn|hösten|våren|vintern"
+    r"|veckoslutet|sportlov|vintersemestern|jullovet|ledigheten|föräldraledigheten|tjänstledigheten"
+)
+EVENT_EN = (
+    r"(?:the\s+)?(?:(?:trade|industry|spring|autumn|fall)\s+)?(?:fair|show|expo|exhibition|conference|convention)"
+    r"|(?:the\s+)?harvest|(?:the\s+)?holidays|(?:the\s+)?holiday\s+season|(?:the\s+)?(?:summer|christmas|winter|spring|easter)"
+    r"\s+(?:break|holidays?|vacation|shutdown)|(?:the\s+)?break|(?:the\s+)?(?:busy|peak|high|low)\s+season|(?:the\s+)?season"
+    r"|(?:the\s+)?(?:annual\s+)?(?:inventory|stocktake|stocktaking|budget\s+(?:round|cycle|process|season|work))"
+    r"|(?:the\s+)?(?:new\s+year|easter|christmas|thanksgiving|midsummer|vacation|holidays)"
+    r"|(?:the\s+)?(?:summer|winter|spring|autumn|fall)|(?:their|our|her|his|my)\s+(?:vacation|holiday|holidays|leave)"
+)
+_SV_PREP = (
+    r"efter|innan|före|till|tills|inför|under|runt|kring|omkring|framåt|över|mot|fram\s+(?:på|mot|emot|till)|in\s+på"
+    r"|senare\s+i|tidigt\s+i|sent\s+i|(?:i\s+)?(?:början|slutet|mitten)\s+(?:av|på)"
+)
+_EN_PREP = (
+    r"after|before|until|till|by|around|during|over|through|throughout|towards?|into|following|in|ahead\s+of"
+    r"|(?:in\s+)?(?:early|late|mid)|(?:early|late|later)\s+in|(?:at\s+)?the\s+(?:start|beginning|end)\s+of"
+)
+
+# Vague expressions: value None. Five groups, each run only when its own words occur.
+FUZZY_SV_SEASON_RE = (
+    rf"(?:{_SV_PREP}|i)\s+(?:{SEASON_SV_DEF})(?:\s+(?:19|20)\d\d)?"
+    rf"|(?:i|nästa|kommande|till\s+nästa)\s+(?:{SEASON_SV})\b|(?:nästa|kommande)\s+vår"
+    rf"|(?:{SEASON_SV_DEF})\s+(?:19|20)\d\d"
+    r"|i\s+vår|i\s+våras|i\s+höstas|i\s+somras|i\s+vintras"
+)
+FUZZY_SV_EVENT_RE = (
+    rf"(?:efter|innan|före|till|tills|inför|under|runt|kring|över|fram\s+till|vid)\s+(?:{EVENT_SV})"
+    r"|(?:efter|under)\s+semestrarna|månadsskiftet|årsskiftet|midsommar|sportlovet|sportlov"
+    r"|semestern|påsken|påsk|nyåret|nyår|julen|jul"
+)
+FUZZY_SV_WORDS_RE = (
+    r"längre\s+fram(?:över)?(?:\s+i\s+tiden)?|framöver|om\s+ett\s+tag|om\s+en\s+stund|så\s+småningom|småningom"
+    r"|vad\s+det\s+lider|i\s+(?:ett|en)\s+senare\s+(?:skede|läge|fas)|(?:i|inom)\s+(?:en\s+)?(?:snar|nära)\s+framtid"
+    r"|i\s+framtiden|på\s+sikt|i\s+närtid|när\s+det\s+passar(?:\s+(?:er|dig|dem|dom|henne|honom|kunden|bättre|bäst))?"
+    r"|när\s+(?:ni|de|dom|hon|han|kunden)\s+har\s+tid|vid\s+tillfälle"
+    r"|(?:om|inom|i|under)\s+(?:ett\s+par|några|nåra|par|någon|nån)\s+(?:dagar|veckor|månader|år|vecka|månad)"
     r"|(?:ett\s+par|några|par)\s+(?:dagar|veckor|månader)(?:\s+(?:fram|framåt|framöver))?"
-    r"|(?:a\s+couple\s+of|a\s+couple|a\s+few)\s+(?:days|weeks|months)"
-    r"|(?:efter|innan|före|till|i|under|inför)\s+(?:sommaren|semestern|sommarsemestern"
-    r"|hösten|våren|vintern|julen|jul|påsk|påsken|nyår|nyåret|midsommar|sportlovet"
-    r"|sportlov|jullovet|industrisemestern|helgerna|storhelgerna|årsskiftet|månadsskiftet)"
-    r"|i\s+(?:höst|vår|sommar|vinter)|till\s+(?:hösten|våren|sommaren|vintern)"
-    r"|runt\s+(?:månadsskiftet|årsskiftet|jul|påsk|midsommar|nyår)"
-    r"|vid\s+(?:månadsskiftet|årsskiftet|tillfälle)|(?:efter|under)\s+semestrarna"
-    r"|månadsskiftet|årsskiftet|midsommar|sportlovet|sportlov|semestern|påsken|påsk|nyåret|nyår"
-    r"|julen|jul"
-    r"|inom\s+kort|snarast|snart|senare\s+i\s+år"
-    r"|later\s+on|down\s+the\s+(?:road|line)|in\s+due\s+course|at\s+some\s+point"
+    r"|tidigt\s+nästa\s+år|inom\s+kort|snarast|snart|senare\s+i\s+år|senare\s+under\s+året"
+    r"|någon\s?gång|nån\s?gång|senare"
+)
+FUZZY_EN_EVENT_SEASON_RE = (
+    rf"(?:after|before|until|till|by|around|during|over|following)\s+(?:{EVENT_EN})"
+    rf"|(?:{_EN_PREP}|this|next|coming|the\s+coming|this\s+coming|sometime\s+in|some\s+time\s+in)\s+(?:the\s+)?"
+    rf"(?:{SEASON_EN})\b(?:\s+(?:19|20)\d\d)?"
+    r"|(?:spring|summer|autumn|fall|winter)\s+(?:19|20)\d\d"
+    r"|christmas|xmas|new\s+year|easter|midsummer"
+)
+FUZZY_EN_WORDS_RE = (
+    r"later\s+on|later\s+this\s+year|later\s+in\s+the\s+year|(?:early|late)\s+(?:next|this)\s+year"
+    r"|(?:early|late)\s+in\s+the\s+(?:new\s+)?year|(?:in|into)\s+the\s+new\s+year"
+    r"|down\s+the\s+(?:road|line|track)|in\s+due\s+course|at\s+some\s+(?:point|stage)"
+    r"|at\s+a\s+later\s+(?:date|stage|point|time)|(?:in|within)\s+the\s+(?:near\s+)?future"
+    r"|when(?:ever)?\s+it\s+suits(?:\s+(?:you|them|her|him|us|the\s+customer))?|when\s+convenient"
+    r"|at\s+(?:your|their|her|his)\s+(?:earliest\s+)?convenience|when\s+(?:they|she|he)\s+(?:have|has)\s+time"
     r"|(?:in|within)\s+(?:a\s+couple\s+of|a\s+couple|a\s+few|a\s+pair\s+of|few|several|some)"
     r"\s+(?:days|weeks|months|years)"
-    r"|(?:a\s+couple\s+of|a\s+few)\s+weeks\s+(?:from\s+now|out)"
-    r"|(?:after|before|over|during|until|till|by)\s+(?:the\s+)?(?:holidays|summer|winter|spring"
-    r"|autumn|fall|christmas|easter|new\s+year|summer\s+break|summer\s+holidays|vacation)"
-    r"|this\s+(?:spring|summer|autumn|fall|winter)|in\s+the\s+(?:spring|summer|autumn|fall|new\s+year)"
-    r"|sometime\s+(?:next|this)\s+(?:quarter|year)|sometime\s+in\s+the\s+(?:spring|summer|autumn|fall)"
-    r"|christmas|xmas|new\s+year|easter|midsummer|as\s+soon\s+as\s+possible|asap|soon|shortly"
+    r"|(?:a\s+couple\s+of|a\s+couple|a\s+few)\s+(?:days|weeks|months)(?:\s+(?:from\s+now|out))?"
+    r"|sometime\s+(?:next|this)\s+(?:quarter|year)|as\s+soon\s+as\s+possible|asap|soon|shortly"
+    r"|sometime|later"
 )
+FUZZY_RE = "|".join(
+    (FUZZY_SV_SEASON_RE, FUZZY_SV_EVENT_RE, FUZZY_SV_WORDS_RE, FUZZY_EN_EVENT_SEASON_RE, FUZZY_EN_WORDS_RE)
+)
+# Compound event nouns ("budgetarbetet", "höstmässan", "kvartalsskiftet") end in one of these.
+EVENT_SV_SUFFIX_RE = r"(?:arbetet|skiftet|inventeringen|mässan|mässorna|lovet|säsongen)\b"
+# Fillers: vague alone, but only a lead-in when another time follows ("sometime next week",
+# "nån gång i höst"). Folded, single-spaced.
+FILLERS = frozenset(
+    {"nagon gang", "nagongang", "nan gang", "nangang", "sometime", "at some point", "later", "senare"}
+)
+# Past seasons ("i höstas" = last autumn).
+PAST_SEASONS = frozenset({"i varas", "i hostas", "i somras", "i vintras"})

@@ -36,12 +36,18 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         sys.stderr.write("invalid training data:\n  " + "\n  ".join(problems[:50]) + "\n")
         return 2
-    if args.out.exists():
-        shutil.rmtree(args.out)
+    # Train into a fresh directory beside the target, then swap, so the old model stays
+    # usable until the new one is complete.
+    staging = args.out.with_name(args.out.name + ".new")
+    if staging.exists():
+        shutil.rmtree(staging)
     metadata = train(
-        train_records, dev_records, args.out,
+        train_records, dev_records, staging,
         data_sha256=data_hash([args.train, args.dev]), seed=args.seed, span_epochs=args.epochs,
     )
+    if args.out.exists():
+        shutil.rmtree(args.out)
+    staging.rename(args.out)
     sys.stdout.write(json.dumps({k: metadata[k] for k in ("version", "dev_metrics", "train_seconds")}, indent=2) + "\n")
     return 0
 

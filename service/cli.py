@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import sys
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -21,28 +20,128 @@ def _fail(message: str) -> None:
 
 @app.command()
 def score(
-    input: Annotated[Path, typer.Argument(help="CSV or JSONL file of notes.", exists=True, dir_okay=False)],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Output file; its suffix picks the format.")],
-    text_col: Annotated[str | None, typer.Option(help="Column holding the note text.")] = None,
-    date_col: Annotated[str | None, typer.Option(help="Column holding each note's date.")] = None,
-    note_date: Annotated[str | None, typer.Option(help="One note date for every row (ISO).")] = None,
-    model_dir: Annotated[Path | None, typer.Option(help="Artifact directory (default: shipped model).")] = None,
+    input: Annotated[
+        Path,
+        typer.Argument(help="Notes to score: .csv, .jsonl, .xlsx or .parquet.", exists=True, dir_okay=False),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Output file; its suffix picks the format (.csv, .jsonl, .xlsx, .parquet).",
+        ),
+    ],
+    text_col: Annotated[
+        str | None, typer.Option(help="Column holding the note text (default: found by name).")
+    ] = None,
+    date_col: Annotated[
+        str | None, typer.Option(help="Column holding each note's date (default: found by name).")
+    ] = None,
+    id_col: Annotated[
+        str | None, typer.Option(help="Column holding a record id, named in error messages.")
+    ] = None,
+    note_date: Annotated[
+        str | None, typer.Option(help="One note date for every row (ISO, 2026-03-10).")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=0, help="Worker processes (0: one per CPU core).")] = 0,
+    chunk_size: Annotated[
+        int, typer.Option(min=1, help="Notes per chunk (scored and written together).")
+    ] = 256,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            help="Continue an interrupted run: keep OUTPUT's complete records, score the rest. "
+            "Needs a .csv or .jsonl output."
+        ),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    model_dir: Annotated[
+        Path | None, typer.Option(help="Artifact directory (default: shipped model).")
+    ] = None,
 ) -> None:
-    """Score every note in INPUT and write one output record per input record, in order."""
-    from model.pipeline import Klarsteg
-    from service.batch import score_file
+    """Score every note in INPUT and write one output record per input record, in order.
 
-    started = time.monotonic()
+    A record that cannot be scored (empty text, a bad date) gets an error instead of a score.
+    Interrupted runs leave a valid partial CSV/JSONL output; run again with --resume.
+    """
+    from service.batch import BatchOptions, score_file
+    from service.progress import BarProgress
+
+    options = BatchOptions(
+        text_col=text_col,
+        date_col=date_col,
+        id_col=id_col,
+        note_date=note_date,
+        workers=workers,
+        chunk_size=chunk_size,
+        resume=resume,
+        model_dir=model_dir,
+    )
+    bar = BarProgress(enabled=not quiet and sys.stderr.isatty())
     try:
-        model = Klarsteg.load(model_dir)
-        summary = score_file(model, input, output, text_col=text_col, date_col=date_col, note_date=note_date)
+        with bar:
+            summary = score_file(input, output, options, progress=bar)
+    except (ValueError, OSError, RuntimeError) as exc:  # bad input, I/O, a model that will not load
+        _fail(str(exc))
+    if not quiet:
+        for sample in summary.error_samples:
+            typer.echo(f"warning: {sample}", err=True)
+        if summary.errors > len(summary.error_samples):
+            typer.echo(
+                f"warning: ... and {summary.errors - len(summary.error_samples)} more errors", err=True
+            )
+        resumed = f" (resumed after {summary.resumed})" if summary.resumed else ""
+        typer.echo(
+            f"read {summary.read} rows{resumed}: scored {summary.scored}, errors {summary.errors} "
+            f"in {summary.seconds:.1f} s ({summary.rate:.0f} rows/s, {summary.workers} workers) -> {output}",
+            err=True,
+        )
+    if summary.interrupted:
+        typer.echo(
+            f"interrupted: {output} holds the first {summary.written} records; "
+            "run the same command with --resume to finish it",
+            err=True,
+        )
+        raise typer.Exit(130)
+
+
+@app.command()
+def report(
+    scored: Annotated[
+        Path,
+        typer.Argument(
+            help="Output of `klarsteg score` (.csv, .jsonl, .xlsx, .parquet).", exists=True, dir_okay=False
+        ),
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML report to write.")],
+    group_col: Annotated[
+        str | None, typer.Option(help="Column to break results down by (seller, team).")
+    ] = None,
+    deal_col: Annotated[str | None, typer.Option(help="Column naming the deal; lists stalled deals.")] = None,
+    stall_notes: Annotated[
+        int, typer.Option(min=1, help="A deal is stalled when its last N notes are all vague or none.")
+    ] = 3,
+    text_col: Annotated[str | None, typer.Option(help="Column holding the note text (for excerpts).")] = None,
+    date_col: Annotated[str | None, typer.Option(help="Column holding each note's date.")] = None,
+    title: Annotated[str, typer.Option(help="The report's title.")] = "Follow-up quality",
+) -> None:
+    """Write a self-contained HTML report on a scored export, for a sales manager."""
+    from service.report import ReportOptions, write_report
+
+    options = ReportOptions(
+        group_col=group_col,
+        deal_col=deal_col,
+        stall_notes=stall_notes,
+        text_col=text_col,
+        date_col=date_col,
+        title=title,
+    )
+    try:
+        stats = write_report(scored, output, options)
     except (ValueError, OSError) as exc:
         _fail(str(exc))
-    typer.echo(
-        f"read {summary.read}, scored {summary.scored}, errors {summary.errors} "
-        f"in {time.monotonic() - started:.1f} s -> {output}",
-        err=True,
-    )
+    typer.echo(f"report on {stats.notes} notes -> {output}", err=True)
 
 
 @app.command()
@@ -56,6 +155,18 @@ def info(model_dir: Annotated[Path | None, typer.Option(help="Artifact directory
     except ArtifactError as exc:
         _fail(str(exc))
     typer.echo(json.dumps({k: v for k, v in meta.items() if k != "files"}, indent=2, ensure_ascii=False))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes; each loads the model.")] = 1,
+) -> None:
+    """Serve the JSON API and the web page. With KLARSTEG_API_KEY set, the API needs that key."""
+    from service.app import run_server
+
+    run_server(host=host, port=port, workers=workers)
 
 
 def main() -> None:

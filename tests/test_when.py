@@ -470,3 +470,246 @@ def test_mention_is_frozen() -> None:
 def test_empty_and_plain_text() -> None:
     assert find_times("", REF) == []
     assert find_times("Bra möte, de är positiva till förslaget.", REF) == []
+
+
+# --------------------------------------------------------------------------- vague phrases
+
+FUZZY_MORE = [
+    # seasons, every preposition, with and without å/ä/ö and colloquial forms
+    "till hösten",
+    "till hosten",
+    "i höst",
+    "i host",
+    "nån gång i höst",
+    "någon gång i höst",
+    "nan gang i host",
+    "framåt våren",
+    "framat varen",
+    "fram på våren",
+    "under våren",
+    "i vår",
+    "till våren",
+    "till varen",
+    "efter sommaren",
+    "efter sommarn",
+    "i sommar",
+    "över sommaren",
+    "innan sommaren",
+    "i början av hösten",
+    "nästa sommar",
+    "hösten 2027",
+    "senare i höst",
+    "in the autumn",
+    "in autumn",
+    "sometime in autumn",
+    "this fall",
+    "in the spring",
+    "over the summer",
+    "before summer",
+    "next spring",
+    "early next year",
+    "in the new year",
+    "later this year",
+    # vague words
+    "någon gång",
+    "nån gång",
+    "nan gang",
+    "sometime",
+    "at some point",
+    "down the line",
+    "framöver",
+    "så småningom",
+    "vid tillfälle",
+    "när det passar",
+    "när det passar kunden",
+    "when it suits",
+    "längre fram",
+    "senare",
+    "later",
+    "i ett senare skede",
+    "at a later date",
+    "in the near future",
+    # "efter <event>"
+    "efter skörden",
+    "efter semestern",
+    "efter jul",
+    "efter nyår",
+    "efter påsk",
+    "efter budgetarbetet",
+    "efter årsskiftet",
+    "efter inventeringen",
+    "efter mässan",
+    "efter höstmässan",
+    "efter sportlovet",
+    "after the harvest",
+    "after the trade fair",
+    "after the holidays",
+    "after the summer break",
+    "after the show",
+    # vague offsets
+    "in a month or so",
+    "om en månad eller så",
+    "in a week or two",
+    "om ett par månader",
+    "in a couple of months",
+    "in a few months",
+    "om några månader",
+    "om någon vecka",
+]
+
+
+@pytest.mark.parametrize("text", FUZZY_MORE)
+def test_fuzzy_more(text: str) -> None:
+    m = one(text)
+    assert (m.granularity, m.value, m.clear) == ("fuzzy", None, False)
+    assert m.text == text
+
+
+@pytest.mark.parametrize("text", ["i höstas", "i våras", "i somras"])
+def test_past_seasons_are_past(text: str) -> None:
+    m = one(text)
+    assert (m.granularity, m.past) == ("fuzzy", True)
+
+
+# (text, granularity, value, span) resolved against REF (Thursday 2026-11-26, W48).
+RESOLVE_MORE = [
+    ("i början av nästa år", "year", "2027", "i början av nästa år"),
+    ("mitten av mars", "month", "2027-03", "mitten av mars"),
+    ("i mitten av januari", "month", "2027-01", "i mitten av januari"),
+    ("mid-March", "month", "2027-03", "mid-March"),
+    ("late February", "month", "2027-02", "late February"),
+    ("early Aug", "month", "2027-08", "early Aug"),
+    ("om en månad", "month", "2026-12", "om en månad"),
+    ("om ett halvår", "month", "2027-05", "om ett halvår"),
+    ("in six months", "month", "2027-05", "in six months"),
+    ("om sex månader", "month", "2027-05", "om sex månader"),
+    ("om 1,5 år", "month", "2028-05", "om 1,5 år"),
+    ("later next month", "month", "2026-12", "later next month"),
+    ("within 10 days", "date", "2026-12-06", "within 10 days"),
+    ("before Friday", "date", "2026-11-27", "before Friday"),
+    ("noon", "datetime", "2026-11-26T12:00", "noon"),
+    ("at noon", "datetime", "2026-11-26T12:00", "at noon"),
+    ("Wednesday noon", "datetime", "2026-12-02T12:00", "Wednesday noon"),
+    ("lunch 12", "datetime", "2026-11-26T12:00", "lunch 12"),
+    ("torsdag lunch 12", "datetime", "2026-12-03T12:00", "torsdag lunch 12"),
+    ("lunch", "date", "2026-11-26", "lunch"),
+    ("at lunch", "date", "2026-11-26", "at lunch"),
+    ("tomorrow lunch", "date", "2026-11-27", "tomorrow lunch"),
+    # spelled-out clock times in dictated notes
+    ("klockan tio", "datetime", "2026-11-26T10:00", "klockan tio"),
+    ("klockan två", "datetime", "2026-11-26T14:00", "klockan två"),
+    ("halv tio", "datetime", "2026-11-26T09:30", "halv tio"),
+    ("tio i tre", "datetime", "2026-11-26T14:50", "tio i tre"),
+    ("fem över nio", "datetime", "2026-11-26T09:05", "fem över nio"),
+    ("at three thirty", "datetime", "2026-11-26T15:30", "at three thirty"),
+    ("at ten", "datetime", "2026-11-26T10:00", "at ten"),
+    ("at nine thirty", "datetime", "2026-11-26T09:30", "at nine thirty"),
+    ("ten thirty", "datetime", "2026-11-26T10:30", "ten thirty"),
+    ("twelve oh three", "datetime", "2026-11-26T12:03", "twelve oh three"),
+    ("nine fifty-nine am", "datetime", "2026-11-26T09:59", "nine fifty-nine am"),
+    ("kl 1430", "datetime", "2026-11-26T14:30", "kl 1430"),
+    ("kl 0930", "datetime", "2026-11-26T09:30", "kl 0930"),
+    ("kl 8", "datetime", "2026-11-26T08:00", "kl 8"),
+    ("at 3 15", "datetime", "2026-11-26T15:15", "at 3 15"),
+    # weeks
+    ("the week of Jan 12", "week", "2027-W02", "the week of Jan 12"),
+    ("the week after next", "week", "2026-W50", "the week after next"),
+    ("veckan efter nästa", "week", "2026-W50", "veckan efter nästa"),
+    ("later this week", "week", "2026-W48", "later this week"),
+    ("i slutet av veckan", "week", "2026-W48", "i slutet av veckan"),
+    ("tidigt nästa vecka", "week", "2026-W49", "tidigt nästa vecka"),
+    ("early next week", "week", "2026-W49", "early next week"),
+    ("i början av nästa vecka", "week", "2026-W49", "i början av nästa vecka"),
+    ("sometime next week", "week", "2026-W49", "sometime next week"),
+    ("någon gång nästa vecka", "week", "2026-W49", "någon gång nästa vecka"),
+    # parts of today
+    ("this afternoon", "date", "2026-11-26", "this afternoon"),
+    ("i eftermiddag", "date", "2026-11-26", "i eftermiddag"),
+    ("ikväll", "date", "2026-11-26", "ikväll"),
+]
+
+
+@pytest.mark.parametrize(("text", "granularity", "value", "span"), RESOLVE_MORE)
+def test_resolution_more(text: str, granularity: str, value: str, span: str) -> None:
+    m = one(text)
+    assert (m.granularity, m.value, m.text) == (granularity, value, span)
+
+
+# Against REF_DEC (Monday 2026-12-28, ISO week 2026-W53).
+ROLLOVER_MORE = [
+    ("the week after next", "week", "2027-W02"),
+    ("later this week", "week", "2026-W53"),
+    ("i slutet av veckan", "week", "2026-W53"),
+    ("tidigt nästa vecka", "week", "2027-W01"),
+    ("early next week", "week", "2027-W01"),
+    ("i början av nästa vecka", "week", "2027-W01"),
+    ("om ett halvår", "month", "2027-06"),
+    ("om en månad", "month", "2027-01"),
+    ("i början av nästa år", "year", "2027"),
+    ("within 10 days", "date", "2027-01-07"),
+    ("before Friday", "date", "2027-01-01"),
+    ("Wednesday noon", "datetime", "2026-12-30T12:00"),
+    ("the week of Jan 12", "week", "2027-W02"),
+    ("this afternoon", "date", "2026-12-28"),
+    ("early next year", "fuzzy", None),
+    ("i vår", "fuzzy", None),
+]
+
+
+@pytest.mark.parametrize(("text", "granularity", "value"), ROLLOVER_MORE)
+def test_year_rollover_more(text: str, granularity: str, value: str | None) -> None:
+    m = one(text, REF_DEC)
+    assert (m.granularity, m.value) == (granularity, value)
+
+
+def test_before_friday_is_a_deadline() -> None:
+    assert one("before Friday").deadline is True
+    assert one("within 10 days").deadline is True
+
+
+def test_date_after_event_word_is_kept() -> None:
+    m = one("Ring efter mötet 3/12.")
+    assert (m.granularity, m.value) == ("date", "2026-12-03")
+
+
+TRAPS_MORE = [
+    "Vi pratade efter mötet.",
+    "efter mötet",
+    "efter att de bestämt sig ringer vi",
+    "Den senaste versionen är bättre.",
+    "senaste offerten",
+    "Vår tekniker kommer förbi.",
+    "vår offert",
+    "i vår offert",
+    "I vår nya plattform finns stöd.",
+    "Det här är vår största kund.",
+    "våra priser",
+    "i vårt system",
+    "i var och en av butikerna",
+    "Kunden behöver sommardäck.",
+    "Höstmässan var bra.",
+    "höstkampanjen",
+    "I host the webinar myself.",
+    "Två år senare köpte de.",
+    "the later stages",
+    "a later version",
+    "We had lunch with Tom.",
+    "Vi åt lunch med Eva.",
+    "three twenty",
+    "ten thirty-minute calls",
+]
+
+
+@pytest.mark.parametrize("text", TRAPS_MORE)
+def test_false_positive_traps_more(text: str) -> None:
+    assert find_times(text, REF) == []
+
+
+def test_no_later_than_stays_one_deadline() -> None:
+    m = one("Svar no later than Friday.")
+    assert (m.text, m.value, m.deadline) == ("no later than Friday", "2026-11-27", True)
+
+
+def test_possessive_var_next_to_a_real_date() -> None:
+    found = find_times("Vi skickar vår offert på fredag.", REF)
+    assert [(m.text, m.value) for m in found] == [("på fredag", "2026-11-27")]

@@ -1,0 +1,120 @@
+"""A token-level tagger that backs up the NER: how likely each token is inside a field's span.
+
+The NER (see :mod:`model.spans`) is precise but, trained from scratch on a few thousand
+notes, sometimes finds nothing in a note that plainly states a step. This tagger is a
+linear model over each token and its neighbours; when the NER is silent and the note-level
+classifier says a step is there, its most likely span is used instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.linear_model import LogisticRegression
+
+from model.data import locate
+from model.features import sentence_bounds
+from model.text import fold
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|[^\w\s]", re.UNICODE)
+_HASHER = FeatureHasher(n_features=2**18, input_type="string", alternate_sign=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    norm: str
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word and punctuation tokens with offsets, folded."""
+    return [Token(m.start(), m.end(), fold(m.group())) for m in _TOKEN.finditer(text)]
+
+
+def _shape(word: str) -> str:
+    return re.sub(r"\d+", "0", re.sub(r"[^\W\d_]+", "a", word))
+
+
+def token_features(
+    text: str, toks: Sequence[Token], date_spans: Sequence[tuple[int, int]]
+) -> list[list[str]]:
+    """Feature strings for each token: the token, its neighbours, shape and date context."""
+    out: list[list[str]] = []
+    in_date = [any(s <= t.start < e for s, e in date_spans) for t in toks]
+    n = len(toks)
+    for i, t in enumerate(toks):
+        w = t.norm
+        f = [f"w={w}", f"p3={w[:3]}", f"s3={w[-3:]}", f"sh={_shape(w)}", f"date={in_date[i]}"]
+        if text[t.start : t.start + 1].isupper():
+            f.append("title")
+        for k in (-3, -2, -1, 1, 2, 3):
+            j = i + k
+            if 0 <= j < n:
+                f.append(f"w{k}={toks[j].norm}")
+                if abs(k) == 1:
+                    f.append(f"d{k}={in_date[j]}")
+                    f.append(f"s3{k}={toks[j].norm[-3:]}")
+            else:
+                f.append(f"w{k}=<edge>")
+        if i > 0:
+            f.append(f"bi-={toks[i - 1].norm}_{w}")
+        if i + 1 < n:
+            f.append(f"bi+={w}_{toks[i + 1].norm}")
+        left, _ = sentence_bounds(text, t.start, t.end)
+        f.append(f"sentstart={left == t.start or text[left : t.start].strip() in ('', '-', '*', '•')}")
+        out.append(f)
+    return out
+
+
+@dataclass
+class TokenTagger:
+    """Per-field linear models over token features."""
+
+    models: dict[str, LogisticRegression]
+
+    def best_span(
+        self, field: str, text: str, toks: Sequence[Token], feats: list[list[str]], threshold: float = 0.35
+    ) -> tuple[int, int, float] | None:
+        """The most likely span for ``field`` as (start, end, peak probability), or None."""
+        if not toks:
+            return None
+        model = self.models[field]
+        proba = model.predict_proba(_HASHER.transform(feats))[:, 1]
+        peak = int(np.argmax(proba))
+        if proba[peak] < threshold:
+            return None
+        left, right = sentence_bounds(text, toks[peak].start, toks[peak].end)
+        lo = hi = peak
+        while lo > 0 and toks[lo - 1].start >= left and proba[lo - 1] >= threshold:
+            lo -= 1
+        while hi + 1 < len(toks) and toks[hi + 1].end <= right and proba[hi + 1] >= threshold:
+            hi += 1
+        # A span does not end on punctuation.
+        while hi > lo and not toks[hi].norm[0].isalnum():
+            hi -= 1
+        return toks[lo].start, toks[hi].end, float(proba[peak])
+
+
+def train_token_tagger(records: Sequence[dict], date_finder, seed: int = 13) -> TokenTagger:
+    """Fit one model per field on token membership in the gold spans."""
+    rows: list[list[str]] = []
+    labels: dict[str, list[int]] = {"next_step": [], "reason": []}
+    for r in records:
+        text = r["text"]
+        toks = tokenize(text)
+        dates = [(m.start, m.end) for m in date_finder(r)]
+        rows.extend(token_features(text, toks, dates))
+        for field in labels:
+            span = locate(text, r.get(field))
+            labels[field].extend(int(span is not None and span.start <= t.start < span.end) for t in toks)
+    x = _HASHER.transform(rows)
+    models = {
+        field: LogisticRegression(C=0.5, max_iter=3000, random_state=seed).fit(x, y)
+        for field, y in labels.items()
+    }
+    return TokenTagger(models)

@@ -1,0 +1,90 @@
+"""Train on a tiny fixture, save, verify, load, evaluate; and refuse tampered artifacts."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from model.artifacts import CLASSIFIERS_FILE, METADATA_FILE, ArtifactError, load_artifacts, verify_artifacts
+from model.data import data_hash, read_jsonl
+from model.evaluate import evaluate
+from model.pipeline import Klarsteg
+from model.train import predict, train
+
+FIXTURE = Path(__file__).parent / "fixtures" / "tiny.jsonl"
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    records = read_jsonl(FIXTURE)
+    out = tmp_path_factory.mktemp("model")
+    train(records[:60], records[60:], out, data_sha256=data_hash([FIXTURE]), seed=3, span_epochs=2)
+    return out
+
+
+def test_roundtrip_writes_metadata_and_evaluates(tiny_model: Path) -> None:
+    meta = json.loads((tiny_model / METADATA_FILE).read_text())
+    assert meta["data_sha256"] == data_hash([FIXTURE])
+    assert meta["train_notes"] == 60 and meta["dev_notes"] == 20
+    assert {"spacy", "scikit-learn", "python"} <= meta["libraries"].keys()
+    assert set(meta["dev_metrics"]) >= {"verdict_accuracy", "next_step", "when_value_accuracy"}
+    model = Klarsteg.load(tiny_model)
+    records = read_jsonl(FIXTURE)[60:]
+    report, errors = evaluate(records, predict(model, records))
+    assert report["all"]["notes"] == 20
+    assert {"sv", "en"} <= report.keys()
+    assert 0.0 <= report["all"]["verdict_accuracy"] <= 1.0
+    assert all(e["errors"] for e in errors)
+
+
+def _copy(src: Path, tmp_path: Path) -> Path:
+    dst = tmp_path / "m"
+    shutil.copytree(src, dst)
+    return dst
+
+
+def test_tampered_joblib_is_never_unpickled(tiny_model: Path, tmp_path: Path) -> None:
+    m = _copy(tiny_model, tmp_path)
+    with open(m / CLASSIFIERS_FILE, "ab") as fh:
+        fh.write(b"\0")
+    with pytest.raises(ArtifactError, match="does not match its metadata"):
+        load_artifacts(m)
+
+
+def test_truncated_artifact_is_refused(tiny_model: Path, tmp_path: Path) -> None:
+    m = _copy(tiny_model, tmp_path)
+    data = (m / CLASSIFIERS_FILE).read_bytes()
+    (m / CLASSIFIERS_FILE).write_bytes(data[: len(data) // 2])
+    with pytest.raises(ArtifactError, match="does not match"):
+        verify_artifacts(m)
+
+
+def test_foreign_file_is_refused(tiny_model: Path, tmp_path: Path) -> None:
+    m = _copy(tiny_model, tmp_path)
+    (m / "evil.joblib").write_bytes(b"x")
+    with pytest.raises(ArtifactError, match="does not list"):
+        verify_artifacts(m)
+
+
+def test_missing_metadata_is_refused(tiny_model: Path, tmp_path: Path) -> None:
+    m = _copy(tiny_model, tmp_path)
+    (m / METADATA_FILE).unlink()
+    with pytest.raises(ArtifactError, match="no metadata.json"):
+        verify_artifacts(m)
+
+
+def test_library_version_mismatch_is_refused(tiny_model: Path, tmp_path: Path) -> None:
+    m = _copy(tiny_model, tmp_path)
+    meta = json.loads((m / METADATA_FILE).read_text())
+    meta["libraries"]["scikit-learn"] = "0.1.0"
+    (m / METADATA_FILE).write_text(json.dumps(meta))
+    with pytest.raises(ArtifactError, match="scikit-learn 0.1.0"):
+        verify_artifacts(m)
+
+
+def test_shipped_model_verifies() -> None:
+    meta = verify_artifacts(Path(__file__).resolve().parent.parent / "model" / "artifacts")
+    assert meta["name"] == "klarsteg"
