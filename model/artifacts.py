@@ -8,6 +8,7 @@ artifacts match the ones installed.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import platform
 from dataclasses import dataclass
@@ -23,6 +24,9 @@ from spacy.language import Language
 from model.classify import Classifiers
 from model.spans import load_span_model
 
+# Bumped whenever the code changes what the artifacts hold or how their input is prepared
+# (2: the span model reads notes with time mentions masked); loading refuses other formats.
+ARTIFACT_FORMAT = 2
 METADATA_FILE = "metadata.json"
 SPANS_DIR = "spans"
 CLASSIFIERS_FILE = "classifiers.joblib"
@@ -86,6 +90,7 @@ def save_artifacts(
     files = {str(p.relative_to(model_dir)): sha256_file(p) for p in _artifact_files(model_dir)}
     metadata = {
         "name": "klarsteg",
+        "format": ARTIFACT_FORMAT,
         "version": f"{trained_at:%Y.%m.%d}-{data_sha256[:8]}",
         "trained_at": trained_at.isoformat(),
         "languages": ["sv", "en"],
@@ -126,6 +131,11 @@ def verify_artifacts(model_dir: Path) -> dict[str, Any]:
                 f"{model_dir / rel} does not match its metadata (sha256 {actual[:12]}…, "
                 f"expected {digest[:12]}…): refusing to load a modified or foreign artifact"
             )
+    if metadata.get("format") != ARTIFACT_FORMAT:
+        raise ArtifactError(
+            f"artifacts in {model_dir} have format {metadata.get('format')!r}, this code reads format "
+            f"{ARTIFACT_FORMAT}: retrain with scripts/train.py"
+        )
     libs = metadata.get("libraries", {})
     for name in ("spacy", "scikit-learn"):
         want, have = libs.get(name), library_versions()[name]
@@ -138,10 +148,29 @@ def verify_artifacts(model_dir: Path) -> dict[str, Any]:
 
 
 def load_artifacts(model_dir: Path) -> Artifacts:
-    """Verify, then load, the artifacts in ``model_dir``."""
+    """Verify, then load, the artifacts in ``model_dir``.
+
+    The joblib file is read once and its bytes are checked against the metadata again before
+    they are unpickled from memory, so a file replaced after ``verify_artifacts`` (or while
+    the artifacts are swapped) is never unpickled.
+    """
     metadata = verify_artifacts(model_dir)
+    if CLASSIFIERS_FILE not in metadata["files"]:
+        raise ArtifactError(
+            f"the metadata in {model_dir} lists no {CLASSIFIERS_FILE}: retrain with scripts/train.py"
+        )
+    try:
+        pickled = (model_dir / CLASSIFIERS_FILE).read_bytes()
+    except OSError as exc:
+        raise ArtifactError(f"{model_dir / CLASSIFIERS_FILE} could not be read: {exc}") from exc
+    digest = hashlib.sha256(pickled).hexdigest()
+    if digest != metadata["files"].get(CLASSIFIERS_FILE):
+        raise ArtifactError(
+            f"{model_dir / CLASSIFIERS_FILE} changed while it was being loaded (sha256 {digest[:12]}…): "
+            "refusing to load a modified or foreign artifact; retry once the artifacts are in place"
+        )
     spans = load_span_model(model_dir / SPANS_DIR)
-    classifiers = joblib.load(model_dir / CLASSIFIERS_FILE)
+    classifiers = joblib.load(io.BytesIO(pickled))
     if not isinstance(classifiers, Classifiers):
         raise ArtifactError(f"{model_dir / CLASSIFIERS_FILE} does not hold Klarsteg classifiers")
     return Artifacts(spans=spans, classifiers=classifiers, metadata=metadata)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from model.data import iso_week_monday
-from model.features import sentence_bounds
+from model.features import SentenceIndex, sentence_bounds
 from model.text import tokens
 from model.when import TimeMention
 
@@ -42,6 +42,38 @@ def _bucket(n: int, edges: Sequence[int]) -> str:
     return f">{edges[-1]}"
 
 
+class _NoteFacts:
+    """What the features of every mention of a note share: computed once per note."""
+
+    __slots__ = ("distances", "earliest", "line", "nearest", "sent")
+
+    def __init__(self, text: str, mentions: Sequence[TimeMention], step: tuple[int, int] | None) -> None:
+        future = [(period_start(m), i) for i, m in enumerate(mentions) if not m.past]
+        dated = sorted((d, i) for d, i in future if d is not None)
+        self.earliest = dated[0][1] if dated else None
+        if step is None:
+            return
+        s_start, s_end = step
+        self.sent = sentence_bounds(text, s_start, s_end)
+        line_start = text.rfind("\n", 0, s_start) + 1
+        line_end = text.find("\n", s_end)
+        self.line = (line_start, len(text) if line_end < 0 else line_end)
+        self.distances = [min(abs(m.start - s_end), abs(s_start - m.end)) for m in mentions]
+        self.nearest = min(self.distances, default=0)
+
+
+_GAP_EDGES = (0, 1, 3, 6, 10, 20)
+_GAP_PREFIX = 400
+
+
+def _gap_bucket(gap: str) -> str:
+    """``_bucket(len(tokens(gap)), _GAP_EDGES)`` without folding and tokenizing a long gap:
+    every token of a prefix but the last two is a token of the whole gap."""
+    if len(gap) > _GAP_PREFIX and len(tokens(gap[:_GAP_PREFIX])) - 2 > _GAP_EDGES[-1]:
+        return f">{_GAP_EDGES[-1]}"
+    return _bucket(len(tokens(gap)), _GAP_EDGES)
+
+
 def when_features(
     text: str,
     mention: TimeMention,
@@ -51,6 +83,26 @@ def when_features(
     note_date: date,
 ) -> dict[str, float]:
     """Features of one time mention as the candidate when of the step at ``step``."""
+    return _when_features(text, mention, index, mentions, step, note_date, _NoteFacts(text, mentions, step))
+
+
+def when_features_all(
+    text: str, mentions: Sequence[TimeMention], step: tuple[int, int] | None, note_date: date
+) -> list[dict[str, float]]:
+    """``when_features`` of every mention of a note, sharing the per-note work."""
+    facts = _NoteFacts(text, mentions, step)
+    return [_when_features(text, m, i, mentions, step, note_date, facts) for i, m in enumerate(mentions)]
+
+
+def _when_features(
+    text: str,
+    mention: TimeMention,
+    index: int,
+    mentions: Sequence[TimeMention],
+    step: tuple[int, int] | None,
+    note_date: date,
+    facts: _NoteFacts,
+) -> dict[str, float]:
     f: dict[str, float] = {
         f"g={mention.granularity}": 1.0,
         "has_time": float(mention.has_time),
@@ -64,9 +116,7 @@ def when_features(
     if start is not None:
         days = (start - note_date).days
         f[f"days{_bucket(days, (-1, 0, 1, 7, 31, 92, 366))}"] = 1.0
-    future = [(period_start(m), i) for i, m in enumerate(mentions) if not m.past]
-    dated = sorted((d, i) for d, i in future if d is not None)
-    if dated and dated[0][1] == index:
+    if facts.earliest == index:
         f["earliest_future"] = 1.0
     left = tokens(text[max(0, mention.start - 40) : mention.start])[-3:]
     right = tokens(text[mention.end : mention.end + 30])[:3]
@@ -82,11 +132,9 @@ def when_features(
         f["no_step"] = 1.0
         return f
     s_start, s_end = step
-    sent = sentence_bounds(text, s_start, s_end)
+    sent = facts.sent
     f["same_sentence"] = float(sent[0] <= mention.start and mention.end <= sent[1])
-    line_start = text.rfind("\n", 0, s_start) + 1
-    line_end = text.find("\n", s_end)
-    line_end = len(text) if line_end < 0 else line_end
+    line_start, line_end = facts.line
     f["same_line"] = float(line_start <= mention.start and mention.end <= line_end)
     if mention.start >= s_end:
         gap = text[s_end : mention.start]
@@ -97,9 +145,8 @@ def when_features(
     else:
         gap = ""
         f["inside_step"] = 1.0
-    f[f"gap_tokens{_bucket(len(tokens(gap)), (0, 1, 3, 6, 10, 20))}"] = 1.0
-    distances = [min(abs(m.start - s_end), abs(s_start - m.end)) for m in mentions]
-    if distances[index] == min(distances):
+    f[f"gap_tokens{_gap_bucket(gap)}"] = 1.0
+    if facts.distances[index] == facts.nearest:
         f["nearest"] = 1.0
     return f
 
@@ -117,8 +164,9 @@ def choose_primary(steps: Sequence[tuple[int, int]], mentions: Sequence[TimeMent
     if len(steps) <= 1:
         return 0
     best: tuple[date, int] | None = None
+    sentences = SentenceIndex(text)
     for i, (s, e) in enumerate(steps):
-        left, right = sentence_bounds(text, s, e)
+        left, right = sentences.bounds(s, e)
         near = [m for m in mentions if not m.past and left <= m.start and m.end <= right and period_start(m)]
         if not near:
             continue

@@ -19,6 +19,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 
 from model.choose import mention_overlaps, when_features
 from model.data import locate
+from model.fastlinear import FastDictLR, FastTfidfLR, fast_model
 from model.features import SpanContext, note_analyzer, span_analyzer, span_context
 from model.tokentag import TokenTagger, train_token_tagger
 from model.when import find_times
@@ -49,17 +50,56 @@ class Classifiers:
     # Drop an NER step when the note-level model gives a step less than this.
     presence_floor: float = 0.0
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The fast paths are derived at load time and never saved with the artifacts.
+        state = dict(self.__dict__)
+        state.pop("_fast", None)
+        return state
+
+    def prepare(self) -> None:
+        """Derive the fast prediction paths from the fitted models (see :mod:`model.fastlinear`)."""
+        fast: dict[int, FastTfidfLR | FastDictLR | None] = {}
+        for model in (self.action, self.owner, self.clear, self.presence, self.when):
+            fast[id(model)] = fast_model(model)
+        self.__dict__["_fast"] = (fast, (self.action, self.owner, self.clear, self.presence, self.when))
+        self.tagger.prepare()
+
+    def _fast_for(self, model: Pipeline) -> FastTfidfLR | FastDictLR | None:
+        cached = self.__dict__.get("_fast")
+        if cached is None or not any(m is model for m in cached[1]):
+            self.prepare()
+            cached = self.__dict__["_fast"]
+        return cached[0].get(id(model))
+
     def predict_label(self, model: Pipeline, ctx: SpanContext) -> tuple[Any, float]:
         """Most likely label and its probability for one span in context."""
-        proba = model.predict_proba([ctx])[0]
+        fast = self._fast_for(model)
+        if isinstance(fast, FastTfidfLR):
+            proba = fast.proba(ctx)
+            classes = fast.classes_
+        else:
+            proba = model.predict_proba([ctx])[0]
+            classes = model.classes_
         best = int(proba.argmax())
-        label = model.classes_[best]
+        label = classes[best]
         return (bool(label) if isinstance(label, np.bool_ | bool) else str(label)), float(proba[best])
 
     def presence_proba(self, texts: Sequence[str]) -> list[float]:
         """Probability that each note states a next step at all."""
         positive = list(self.presence.classes_).index(True)
+        fast = self._fast_for(self.presence)
+        if isinstance(fast, FastTfidfLR):
+            return [float(fast.proba(t)[positive]) for t in texts]
         return [float(p[positive]) for p in self.presence.predict_proba(list(texts))]
+
+    def when_proba(self, feats: Sequence[dict[str, float]]) -> np.ndarray:
+        """Probability, for each candidate mention's features, that it is the step's when."""
+        positive = list(self.when.classes_).index(True)
+        fast = self._fast_for(self.when)
+        if isinstance(fast, FastDictLR):
+            p = fast.positive_proba(feats)
+            return p if positive == 1 else 1.0 - p
+        return self.when.predict_proba(list(feats))[:, positive]
 
 
 def _contexts(records: Sequence[dict], field: str) -> list[tuple[SpanContext, dict]]:

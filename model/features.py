@@ -7,6 +7,7 @@ Everything is folded to ASCII first (see :mod:`model.text`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from model.text import tokens
@@ -35,6 +36,29 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
             right = match.start()
             break
     return left, right
+
+
+class SentenceIndex:
+    """``sentence_bounds`` for many spans of one text: the sentence ends are found once, then
+    each lookup is two binary searches instead of a scan of the text. Same answers."""
+
+    __slots__ = ("_ends", "_len", "_starts")
+
+    def __init__(self, text: str) -> None:
+        matches = [(m.start(), m.end()) for m in _SENT_END.finditer(text)]
+        self._starts = [s for s, _ in matches]
+        self._ends = [e for _, e in matches]
+        self._len = len(text)
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """Start and end offsets of the sentence or bullet holding ``text[start:end]``."""
+        # sentence_bounds scans the ends in order: those ending at or before ``start`` set
+        # ``left``; the first later one starting at or after ``end`` sets ``right``.
+        i = bisect_right(self._ends, start)
+        left = self._ends[i - 1] if i > 0 else 0
+        j = max(i, bisect_left(self._starts, end))
+        right = self._starts[j] if j < len(self._starts) else self._len
+        return left, right
 
 
 def span_context(text: str, start: int, end: int) -> SpanContext:

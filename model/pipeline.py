@@ -15,9 +15,10 @@ from pathlib import Path
 from spacy.tokens import Doc
 
 from model.artifacts import Artifacts, load_artifacts
-from model.choose import choose_primary, when_features
-from model.features import span_context
+from model.choose import choose_primary, when_features_all
+from model.features import sentence_bounds, span_context
 from model.lang import detect_language
+from model.masking import MaskedText, mask_times
 from model.schema import NextStep, Parts, Reason, ScoreResult, When
 from model.scoring import assess
 from model.settings import get_settings
@@ -83,6 +84,7 @@ class Klarsteg:
         self.artifacts = artifacts
         self._nlp = artifacts.spans
         self._clf = artifacts.classifiers
+        self._clf.prepare()
         self._lock = threading.Lock()
 
     @classmethod
@@ -99,26 +101,34 @@ class Klarsteg:
     ) -> ScoreResult:
         """Score one note. Raises ValueError for invalid input."""
         note = validate_input(text, note_date, language)
+        mentions = find_times(note.text, note.note_date)
+        masked = mask_times(note.text, mentions)
         with self._lock:
-            doc = self._nlp(note.text)
-        return self._score_doc(doc, note)
+            doc = self._nlp(masked.text)
+        return self._score_doc(doc, masked, mentions, note)
 
     def score_many(self, notes: Iterable[NoteInput], batch_size: int = 64) -> list[ScoreResult]:
         """Score validated notes, running the span model over them in batches."""
         notes = list(notes)
+        mentions = [find_times(n.text, n.note_date) for n in notes]
+        masked = [mask_times(n.text, m) for n, m in zip(notes, mentions, strict=True)]
         with self._lock:
-            docs = list(self._nlp.pipe((n.text for n in notes), batch_size=batch_size))
-        return [self._score_doc(doc, n) for doc, n in zip(docs, notes, strict=True)]
+            docs = list(self._nlp.pipe((m.text for m in masked), batch_size=batch_size))
+        return [
+            self._score_doc(doc, mk, ms, n)
+            for doc, mk, ms, n in zip(docs, masked, mentions, notes, strict=True)
+        ]
 
-    def _score_doc(self, doc: Doc, note: NoteInput) -> ScoreResult:
+    def _score_doc(
+        self, doc: Doc, masked: MaskedText, mentions: list[TimeMention], note: NoteInput
+    ) -> ScoreResult:
         text = note.text
         language = detect_language(text) if note.language == "auto" else note.language
-        mentions = find_times(text, note.note_date)
         view = _TokenView(text, mentions)
         presence = self._clf.presence_proba([text])[0]
         ents: dict[str, list[tuple[int, int]]] = {"NEXT_STEP": [], "REASON": []}
         for ent in doc.ents:
-            ents[ent.label_].append((ent.start_char, ent.end_char))
+            ents[ent.label_].append(masked.to_original(ent.start_char, ent.end_char))
         step = self._find_step(text, ents["NEXT_STEP"], mentions, presence, view)
         next_step = reason = when = None
         if step is not None:
@@ -178,7 +188,7 @@ class Klarsteg:
             found = self._clf.tagger.best_span(
                 "reason", text, *view.get(), threshold=self._clf.reason_fallback
             )
-            if found is not None and not (found[0] < s_end and s_start < found[1]):
+            if found is not None and _plausible_reason(text, step, found[:2]):
                 reasons = [found[:2]]
         if not reasons:
             return None
@@ -197,9 +207,8 @@ class Klarsteg:
     ) -> When | None:
         if not mentions:
             return None
-        feats = [when_features(text, m, i, mentions, step, note_date) for i, m in enumerate(mentions)]
-        positive = list(self._clf.when.classes_).index(True)
-        probs = self._clf.when.predict_proba(feats)[:, positive]
+        feats = when_features_all(text, mentions, step, note_date)
+        probs = self._clf.when_proba(feats)
         best = int(probs.argmax())
         if probs[best] < self._clf.when_threshold:
             return None
@@ -214,6 +223,18 @@ class Klarsteg:
             clear=m.clear,
             confidence=round(float(probs[best]), 3),
         )
+
+
+def _plausible_reason(text: str, step: tuple[int, int], reason: tuple[int, int]) -> bool:
+    """A tagger-found reason must be two words or more, apart from the step, and in the
+    step's sentence or the one after it."""
+    if reason[0] < step[1] and step[0] < reason[1]:
+        return False
+    if len(text[reason[0] : reason[1]].split()) < 2:
+        return False
+    left, right = sentence_bounds(text, *step)
+    next_right = sentence_bounds(text, right + 1, right + 1)[1] if right + 1 < len(text) else right
+    return left <= reason[0] and reason[1] <= max(right, next_right)
 
 
 class _TokenView:

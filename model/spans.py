@@ -11,6 +11,7 @@ import logging
 import random
 import time
 from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
 
 import spacy
@@ -21,7 +22,9 @@ from spacy.training import Example
 from spacy.util import compounding, minibatch
 
 from model.data import locate
+from model.masking import MaskedText, mask_times
 from model.text import fold
+from model.when import find_times
 
 log = logging.getLogger(__name__)
 
@@ -68,15 +71,22 @@ def load_span_model(path: Path) -> Language:
     return nlp
 
 
+def masked_note(record: dict) -> MaskedText:
+    """The record's text with its time mentions replaced (see :mod:`model.masking`)."""
+    return mask_times(record["text"], find_times(record["text"], date.fromisoformat(record["note_date"])))
+
+
 def record_to_example(nlp: Language, record: dict) -> Example:
-    """A training example whose entities are the record's next step and reason spans."""
-    doc = nlp.make_doc(record["text"])
+    """A training example on the masked note whose entities are the next step and reason."""
+    masked = masked_note(record)
+    doc = nlp.make_doc(masked.text)
     ents: list[Span] = []
     for field, label in LABELS.items():
         located = locate(record["text"], record.get(field))
         if located is None:
             continue
-        span = doc.char_span(located.start, located.end, label=label, alignment_mode="expand")
+        start, end = masked.to_masked(located.start, located.end)
+        span = doc.char_span(start, end, label=label, alignment_mode="expand")
         if span is None or any(span.start < e.end and e.start < span.end for e in ents):
             continue
         ents.append(span)

@@ -17,7 +17,8 @@ from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import LogisticRegression
 
 from model.data import locate
-from model.features import sentence_bounds
+from model.fastlinear import FastHashedLR, fast_hashed
+from model.features import SentenceIndex, sentence_bounds
 from model.text import fold
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|[^\w\s]", re.UNICODE)
@@ -36,8 +37,19 @@ def tokenize(text: str) -> list[Token]:
     return [Token(m.start(), m.end(), fold(m.group())) for m in _TOKEN.finditer(text)]
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+_DIGITS = re.compile(r"\d+")
+_SHAPES: dict[str, str] = {}
+
+
 def _shape(word: str) -> str:
-    return re.sub(r"\d+", "0", re.sub(r"[^\W\d_]+", "a", word))
+    shape = _SHAPES.get(word)
+    if shape is None:
+        shape = _DIGITS.sub("0", _LETTERS.sub("a", word))
+        if len(_SHAPES) >= 200_000:
+            _SHAPES.clear()
+        _SHAPES[word] = shape
+    return shape
 
 
 def token_features(
@@ -47,6 +59,7 @@ def token_features(
     out: list[list[str]] = []
     in_date = [any(s <= t.start < e for s, e in date_spans) for t in toks]
     n = len(toks)
+    sentences = SentenceIndex(text)
     for i, t in enumerate(toks):
         w = t.norm
         f = [f"w={w}", f"p3={w[:3]}", f"s3={w[-3:]}", f"sh={_shape(w)}", f"date={in_date[i]}"]
@@ -65,7 +78,7 @@ def token_features(
             f.append(f"bi-={toks[i - 1].norm}_{w}")
         if i + 1 < n:
             f.append(f"bi+={w}_{toks[i + 1].norm}")
-        left, _ = sentence_bounds(text, t.start, t.end)
+        left, _ = sentences.bounds(t.start, t.end)
         f.append(f"sentstart={left == t.start or text[left : t.start].strip() in ('', '-', '*', '•')}")
         out.append(f)
     return out
@@ -77,14 +90,35 @@ class TokenTagger:
 
     models: dict[str, LogisticRegression]
 
+    def __getstate__(self) -> dict:
+        # The fast path is derived at load time and never saved with the artifacts.
+        state = dict(self.__dict__)
+        state.pop("_fast", None)
+        return state
+
+    def prepare(self) -> FastHashedLR | None:
+        """Derive the fast prediction path from the fitted models (see :mod:`model.fastlinear`)."""
+        fast = fast_hashed(_HASHER, self.models)
+        self.__dict__["_fast"] = (fast, dict(self.models))
+        return fast
+
+    def proba(self, field: str, feats: list[list[str]]) -> np.ndarray:
+        """Probability that each token is inside ``field``'s span."""
+        cached = self.__dict__.get("_fast")
+        if cached is None or cached[1] != self.models:
+            self.prepare()
+            cached = self.__dict__["_fast"]
+        if cached[0] is not None:
+            return cached[0].positive_proba(field, feats)
+        return self.models[field].predict_proba(_HASHER.transform(feats))[:, 1]
+
     def best_span(
         self, field: str, text: str, toks: Sequence[Token], feats: list[list[str]], threshold: float = 0.35
     ) -> tuple[int, int, float] | None:
         """The most likely span for ``field`` as (start, end, peak probability), or None."""
         if not toks:
             return None
-        model = self.models[field]
-        proba = model.predict_proba(_HASHER.transform(feats))[:, 1]
+        proba = self.proba(field, feats)
         peak = int(np.argmax(proba))
         if proba[peak] < threshold:
             return None

@@ -213,7 +213,8 @@ _RX_TIME_H = re.compile(rf"(?<![\w.,:/+-])(?P<h>[01]?\d|2[0-3])h(?P<m>[0-5]\d)?\
 _RX_TIME_AT = re.compile(
     r"(?:\b(?:at|around|approximately|about)|@)\s*(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d)|(?P<m2>[0-5]\d)|\s(?P<m3>[0-5]\d))?"
     rf"(?:\s*o'?clock)?{_ZONE}"
-    r"(?=\s*$|\s*[,;!?)]|\.(?!\d)|\s+(?:on|tomorrow|today|tonight|this|next|in\s+the|o'?clock|sharp|ish|"
+    r"(?=\s*$|\s*[,;!?)\u2013\u2014]|\.(?!\d)|\s+[-\u2013\u2014]\s|\s+(?:on|tomorrow|today|tonight|this|next|in\s+the|o'?clock|sharp|ish|"
+    r"to\s+(?!\d)|for\s+(?!\d)|with|w/|and\s+(?!\d)|so|re|about|"
     r"mon|tue|wed|thu|fri|sat|sun|\w+day)\b)",
 )
 _RX_TIME_TIDEN = _c(r"\b(?P<h>[01]?\d|2[0-3])-?tiden\b")
@@ -2064,6 +2065,19 @@ def _ref_parts(ref: date | datetime) -> tuple[date, datetime | None]:
     return ref, None
 
 
+_PRECISION = {
+    "dt": 0,
+    "date": 1,
+    "wd": 1,
+    "time": 2,
+    "week": 3,
+    "weekof": 3,
+    "month": 4,
+    "quarter": 5,
+    "year": 6,
+}
+
+
 def find_times(text: str, ref: date | datetime) -> list[TimeMention]:
     """All time expressions in text, left to right, non-overlapping, resolved against ref."""
     if not text or not _PRECHECK.search(text):
@@ -2096,8 +2110,8 @@ def find_times(text: str, ref: date | datetime) -> list[TimeMention]:
                 cands.append(at)
     if not cands:
         return []
-    # longest first, then leftmost
-    cands.sort(key=lambda a: (a.start - a.end, a.start))
+    # longest first, then the more precise ("Oct 24" before "by Oct"), then leftmost
+    cands.sort(key=lambda a: (a.start - a.end, _PRECISION.get(a.kind, 9), a.start))
     taken: list[_Atom] = []
     occupied = bytearray(len(text) + 1)
     for at in cands:

@@ -282,7 +282,7 @@ FUZZY_EN_WORDS_RE = (
     r"|(?:in|within)\s+(?:a\s+couple\s+of|a\s+couple|a\s+few|a\s+pair\s+of|few|several|some)"
     r"\s+(?:days|weeks|months|years)"
     r"|(?:a\s+couple\s+of|a\s+couple|a\s+few)\s+(?:days|weeks|months)(?:\s+(?:from\s+now|out))?"
-    r"|sometime\s+(?:next|this)\s+(?:quarter|year)|as\s+soon\s+as\s+possible|asap|soon|shortly"
+    r"|as\s+soon\s+as\s+possible|asap|soon|shortly"
     r"|sometime|later"
 )
 FUZZY_RE = "|".join(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, WithJsonSchema
 
 from model.schema import ScoreResult
 
@@ -26,7 +26,10 @@ LANGUAGE_DOC = "`sv`, `en`, or `auto` to detect it."
 
 # Batch notes accept any JSON value per field so that a bad value fails that note alone;
 # the schema still documents the intended types.
-_AnyText = Annotated[Any, WithJsonSchema({"type": "string", "minLength": 1, "description": TEXT_DOC})]
+# "Not only whitespace": Python's \\S is exactly what ``str.strip()`` keeps. The service sets
+# maxLength (and the batch's maxItems) from its settings when it builds the OpenAPI document.
+TEXT_SCHEMA: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": r"\S", "description": TEXT_DOC}
+_AnyText = Annotated[Any, WithJsonSchema(TEXT_SCHEMA)]
 _AnyDate = Annotated[
     Any,
     WithJsonSchema(
@@ -36,7 +39,11 @@ _AnyDate = Annotated[
 _AnyLanguage = Annotated[
     Any,
     WithJsonSchema(
-        {"type": "string", "enum": ["auto", "sv", "en"], "default": "auto", "description": LANGUAGE_DOC}
+        {
+            "anyOf": [{"type": "string", "enum": ["auto", "sv", "en"]}, {"type": "null"}],
+            "default": "auto",
+            "description": LANGUAGE_DOC + " Null is `auto`.",
+        }
     ),
 ]
 
@@ -54,7 +61,9 @@ class ScoreRequest(BaseModel):
         },
     )
 
-    text: str = Field(description=TEXT_DOC)
+    text: str = Field(
+        description=TEXT_DOC, json_schema_extra={k: v for k, v in TEXT_SCHEMA.items() if k != "description"}
+    )
     note_date: str | None = Field(None, description=DATE_DOC, json_schema_extra={"format": "date"})
     language: Literal["auto", "sv", "en"] = Field("auto", description=LANGUAGE_DOC)
 
@@ -64,7 +73,10 @@ class BatchNote(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str | int | None = Field(None, description="The caller's id for the note, echoed in its result.")
+    # Strict: a JSON true or 1.5 would otherwise be echoed back as 1.
+    id: StrictStr | StrictInt | None = Field(
+        None, description="The caller's id for the note, echoed in its result."
+    )
     text: _AnyText = None
     note_date: _AnyDate = None
     language: _AnyLanguage = "auto"

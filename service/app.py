@@ -62,6 +62,8 @@ _REQUEST_ID_KEY = "klarsteg.request_id"
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:/+=-]{1,128}$")
 _DIGITS_RE = re.compile(r"[0-9]+")
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# The endpoints that take a JSON body: other paths and methods go on to routing (404/405).
+JSON_POST_PATHS = frozenset({"/v1/score", "/v1/score/batch"})
 _NOTE_FIELDS = ("text", "note_date", "language")
 _PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -283,7 +285,7 @@ class BodyGuardMiddleware:
                 return
         if (
             scope["method"] == "POST"
-            and scope.get("path", "").startswith("/v1/")
+            and scope.get("path", "") in JSON_POST_PATHS
             and not _is_json(headers.get("content-type"))
         ):
             detail = "send the body as JSON with the header Content-Type: application/json"
@@ -489,6 +491,7 @@ def create_app(settings: Settings | None = None, model: Klarsteg | None = None) 
         state.limiter = anyio.CapacityLimiter(settings.max_concurrency)
         if state.model is None:
             started = time.perf_counter()
+            _single_threaded()
             log.info("loading the model from %s", settings.model_dir)
             try:
                 state.model = await anyio.to_thread.run_sync(Klarsteg.load, settings.model_dir)
@@ -516,6 +519,7 @@ def create_app(settings: Settings | None = None, model: Klarsteg | None = None) 
         ],
     )
     app.state.klarsteg = state
+    _document_limits(app, settings)
 
     @app.exception_handler(ServiceError)
     async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
@@ -538,14 +542,18 @@ def create_app(settings: Settings | None = None, model: Klarsteg | None = None) 
         log_exception(f"request_id={_request_id(request.scope)} unhandled error", exc)
         return error_response(request.scope, 500, "internal error: the note could not be processed")
 
-    protected = [Depends(require_api_key)]
+    # The API key dependency (and with it the OpenAPI security requirement and the 401
+    # response) only when a key is set, so that the document describes the running service.
+    keyed = settings.api_key is not None
+    protected = [Depends(require_api_key)] if keyed else []
+    responses = _ERROR_RESPONSES if keyed else {k: v for k, v in _ERROR_RESPONSES.items() if k != 401}
 
     @app.post(
         "/v1/score",
         response_model=ScoreResult,
         tags=["scoring"],
         summary="Score one note",
-        responses=_ERROR_RESPONSES,
+        responses=responses,
         dependencies=protected,
     )
     async def score(
@@ -567,7 +575,7 @@ def create_app(settings: Settings | None = None, model: Klarsteg | None = None) 
         response_model=BatchResponse,
         tags=["scoring"],
         summary="Score up to 1,000 notes",
-        responses=_ERROR_RESPONSES,
+        responses=responses,
         dependencies=protected,
     )
     async def score_batch(
@@ -607,7 +615,7 @@ def create_app(settings: Settings | None = None, model: Klarsteg | None = None) 
         response_model=InfoResponse,
         tags=["operations"],
         summary="The model and the limits",
-        responses={401: _ERROR_RESPONSES[401], 503: _ERROR_RESPONSES[503]},
+        responses={k: v for k, v in responses.items() if k in (401, 503)},
         dependencies=protected,
     )
     async def info(model: Annotated[Klarsteg, Depends(loaded_model)]) -> InfoResponse:
@@ -663,6 +671,38 @@ def create_app(settings: Settings | None = None, model: Klarsteg | None = None) 
         )
     app.add_middleware(RequestContextMiddleware)
     return app
+
+
+def _document_limits(app: FastAPI, settings: Settings) -> None:
+    """Put this service's limits (``max_text_chars``, ``max_batch_notes``) into its OpenAPI document."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        doc = build()
+        schemas = doc.get("components", {}).get("schemas", {})
+        for name in ("ScoreRequest", "BatchNote"):
+            text = schemas.get(name, {}).get("properties", {}).get("text")
+            if text is not None:
+                text["maxLength"] = settings.max_text_chars
+        notes = schemas.get("BatchRequest", {}).get("properties", {}).get("notes")
+        if notes is not None:
+            notes["maxItems"] = settings.max_batch_notes
+        return doc
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _single_threaded() -> None:
+    """One BLAS/OpenMP thread per process: requests already run in parallel threads and
+    ``--workers`` processes, and a note's matrices are far too small to split."""
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except Exception:  # pragma: no cover - threadpoolctl ships with scikit-learn
+        log.debug("threadpoolctl could not limit the thread pools")
 
 
 def _check_id(note_id: object, index: int) -> None:

@@ -181,6 +181,7 @@ def resolve_columns(columns: list[str], options: BatchOptions) -> Columns:
 
 _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _SLASHED_ISO = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+_DATE_LIKE = re.compile(r"[0-9 ./:T+Z-]{1,32}")
 
 
 def parse_row_date(value: Any, column: str) -> date:
@@ -206,10 +207,27 @@ def parse_row_date(value: Any, column: str) -> date:
             return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
         pass
-    raise ValueError(f"the date in column {column!r} is not a date like 2026-03-10 ({text[:32]!r})")
+    # Quote the cell only when it looks like a date attempt: a misaligned export can put note
+    # text in the date column, and this message is shown on stderr.
+    shown = repr(text) if _DATE_LIKE.fullmatch(text) else f"{len(text)} characters"
+    raise ValueError(f"the date in column {column!r} is not a date like 2026-03-10 ({shown})")
 
 
 # --------------------------------------------------------------------------- scoring (workers)
+
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
+
+
+def single_threaded() -> None:
+    """Limit the numeric libraries of this process to one thread each."""
+    for name in _THREAD_VARS:
+        os.environ.setdefault(name, "1")
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except Exception:  # pragma: no cover - threadpoolctl ships with scikit-learn
+        log.debug("threadpoolctl could not limit the thread pools")
 
 _worker_model: Klarsteg | None = None
 
@@ -222,9 +240,12 @@ def _watch_parent(parent_pid: int) -> None:
 
 
 def _init_worker(model_dir: str | None, parent_pid: int) -> None:
-    """Pool initializer: ignore Ctrl-C (the main process handles it), load the model once."""
+    """Pool initializer: ignore Ctrl-C (the main process handles it), use one thread for
+    BLAS/OpenMP (the workers are the parallelism: two workers on two cores must not fight
+    over them), load the model once."""
     global _worker_model
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    single_threaded()
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
     _worker_model = Klarsteg.load(model_dir)
 
@@ -374,6 +395,10 @@ def score_file(
     workers = options.workers if options.workers > 0 else (os.cpu_count() or 1)
     if model is not None:
         workers = 1
+    else:
+        # A missing, tampered or foreign model fails here, with its own message, before the
+        # output is touched (and before a worker pool could hide it as a broken pool).
+        verify_artifacts(Path(options.model_dir) if options.model_dir else get_settings().model_dir)
     summary = BatchSummary(workers=workers)
 
     with open_reader(input_path) as reader:
@@ -432,9 +457,6 @@ def _run(
     executor: ProcessPoolExecutor | None = None
     submit: Callable[[list[NoteInput]], Future[Any] | _Done]
     if workers > 1:
-        # Check the model in this process first: a broken model must fail with its own message,
-        # not as a broken worker pool.
-        verify_artifacts(Path(options.model_dir) if options.model_dir else get_settings().model_dir)
         executor = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -164,14 +165,31 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes; each loads the model.")] = 1,
 ) -> None:
     """Serve the JSON API and the web page. With KLARSTEG_API_KEY set, the API needs that key."""
+    from model.artifacts import ArtifactError, verify_artifacts
+    from model.settings import get_settings
+
+    # A missing, tampered or foreign model stops the start with its message (each worker
+    # verifies again, and the bytes it unpickles, when it loads the model).
+    try:
+        verify_artifacts(get_settings().model_dir)
+    except ArtifactError as exc:
+        _fail(f"the model cannot be served: {exc}")
+
     from service.app import run_server
 
     run_server(host=host, port=port, workers=workers)
 
 
+def _cli_log_level() -> int:
+    """KLARSTEG_LOG_LEVEL (DEBUG, INFO, WARNING, ERROR) for the commands' own logging; WARNING
+    when unset or unknown. ``serve`` configures the service's logging from the same setting."""
+    level = logging.getLevelName(os.environ.get("KLARSTEG_LOG_LEVEL", "WARNING").strip().upper())
+    return level if isinstance(level, int) else logging.WARNING
+
+
 def main() -> None:
     """Console entry point."""
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(message)s")
+    logging.basicConfig(level=_cli_log_level(), stream=sys.stderr, format="%(levelname)s %(message)s")
     app()
 
 

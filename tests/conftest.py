@@ -11,3 +11,9 @@ from model.pipeline import Klarsteg
 def klarsteg_model() -> Klarsteg:
     """The shipped, trained model, loaded once per test session."""
     return Klarsteg.load()
+
+
+@pytest.fixture(scope="session")
+def klarsteg(klarsteg_model: Klarsteg) -> Klarsteg:
+    """The same session model, under the name the scoring-case tests use."""
+    return klarsteg_model

@@ -323,29 +323,64 @@ def test_cli_scores_the_examples(tmp_path: Path) -> None:
     assert "scored" in proc.stderr and "Återkommer" not in proc.stderr
 
 
+def _write_notes(path: Path, n: int) -> None:
+    """``n`` notes with ids r0..; every 97th has an empty text (an error row)."""
+    rows = [
+        {"id": f"r{i}", "note": NOTES[i % len(NOTES)] if i % 97 else "", "date": f"2026-03-{1 + i % 28:02d}"}
+        for i in range(n)
+    ]
+    if path.suffix == ".jsonl":
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        return
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=["id", "note", "date"], delimiter=";")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def _output_rows(path: Path) -> list[dict[str, Any]]:
+    if path.suffix == ".jsonl":
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return read_csv(path)
+
+
+def _records_written(path: Path) -> int:
+    if path.suffix == ".jsonl":
+        return path.read_text(encoding="utf-8").count("\n")
+    with open(path, encoding="utf-8", newline="") as fh:
+        return max(0, sum(1 for _ in csv.reader(fh)) - 1)
+
+
 @needs_model
-def test_cli_resume_after_sigkill(tmp_path: Path) -> None:
-    inp = tmp_path / "many.csv"
-    n = 3000
-    with open(inp, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, delimiter=";")
-        w.writerow(["id", "note", "date"])
-        for i in range(n):
-            w.writerow([f"r{i}", NOTES[i % len(NOTES)] if i % 97 else "", f"2026-03-{1 + i % 28:02d}"])
-    out = tmp_path / "scored.jsonl"
-    cmd = [str(KLARSTEG), "score", str(inp), "-o", str(out), "--workers", "2", "--chunk-size", "50"]
+@pytest.mark.parametrize(
+    ("inp_name", "out_name", "workers", "n"),
+    [("many.csv", "scored.jsonl", "2", 3000), ("many.jsonl", "scored.csv", "1", 1500)],
+    ids=["csv-to-jsonl-2-workers", "jsonl-to-csv-in-process"],
+)
+def test_cli_resume_after_sigkill(tmp_path: Path, inp_name: str, out_name: str, workers: str, n: int) -> None:
+    """SIGKILL mid-file (no chance to clean up), then --resume: every input row exactly once, in order."""
+    inp, out = tmp_path / inp_name, tmp_path / out_name
+    _write_notes(inp, n)
+    cmd = [str(KLARSTEG), "score", str(inp), "-o", str(out), "--workers", workers, "--chunk-size", "50"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and (not out.exists() or out.stat().st_size < 60_000):
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    partial = out.read_text(encoding="utf-8").count("\n")
+    assert proc.returncode == -signal.SIGKILL
+    partial = _records_written(out)
     assert 0 < partial < n, "the kill should land mid-file"
     done = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
-    assert ids == [f"r{i}" for i in range(n)]  # every row once, in order
+    assert "resumed after" in done.stderr
+    rows = _output_rows(out)
+    assert [r["id"] for r in rows] == [f"r{i}" for i in range(n)]  # every row once, in order
+    for i, r in enumerate(rows):  # each one complete: a score, or an error for the empty notes
+        if out.suffix == ".jsonl":
+            assert ("error" in r) == (i % 97 == 0) and ("result" in r) == (i % 97 != 0), r
+        else:
+            assert bool(r["error"]) == (i % 97 == 0) and bool(r["score"]) == (i % 97 != 0), r
 
 
 @needs_model

@@ -171,6 +171,8 @@ def test_errors_and_the_language_toggle(server: str, page: Any) -> None:
 
 
 def test_phone_width_and_screenshot(server: str, page: Any) -> None:
+    from playwright.sync_api import expect
+
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(server)
     page.get_by_role("button", name="Swedish note").click()
@@ -183,8 +185,8 @@ def test_phone_width_and_screenshot(server: str, page: Any) -> None:
     page.locator("#note").fill(SCREENSHOT_NOTE)
     page.locator("#note-date").fill("2026-03-10")
     page.locator("#note").press("Control+Enter")
-    page.locator("mark.hl-when").wait_for()
-    page.wait_for_function("document.querySelector('#marked').innerText.startsWith('Meeting')")
+    expect(page.locator("#marked")).to_contain_text("Meeting with Tom Berg")
+    expect(page.locator("#marked mark.hl-when")).to_have_count(1)
     page.evaluate("document.activeElement.blur()")
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)

@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SPLITS = ("train", "dev", "test")
 
 GOOD = {
-    "id": "x-1", "lang": "sv", "note_date": "2026-03-10",
+    "id": "x-1",
+    "lang": "sv",
+    "note_date": "2026-03-10",
     "text": "Bra möte med Eva. Vi bokade demo tis 17/3 kl 10 för att visa integrationen.",
     "next_step": {"text": "bokade demo", "action": "demo", "owner": "both"},
     "reason": {"text": "visa integrationen", "clear": True},
@@ -29,7 +31,10 @@ def test_split_records_are_valid(split: str) -> None:
 
 
 def test_splits_share_no_note() -> None:
-    texts = {s: {r["text"].strip().lower() for r in read_jsonl(ROOT / "training_data" / f"{s}.jsonl")} for s in SPLITS}
+    texts = {
+        s: {r["text"].strip().lower() for r in read_jsonl(ROOT / "training_data" / f"{s}.jsonl")}
+        for s in SPLITS
+    }
     assert not texts["train"] & texts["dev"]
     assert not texts["train"] & texts["test"]
     assert not texts["dev"] & texts["test"]

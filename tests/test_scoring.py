@@ -17,10 +17,25 @@ def reason(clear: bool) -> Reason:
 
 
 def when(gran: str) -> When:
-    value = {"datetime": "2026-12-01T14:00", "date": "2026-12-01", "week": "2026-W49", "month": "2026-12",
-             "quarter": "2027-Q1", "year": "2027", "fuzzy": None}[gran]
-    return When(text="x", start=0, end=1, granularity=gran, value=value, has_time=gran == "datetime",
-                clear=gran in ("date", "datetime"), confidence=1)
+    value = {
+        "datetime": "2026-12-01T14:00",
+        "date": "2026-12-01",
+        "week": "2026-W49",
+        "month": "2026-12",
+        "quarter": "2027-Q1",
+        "year": "2027",
+        "fuzzy": None,
+    }[gran]
+    return When(
+        text="x",
+        start=0,
+        end=1,
+        granularity=gran,
+        value=value,
+        has_time=gran == "datetime",
+        clear=gran in ("date", "datetime"),
+        confidence=1,
+    )
 
 
 @pytest.mark.parametrize(
@@ -50,7 +65,11 @@ def test_assess(ns, rs, wh, score, verdict, missing, vague) -> None:
 
 
 def test_no_next_step_zeroes_every_part() -> None:
-    assert assess(None, reason(True), when("datetime"), "sv").parts == {"next_step": 0, "reason": 0, "when": 0}
+    assert assess(None, reason(True), when("datetime"), "sv").parts == {
+        "next_step": 0,
+        "reason": 0,
+        "when": 0,
+    }
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
@@ -67,8 +86,14 @@ def test_questions_in_note_language_and_field_order(lang: str) -> None:
     ("record", "verdict"),
     [
         ({"next_step": None}, "none"),
-        ({"next_step": {"action": "demo"}, "reason": {"clear": True}, "when": {"granularity": "date"}}, "concrete"),
-        ({"next_step": {"action": "contact"}, "reason": {"clear": True}, "when": {"granularity": "date"}}, "partial"),
+        (
+            {"next_step": {"action": "demo"}, "reason": {"clear": True}, "when": {"granularity": "date"}},
+            "concrete",
+        ),
+        (
+            {"next_step": {"action": "contact"}, "reason": {"clear": True}, "when": {"granularity": "date"}},
+            "partial",
+        ),
         ({"next_step": {"action": "call"}, "reason": None, "when": {"granularity": "week"}}, "vague"),
     ],
 )

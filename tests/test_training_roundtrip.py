@@ -85,6 +85,15 @@ def test_library_version_mismatch_is_refused(tiny_model: Path, tmp_path: Path) -
         verify_artifacts(m)
 
 
+def test_other_artifact_format_is_refused(tiny_model: Path, tmp_path: Path) -> None:
+    m = _copy(tiny_model, tmp_path)
+    meta = json.loads((m / METADATA_FILE).read_text())
+    meta["format"] = 1
+    (m / METADATA_FILE).write_text(json.dumps(meta))
+    with pytest.raises(ArtifactError, match="format 1"):
+        verify_artifacts(m)
+
+
 def test_shipped_model_verifies() -> None:
     meta = verify_artifacts(Path(__file__).resolve().parent.parent / "model" / "artifacts")
     assert meta["name"] == "klarsteg"

@@ -119,6 +119,11 @@ RESOLVE = [
     ("december 2027", "month", "2027-12"),
     # quarters and years
     ("Q1", "quarter", "2027-Q1"),
+    ("sometime next quarter", "quarter", "2027-Q1"),
+    ("sometime next year", "year", "2027"),
+    ("nån gång nästa år", "year", "2027"),
+    ("next Tuesday at 3", "datetime", "2026-12-01T15:00"),
+    ("by Oct 24", "date", "2027-10-24"),
     ("Q4", "quarter", "2026-Q4"),
     ("Q2 2027", "quarter", "2027-Q2"),
     ("första kvartalet", "quarter", "2027-Q1"),
@@ -188,6 +193,11 @@ ROLLOVER = [
     ("3/1", "date", "2027-01-03"),
     ("28/12", "date", "2026-12-28"),
     ("Q1", "quarter", "2027-Q1"),
+    ("sometime next quarter", "quarter", "2027-Q1"),
+    ("sometime next year", "year", "2027"),
+    ("nån gång nästa år", "year", "2027"),
+    ("next Tuesday at 3", "datetime", "2027-01-05T15:00"),
+    ("by Oct 24", "date", "2027-10-24"),
     ("nästa månad", "month", "2027-01"),
     ("imorgon", "date", "2026-12-29"),
     ("om två veckor", "week", "2027-W02"),
@@ -252,7 +262,6 @@ FUZZY = [
     "this spring",
     "Christmas",
     "new year",
-    "sometime next quarter",
 ]
 
 

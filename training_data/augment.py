@@ -77,13 +77,13 @@ EN_REASONS_VAGUE = ["check in", "see how they feel", "touch base", "follow up on
 SV_OPENERS = [
     "Bra möte med {n} idag.", "Pratade med {n} på tel.", "Träffade {n} och inköpschefen.",
     "Kort samtal med {n}.", "{n} var positiv till upplägget.", "Mejlväxling med {n}.",
-    "Möte hos {c} i förmiddags.", "{n} har fått offerten.", "Demo för {n} i tisdags gick bra.",
+    "Möte hos {c} i förmiddags.", "{n} har fått offerten.", "Visade produkten för {n} i tisdags.",
     "",
 ]
 EN_OPENERS = [
     "Good meeting with {n} today.", "Spoke to {n} on the phone.", "Met {n} and their head of ops.",
     "Quick call with {n}.", "{n} liked the proposal.", "Email thread with {n}.",
-    "Visited {c} this morning.", "{n} has the quote now.", "Demo for {n} last Tuesday went well.", "",
+    "Visited {c} this morning.", "{n} has the quote now.", "Showed {n} the product last Tuesday.", "",
 ]
 NAMES = ["Eva", "Johan", "Lars", "Karin", "Ahmed", "Sara", "Mikael", "Lena", "Anders", "Fatima", "Per", "Ulla",
          "Tom", "Jessica", "Oskar", "Maria", "Nils", "Hanna"]

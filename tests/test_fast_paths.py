@@ -1,0 +1,183 @@
+"""The fast prediction paths compute what scikit-learn computes, on the shipped model.
+
+``model.fastlinear`` re-implements the linear models' arithmetic from the fitted objects;
+``SentenceIndex``, ``when_features_all`` and the gap bucket replace repeated scans. Each is
+checked here against the code it stands in for, on the dev notes (and more).
+"""
+
+from __future__ import annotations
+
+import pickle
+import random
+from datetime import date
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+
+from model.choose import _bucket, _gap_bucket, when_features, when_features_all
+from model.classify import Classifiers, when_examples
+from model.data import locate, read_jsonl
+from model.fastlinear import FastDictLR, FastHashedLR, FastTfidfLR, fast_hashed, fast_model
+from model.features import SentenceIndex, sentence_bounds, span_context
+from model.pipeline import Klarsteg
+from model.settings import PACKAGE_MODEL_DIR
+from model.text import tokens
+from model.tokentag import _HASHER, token_features, tokenize
+from model.when import find_times
+
+ROOT = PACKAGE_MODEL_DIR.parent.parent
+TOL = 1e-9
+
+
+@pytest.fixture(scope="module")
+def dev() -> list[dict]:
+    return read_jsonl(ROOT / "training_data" / "dev.jsonl")
+
+
+@pytest.fixture(scope="module")
+def clf(klarsteg_model: Klarsteg) -> Classifiers:
+    return klarsteg_model.artifacts.classifiers
+
+
+def _contexts(records: list[dict]) -> list:
+    """Span contexts of gold spans and of a few arbitrary spans per note."""
+    rnd = random.Random(5)
+    out = []
+    for r in records:
+        text = r["text"]
+        for field in ("next_step", "reason"):
+            span = locate(text, r.get(field))
+            if span is not None:
+                out.append(span_context(text, span.start, span.end))
+        for _ in range(2):
+            a = rnd.randrange(len(text))
+            out.append(span_context(text, a, min(len(text), a + rnd.randint(1, 40))))
+    return out
+
+
+def test_every_shipped_model_has_a_fast_path(clf: Classifiers) -> None:
+    for name in ("action", "owner", "clear", "presence"):
+        assert isinstance(fast_model(getattr(clf, name)), FastTfidfLR), name
+    assert isinstance(fast_model(clf.when), FastDictLR)
+    assert isinstance(fast_hashed(_HASHER, clf.tagger.models), FastHashedLR)
+
+
+@pytest.mark.parametrize("name", ["action", "owner", "clear"])
+def test_span_classifiers_match_sklearn(clf: Classifiers, dev: list[dict], name: str) -> None:
+    pipeline = getattr(clf, name)
+    fast = fast_model(pipeline)
+    assert isinstance(fast, FastTfidfLR)
+    ctxs = _contexts(dev)
+    expected = pipeline.predict_proba(ctxs)
+    got = np.array([fast.proba(c) for c in ctxs])
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=0, atol=TOL)
+    assert list(fast.classes_) == list(pipeline.classes_)
+    for ctx in ctxs[:50]:
+        label, p = clf.predict_label(pipeline, ctx)
+        row = pipeline.predict_proba([ctx])[0]
+        assert label == pipeline.classes_[int(row.argmax())]
+        assert abs(p - float(row.max())) <= TOL
+
+
+def test_presence_matches_sklearn(clf: Classifiers, dev: list[dict]) -> None:
+    texts = [r["text"] for r in dev] + ["", "x", "ok.", "Ring tors kl 10 " * 200]
+    positive = list(clf.presence.classes_).index(True)
+    expected = clf.presence.predict_proba(texts)[:, positive]
+    np.testing.assert_allclose(clf.presence_proba(texts), expected, rtol=0, atol=TOL)
+
+
+def test_when_ranker_matches_sklearn(clf: Classifiers, dev: list[dict]) -> None:
+    feats, _ = when_examples(dev)
+    assert feats
+    positive = list(clf.when.classes_).index(True)
+    expected = clf.when.predict_proba(feats)[:, positive]
+    np.testing.assert_allclose(clf.when_proba(feats), expected, rtol=0, atol=TOL)
+
+
+def test_token_tagger_matches_sklearn(clf: Classifiers, dev: list[dict]) -> None:
+    tagger = clf.tagger
+    for r in dev[:120]:
+        text = r["text"]
+        toks = tokenize(text)
+        mentions = find_times(text, date.fromisoformat(r["note_date"]))
+        feats = token_features(text, toks, [(m.start, m.end) for m in mentions])
+        x = _HASHER.transform(feats)
+        for field, model in tagger.models.items():
+            np.testing.assert_allclose(
+                tagger.proba(field, feats), model.predict_proba(x)[:, 1], rtol=0, atol=TOL
+            )
+
+
+def test_fast_paths_are_not_pickled(clf: Classifiers) -> None:
+    clf.prepare()
+    assert "_fast" in clf.__dict__ and "_fast" in clf.tagger.__dict__
+    state = pickle.loads(pickle.dumps(clf))
+    assert "_fast" not in state.__dict__
+    assert "_fast" not in state.tagger.__dict__
+
+
+def test_unsupported_pipeline_falls_back_to_sklearn() -> None:
+    texts = ["ring kunden imorgon", "skickar offert", "inget nytt", "boka demo"]
+    labels = ["call", "send", "none", "demo"]
+    word = make_pipeline(TfidfVectorizer(), LogisticRegression()).fit(texts, labels)
+    assert fast_model(word) is None  # a string analyzer: not the shape we re-implement
+    assert fast_model(object()) is None
+
+
+def _texts(records: list[dict]) -> list[str]:
+    extra = [
+        "",
+        "no sentence end",
+        "- punkt ett\n- punkt två\n\n* tre. Fyra! Fem? sex; sju.",
+        "Slut.",
+        ". . .",
+        "a\nb\n\nc",
+    ]
+    return [r["text"] for r in records] + extra
+
+
+def test_sentence_index_matches_sentence_bounds(dev: list[dict]) -> None:
+    rnd = random.Random(3)
+    for text in _texts(dev):
+        index = SentenceIndex(text)
+        n = len(text)
+        spans = [(a, a) for a in range(n + 1)] + [(a, a + 1) for a in range(n)]
+        spans += [tuple(sorted((rnd.randint(0, n), rnd.randint(0, n)))) for _ in range(50)]
+        for start, end in spans:
+            assert index.bounds(start, end) == sentence_bounds(text, start, end), (text, start, end)
+
+
+def test_when_features_all_matches_when_features(dev: list[dict]) -> None:
+    checked = 0
+    for r in dev:
+        text = r["text"]
+        note_date = date.fromisoformat(r["note_date"])
+        mentions = find_times(text, note_date)
+        step = locate(text, r.get("next_step"))
+        for s in [None, (step.start, step.end) if step else (0, min(5, len(text)))]:
+            expected = [when_features(text, m, i, mentions, s, note_date) for i, m in enumerate(mentions)]
+            got = when_features_all(text, mentions, s, note_date)
+            assert got == expected
+            assert [list(d) for d in got] == [list(d) for d in expected]  # same order too
+            checked += len(mentions)
+    assert checked > 100
+
+
+def test_gap_bucket_matches_counting_every_token(dev: list[dict]) -> None:
+    edges = (0, 1, 3, 6, 10, 20)
+    rnd = random.Random(11)
+    long_text = " ".join(r["text"] for r in dev)
+    gaps = ["", "a", "x " * 25, "x" * 500, "don't " * 100, "é" * 399 + "'s" + " ord" * 30]
+    # prefixes cut at and around the 400-character boundary, apostrophes included
+    for cut in range(380, 420):
+        gaps.append(("ab'c " * 100)[:cut] + "'d")
+        gaps.append(("ab " * 7)[: cut % 21] + "y" * (cut - cut % 21))
+    gaps += [
+        long_text[a : a + rnd.randint(0, 2000)] for a in (rnd.randrange(len(long_text)) for _ in range(300))
+    ]
+    for gap in gaps:
+        assert _gap_bucket(gap) == _bucket(len(tokens(gap)), edges), gap[:60]

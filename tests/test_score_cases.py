@@ -1,0 +1,247 @@
+"""End-to-end cases through the shipped model: exact fields for Swedish and English notes.
+
+Each row is (note, note_date, next_step (text, action, owner) or None, reason (text, clear)
+or None, when (granularity, value) or None, verdict, score).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from model.pipeline import Klarsteg
+
+CASES = [
+    # --- Swedish ---------------------------------------------------------------
+    (
+        "Vi bokade demo tis 17/3 kl 10 för att visa integrationen.",
+        "2026-03-10",
+        ("bokade demo", "demo", "both"),
+        ("visa integrationen", True),
+        ("datetime", "2026-03-17T10:00"),
+        "concrete",
+        100,
+    ),
+    (
+        "Ringer Eva på fredag för att gå igenom offerten med ekonomichefen.",
+        "2026-11-26",
+        ("Ringer Eva", "call", "seller"),
+        ("gå igenom offerten med ekonomichefen", True),
+        ("date", "2026-11-27"),
+        "concrete",
+        94,
+    ),
+    (
+        "Möte med IT nästa onsdag kl 13 för att gå igenom säkerhetsfrågorna.",
+        "2026-11-26",
+        ("Möte med IT", "meeting", "both"),
+        ("gå igenom säkerhetsfrågorna", True),
+        ("datetime", "2026-12-02T13:00"),
+        "concrete",
+        100,
+    ),
+    (
+        "Skickar offert v. 49.",
+        "2026-11-26",
+        ("Skickar offert", "send", "seller"),
+        None,
+        ("week", "2026-W49"),
+        "vague",
+        52,
+    ),
+    (
+        "Kunden återkommer längre fram.",
+        "2026-11-26",
+        ("återkommer", "contact", "customer"),
+        None,
+        ("fuzzy", None),
+        "vague",
+        24,
+    ),
+    (
+        "Vi hörs om ett par veckor och stämmer av läget.",
+        "2026-11-26",
+        ("hörs", "contact", "both"),
+        ("stämmer av läget", False),
+        ("fuzzy", None),
+        "vague",
+        34,
+    ),
+    ("Bra möte i tisdags. Inget nytt möte bokat.", "2026-11-26", None, None, None, "none", 0),
+    ("Kunden tackade nej, de har valt en annan leverantör.", "2026-11-26", None, None, None, "none", 0),
+    ("Uppdatera CRM efter mötet.", "2026-11-26", None, None, None, "none", 0),
+    (
+        "Skicka offert imorgon fm.",
+        "2026-11-26",
+        ("Skicka offert", "send", "seller"),
+        None,
+        ("date", "2026-11-27"),
+        "partial",
+        64,
+    ),
+    (
+        "Hon ringer kl 15 ang. licenserna.",
+        "2026-11-26",
+        ("ringer", "call", "customer"),
+        ("licenserna", True),
+        ("datetime", "2026-11-26T15:00"),
+        "concrete",
+        100,
+    ),
+    (
+        "Demo i december för ledningsgruppen så att de kan ta beslut om piloten.",
+        "2026-11-26",
+        ("Demo", "demo", "both"),
+        ("de kan ta beslut om piloten", True),
+        ("month", "2026-12"),
+        "partial",
+        74,
+    ),
+    (
+        "Mote med kunden nasta vecka for att ga igenom avtalet",
+        "2026-11-26",
+        ("Mote", "meeting", "both"),
+        ("ga igenom avtalet", True),
+        ("week", "2026-W49"),
+        "partial",
+        82,
+    ),
+    (
+        "Ring tors halv tre",
+        "2026-11-23",
+        ("Ring", "call", "seller"),
+        None,
+        ("datetime", "2026-11-26T14:30"),
+        "partial",
+        70,
+    ),
+    (
+        "Möte 3/12 kl 10.30 hos kunden för att signera avtalet. Förra mötet var 20/11.",
+        "2026-11-26",
+        ("Möte", "meeting", "both"),
+        ("signera avtalet", True),
+        ("datetime", "2026-12-03T10:30"),
+        "concrete",
+        100,
+    ),
+    (
+        "Go-live planerat till 1/3. Vi ringer om 10 dagar för att planera utbildningen.",
+        "2026-11-26",
+        ("ringer", "call", "seller"),
+        ("planera utbildningen", True),
+        ("date", "2026-12-06"),
+        "concrete",
+        94,
+    ),
+    # --- English ---------------------------------------------------------------
+    (
+        "I'll send the revised quote on Friday so they can decide before the board meets.",
+        "2026-11-26",
+        ("I'll send the revised quote", "send", "seller"),
+        ("they can decide before the board meets", True),
+        ("date", "2026-11-27"),
+        "concrete",
+        94,
+    ),
+    (
+        "Booked a demo next Tuesday at 2pm to show the reporting module to their CFO.",
+        "2026-11-26",
+        ("Booked a demo", "demo", "both"),
+        ("show the reporting module to their CFO", True),
+        ("datetime", "2026-12-01T14:00"),
+        "concrete",
+        100,
+    ),
+    (
+        "They asked us to come back in a couple of weeks.",
+        "2026-11-26",
+        ("come back", "contact", "seller"),
+        None,
+        ("fuzzy", None),
+        "vague",
+        24,
+    ),
+    (
+        "Call with procurement in week 2 to agree on the contract terms.",
+        "2026-12-28",
+        ("Call", "call", "both"),
+        ("agree on the contract terms", True),
+        ("week", "2027-W02"),
+        "partial",
+        82,
+    ),
+    ("Good meeting with Tom last week. No next step agreed.", "2026-11-26", None, None, None, "none", 0),
+    ("Deal lost, they went with a competitor.", "2026-11-26", None, None, None, "none", 0),
+    (
+        "Touch base in Q1 to see how they feel.",
+        "2026-11-26",
+        ("Touch base", "contact", "seller"),
+        ("see how they feel", False),
+        ("quarter", "2027-Q1"),
+        "vague",
+        38,
+    ),
+    (
+        "Quick call with Sara. She'll send us the specs by Friday.",
+        "2026-11-26",
+        ("She'll send us the specs", "send", "customer"),
+        None,
+        ("date", "2026-11-27"),
+        "partial",
+        64,
+    ),
+    (
+        "Site visit tomorrow morning to measure the warehouse.",
+        "2026-11-26",
+        ("Site visit", "meeting", "both"),
+        ("measure the warehouse", True),
+        ("date", "2026-11-27"),
+        "concrete",
+        94,
+    ),
+    (
+        "Follow up after the holidays.",
+        "2026-11-26",
+        ("Follow up", "contact", "seller"),
+        None,
+        ("fuzzy", None),
+        "vague",
+        24,
+    ),
+    (
+        "Demo for Maj Andersson on 3 Dec at 10:00 to walk through the integration.",
+        "2026-11-26",
+        ("Demo", "demo", "both"),
+        ("walk through the integration", True),
+        ("datetime", "2026-12-03T10:00"),
+        "concrete",
+        100,
+    ),
+    (
+        "Bra call m Erik. Bokat demo tis kl 14 för att visa dashboarden, next steps efter det = pricing.",
+        "2026-11-05",
+        ("Bokat demo", "demo", "both"),
+        ("visa dashboarden", True),
+        ("datetime", "2026-11-10T14:00"),
+        "concrete",
+        100,
+    ),
+]
+
+
+def _ids() -> list[str]:
+    return [c[0][:40] for c in CASES]
+
+
+@pytest.mark.parametrize(
+    ("text", "note_date", "step", "reason", "when", "verdict", "score"), CASES, ids=_ids()
+)
+def test_case(klarsteg: Klarsteg, text, note_date, step, reason, when, verdict, score) -> None:
+    r = klarsteg.score(text, note_date=note_date)
+    got_step = (r.next_step.text, r.next_step.action, r.next_step.owner) if r.next_step else None
+    got_reason = (r.reason.text, r.reason.clear) if r.reason else None
+    got_when = (r.when.granularity, r.when.value) if r.when else None
+    assert (got_step, got_reason, got_when) == (step, reason, when)
+    assert (r.verdict, r.score) == (verdict, score)
+    for span in (r.next_step, r.reason, r.when):
+        if span is not None:
+            assert text[span.start : span.end] == span.text
