@@ -305,7 +305,7 @@ _RX_N_WEEKDAYS = _c(
 _RX_HOLIDAY = _c(rf"\b(?P<h>{FIXED_HOLIDAYS_RE})\b(?:\s+(?P<y>{_YEAR4})\b)?")
 # Relative days.
 _RX_REL_DAY = _c(
-    r"\b(?P<w>i\s?dag|today|tod|i\s?morgon|imorrn|imorn|i\s?morn|tomorrows?|tmrw|tmr|i\s?över(?:i)?morgon|övermorgon|"
+    r"\b(?P<w>i\s?dag|today|tod|i\s?morgon|imorrn|imorn|imrn|imrgn|i\s?morn|tomorrows?|tmrw|tmr|i\s?över(?:i)?morgon|övermorgon|"
     r"(?:the\s+)?day\s+after\s+tomorrow|i\s?går|yesterday|i\s?förrgår|förrgår|(?:the\s+)?day\s+before\s+yesterday|"
     r"i\s?kväll|ikväll|tonight|tonite|i\s?eftermiddag|i\s?förmiddag|i\s?morse|i\s?natt|"
     r"(?:this|today)\s+(?:morning|afternoon|evening)|last\s+night|under\s+(?:eftermiddagen|förmiddagen|dagen)|"
@@ -404,7 +404,7 @@ _GAP = _ci(
 _DIGIT = re.compile(r"\d")
 _PRECHECK = re.compile(
     sv(
-        r"\d|dag\b|dags\b|day\b|lunch|tomorrow|today|tonight|yesterday|tmrw|fortnight|ago\b|hence|sedan|sekund|second|minut|timm|hour|nu\b|morgon|morrn|morn|går|kväll|veck|week|wk|month|månad|år|year|yr\b|kvartal|quarter|qtr|"
+        r"\d|dag\b|dags\b|day\b|lunch|tomorrow|today|tonight|yesterday|tmrw|fortnight|ago\b|hence|sedan|sekund|second|minut|timm|hour|nu\b|morgon|morrn|morn|imrn|imrgn|går|kväll|veck|week|wk|month|månad|år|year|yr\b|kvartal|quarter|qtr|"
         r"jan|feb|mar|apr|maj|may|jun|jul|aug|sep|okt|oct|nov|dec|mån|tis|ons|tor|fre|lör|sön|mon|tue|wed|thu|fri|sat|sun|"
         r"tonight|tonite|noon|midnight|midday|halv|half|kvart|quarter|eod|eow|eom|eoy|fram|tag|snart|kort|soon|later|"
         r"sommar|summer|höst|vår\b|spring|vinter|winter|autumn|fall|påsk|easter|christmas|xmas|new year|nyår|semester|"
@@ -1081,6 +1081,8 @@ _REL_DAY_OFFSETS = {
     "imorgon": 1,
     "imorrn": 1,
     "imorn": 1,
+    "imrn": 1,
+    "imrgn": 1,
     "tomorrow": 1,
     "tomorrows": 1,
     "tmrw": 1,
@@ -1614,7 +1616,7 @@ _GATES: dict[object, object] = {
     _r_day_range: _MONTH_TOKENS,
     _r_n_weekdays: _toks("now hence ago back framåt framat sedan"),
     _r_rel_day: _toks(
-        "idag dag today tod imorgon morgon imorrn imorn morn tomorrow tomorrows tmrw tmr iövermorgon övermorgon "
+        "idag dag today tod imorgon morgon imorrn imorn imrn imrgn morn tomorrow tomorrows tmrw tmr iövermorgon övermorgon "
         "iovermorgon overmorgon iöverimorgon överimorgon ioverimorgon overimorgon after igår går igar gar yesterday "
         "iförrgår förrgår iforrgar forrgar before ikväll kväll ikvall kvall tonight tonite ieftermiddag eftermiddag "
         "iförmiddag förmiddag iformiddag formiddag imorse morse inatt natt morning afternoon evening night "

@@ -198,6 +198,8 @@ def bench_inprocess(sets: dict[str, list[tuple[str, date]]], args: argparse.Name
 def bench_peers(
     sets: dict[str, list[tuple[str, date]]], inproc: dict[str, Any], args: argparse.Namespace
 ) -> dict[str, Any]:
+    """dateparser's search_dates told the note's language (its fast setting), and with its
+    defaults (it then tries every language it knows); spaCy's blank tokenizer."""
     import spacy
     from dateparser.search import search_dates
 
@@ -206,23 +208,30 @@ def bench_peers(
     for name, notes in sets.items():
         lang = name[:2]
         peer_notes = notes[: args.peer_notes if "typical" in name else args.peer_long_notes]
-        settings = {"RELATIVE_BASE": datetime(2026, 1, 1)}
-        for text, _ in peer_notes[:2]:
-            search_dates(text, languages=[lang], settings=settings)
+        default_notes = peer_notes[: max(2, len(peer_notes) // 10)]
 
-        def peer(n: tuple[str, date], lang: str = lang) -> None:
-            search_dates(n[0], languages=[lang], settings={"RELATIVE_BASE": datetime.combine(n[1], datetime.min.time())})
+        def peer(n: tuple[str, date], languages: list[str] | None = [lang]) -> None:  # noqa: B006
+            base = datetime.combine(n[1], datetime.min.time())
+            search_dates(n[0], languages=languages, settings={"RELATIVE_BASE": base})
 
+        for n in peer_notes[:2]:
+            peer(n)
+            peer(n, None)
         _, peer_total = timed(peer, peer_notes)
+        _, default_total = timed(lambda n: peer(n, None), default_notes)
         _, tok_total = timed(lambda n: tokenizer(n[0]), notes, repeat=3)
         peer_rate = len(peer_notes) / peer_total
+        default_rate = len(default_notes) / default_total
         tok_rate = len(notes) / tok_total
         ours = inproc.get(name, {}).get("notes_per_s")
         out[name] = {
             "search_dates_notes": len(peer_notes),
             "search_dates_notes_per_s": round(peer_rate, 1),
+            "search_dates_default_notes": len(default_notes),
+            "search_dates_default_notes_per_s": round(default_rate, 2),
             "tokenizer_notes_per_s": round(tok_rate, 1),
             "klarsteg_vs_search_dates": round(ours / peer_rate, 2) if ours else None,
+            "klarsteg_vs_search_dates_default": round(ours / default_rate, 1) if ours else None,
             "tokenizer_vs_klarsteg": round(tok_rate / ours, 1) if ours else None,
         }
         print(f"  {name}: {out[name]}", file=sys.stderr)
@@ -230,7 +239,16 @@ def bench_peers(
 
 
 def run_batch(inp: Path, out: Path, workers: int) -> dict[str, Any]:
-    cmd = [str(VENV_BIN / "klarsteg"), "score", str(inp), "-o", str(out), "--workers", str(workers), "--quiet"]
+    cmd = [
+        str(VENV_BIN / "klarsteg"),
+        "score",
+        str(inp),
+        "-o",
+        str(out),
+        "--workers",
+        str(workers),
+        "--quiet",
+    ]
     started = time.monotonic()
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
     peak_tree = peak_one = 0.0
@@ -267,7 +285,7 @@ def bench_batch(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
     return {"rows": args.batch_rows, "input_mb": round(inp.stat().st_size / 2**20, 1), "runs": runs}
 
 
-LOCUSTFILE = '''
+LOCUSTFILE = """
 import json, os, random
 from locust import FastHttpUser, task, constant
 NOTES = json.load(open(os.environ["KLARSTEG_BENCH_NOTES"], encoding="utf-8"))
@@ -282,7 +300,7 @@ class Scorer(FastHttpUser):
                               catch_response=True) as resp:
             if resp.status_code != 200:
                 resp.failure(f"status {resp.status_code}")
-'''
+"""
 
 
 def start_server(workers: int, port: int, env: dict[str, str]) -> subprocess.Popen:
@@ -332,13 +350,28 @@ def bench_cold(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-def bench_api(sets: dict[str, list[tuple[str, date]]], args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
+def short_notes(n: int, seed: int = 9) -> list[tuple[str, str]]:
+    """Short CRM-style notes (10-30 words), as ``scripts/benchmark_batch.py`` generates them."""
+    import csv
+
+    path = Path(tempfile.mkdtemp(prefix="klarsteg-short-")) / "notes.csv"
+    generate_export(path, n, seed=seed)
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = [(r["anteckning"], r["date"]) for r in csv.DictReader(fh, delimiter=";") if r["anteckning"]]
+    shutil.rmtree(path.parent, ignore_errors=True)
+    return rows
+
+
+def bench_api(
+    sets: dict[str, list[tuple[str, date]]], args: argparse.Namespace, scratch: Path
+) -> dict[str, Any]:
     locust = VENV_BIN / "locust"
     if not locust.exists():
         raise SystemExit("locust is not installed: pip install -e '.[dev]'")
-    notes = [(t, d.isoformat()) for name, ns in sets.items() if "typical" in name for t, d in ns]
-    notes_path = scratch / "api_notes.json"
-    notes_path.write_text(json.dumps(notes, ensure_ascii=False), encoding="utf-8")
+    kinds = {
+        "typical": [(t, d.isoformat()) for name, ns in sets.items() if "typical" in name for t, d in ns],
+        "short": short_notes(2000),
+    }
     locustfile = scratch / "locustfile.py"
     locustfile.write_text(LOCUSTFILE, encoding="utf-8")
     port = free_port()
@@ -347,25 +380,29 @@ def bench_api(sets: dict[str, list[tuple[str, date]]], args: argparse.Namespace,
     out: dict[str, Any] = {"server_workers": args.api_workers, "seconds": args.api_seconds, "runs": []}
     try:
         wait_ready(port, server)
-        time.sleep(1.0)  # let every worker finish loading
-        for users in args.api_users:
-            prefix = scratch / f"locust_{users}"
-            cmd = [
-                str(locust), "-f", str(locustfile), "--headless", "-u", str(users), "-r", str(users),
-                "-t", f"{args.api_seconds}s", "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix),
-                "--only-summary", "--stop-timeout", "5", "--loglevel", "WARNING",
-            ]  # fmt: skip
-            lb = load()
-            subprocess.run(
-                cmd, env=dict(env, KLARSTEG_BENCH_NOTES=str(notes_path)), check=False,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
-            stats = _locust_row(prefix.with_name(prefix.name + "_stats.csv"))
-            stats.update(users=users, load_before=round(lb, 2))
-            workers_rss = [rss_mb(p) for p in tree_pids(server.pid)[1:]]
-            stats["worker_rss_mb"] = round(max(workers_rss, default=0.0), 1)
-            print(f"  api: {stats}", file=sys.stderr)
-            out["runs"].append(stats)
+        time.sleep(2.0)  # let every worker finish loading
+        for kind in args.api_notes:
+            notes_path = scratch / f"api_notes_{kind}.json"
+            notes_path.write_text(json.dumps(kinds[kind], ensure_ascii=False), encoding="utf-8")
+            words = statistics.mean(len(t.split()) for t, _ in kinds[kind])
+            for users in args.api_users:
+                prefix = scratch / f"locust_{kind}_{users}"
+                cmd = [
+                    str(locust), "-f", str(locustfile), "--headless", "-u", str(users), "-r", str(users),
+                    "-t", f"{args.api_seconds}s", "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix),
+                    "--only-summary", "--stop-timeout", "5", "--loglevel", "WARNING",
+                ]  # fmt: skip
+                lb = load()
+                subprocess.run(
+                    cmd, env=dict(env, KLARSTEG_BENCH_NOTES=str(notes_path)), check=False,
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                )  # fmt: skip
+                stats = _locust_row(prefix.with_name(prefix.name + "_stats.csv"))
+                stats.update(notes=kind, words_mean=round(words), users=users, load_before=round(lb, 2))
+                workers_rss = [rss_mb(p) for p in tree_pids(server.pid)[1:]]
+                stats["worker_rss_mb"] = round(max(workers_rss, default=0.0), 1)
+                print(f"  api: {stats}", file=sys.stderr)
+                out["runs"].append(stats)
     finally:
         stop(server)
     return out
@@ -399,7 +436,9 @@ def machine() -> dict[str, Any]:
                 cpu = line.split(":", 1)[1].strip()
                 break
         mem_kb = next(
-            int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
         )
     except (OSError, StopIteration):
         mem_kb = 0
@@ -414,15 +453,18 @@ def machine() -> dict[str, Any]:
 def table(report: dict[str, Any]) -> str:
     lines = []
     if "inprocess" in report:
-        lines.append("| notes | words | score() notes/s | median ms | p99 ms | score_many notes/s |"
-                     " search_dates notes/s | x search_dates | tokenizer notes/s | tokenizer x faster |")
+        lines.append(
+            "| notes | words | score() notes/s | median ms | p99 ms | score_many notes/s |"
+            " search_dates notes/s | x search_dates | tokenizer notes/s | tokenizer x faster |"
+        )
         lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for name, r in report["inprocess"].items():
             p = report.get("peer", {}).get(name, {})
             lines.append(
                 f"| {name} | {r['words_mean']} | {r['notes_per_s']} | {r['median_ms']} | {r['p99_ms']} | "
                 f"{r['score_many_notes_per_s']} | {p.get('search_dates_notes_per_s', '-')} | "
-                f"{p.get('klarsteg_vs_search_dates', '-')} | {p.get('tokenizer_notes_per_s', '-')} | "
+                f"{p.get('klarsteg_vs_search_dates', '-')} | {p.get('search_dates_default_notes_per_s', '-')} | "
+                f"{p.get('klarsteg_vs_search_dates_default', '-')} | {p.get('tokenizer_notes_per_s', '-')} | "
                 f"{p.get('tokenizer_vs_klarsteg', '-')} |"
             )  # fmt: skip
     if "batch" in report:
@@ -443,31 +485,43 @@ def table(report: dict[str, Any]) -> str:
         lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")
         for r in a["runs"]:
             lines.append(
-                f"| {r['users']} clients | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | "
-                f"{r['errors']} | {r['requests']} | {r['worker_rss_mb']} |"
+                f"| {r['notes']} notes ({r['words_mean']} words), {r['users']} clients | {r['rps']} | "
+                f"{r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['errors']} | {r['requests']} | "
+                f"{r['worker_rss_mb']} |"
             )
     if "cold" in report:
         c = report["cold"]
         lines.append("")
         lines.append("| cold start to /readyz s (median, max) | RSS after load MB | model on disk MB |")
         lines.append("|---:|---:|---:|")
-        lines.append(f"| {c['ready_s_median']}, {c['ready_s_max']} | {c['rss_after_load_mb']} | {c['model_size_mb']} |")
+        lines.append(
+            f"| {c['ready_s_median']}, {c['ready_s_max']} | {c['rss_after_load_mb']} | {c['model_size_mb']} |"
+        )
     return "\n".join(lines)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--json", type=Path, help="write the results as JSON here")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["inprocess", "peer", "batch", "api", "cold"])
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["inprocess", "peer", "batch", "api", "cold"]
+    )
     parser.add_argument("--notes", type=int, default=400, help="typical notes per language")
     parser.add_argument("--long-notes", type=int, default=20, help="long notes per language")
-    parser.add_argument("--peer-notes", type=int, default=100, help="typical notes per language for dateparser")
-    parser.add_argument("--peer-long-notes", type=int, default=5, help="long notes per language for dateparser")
+    parser.add_argument(
+        "--peer-notes", type=int, default=100, help="typical notes per language for dateparser"
+    )
+    parser.add_argument(
+        "--peer-long-notes", type=int, default=5, help="long notes per language for dateparser"
+    )
     parser.add_argument("--batch-rows", type=int, default=100_000)
     parser.add_argument("--batch-workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--api-users", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--api-seconds", type=int, default=30)
     parser.add_argument("--api-workers", type=int, default=2)
+    parser.add_argument("--api-notes", nargs="+", default=["typical", "short"], choices=["typical", "short"])
     parser.add_argument("--cold-runs", type=int, default=3)
     parser.add_argument("--scratch", type=Path, help="scratch directory (default: a temporary one)")
     args = parser.parse_args()

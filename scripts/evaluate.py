@@ -1,7 +1,7 @@
 """Evaluate the shipped (or a given) model on a split; print metrics and write them as JSON.
 
-    python scripts/evaluate.py --split test
-    python scripts/evaluate.py --data my.jsonl --model /tmp/m --out out/eval.json
+python scripts/evaluate.py --split test
+python scripts/evaluate.py --data my.jsonl --model /tmp/m --out out/eval.json
 """
 
 from __future__ import annotations
@@ -60,7 +60,9 @@ def format_table(report: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--split", default="test", help="train, dev or test (training_data/<split>.jsonl)")
     parser.add_argument("--data", type=Path, help="an annotated JSONL file instead of a split")
     parser.add_argument("--model", type=Path, help="artifact directory (default: the shipped model)")

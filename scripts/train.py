@@ -1,7 +1,7 @@
 """Train Klarsteg from training_data/ and write the artifacts with their metadata.
 
-    python scripts/train.py                      # the shipped model, into model/artifacts
-    python scripts/train.py --out /tmp/m --train my_train.jsonl --dev my_dev.jsonl
+python scripts/train.py                      # the shipped model, into model/artifacts
+python scripts/train.py --out /tmp/m --train my_train.jsonl --dev my_dev.jsonl
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from model.train import train  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--train", type=Path, default=ROOT / "training_data" / "train.jsonl")
     parser.add_argument("--dev", type=Path, default=ROOT / "training_data" / "dev.jsonl")
     parser.add_argument("--out", type=Path, default=PACKAGE_MODEL_DIR)
@@ -42,13 +44,19 @@ def main(argv: list[str] | None = None) -> int:
     if staging.exists():
         shutil.rmtree(staging)
     metadata = train(
-        train_records, dev_records, staging,
-        data_sha256=data_hash([args.train, args.dev]), seed=args.seed, span_epochs=args.epochs,
+        train_records,
+        dev_records,
+        staging,
+        data_sha256=data_hash([args.train, args.dev]),
+        seed=args.seed,
+        span_epochs=args.epochs,
     )
     if args.out.exists():
         shutil.rmtree(args.out)
     staging.rename(args.out)
-    sys.stdout.write(json.dumps({k: metadata[k] for k in ("version", "dev_metrics", "train_seconds")}, indent=2) + "\n")
+    sys.stdout.write(
+        json.dumps({k: metadata[k] for k in ("version", "dev_metrics", "train_seconds")}, indent=2) + "\n"
+    )
     return 0
 
 

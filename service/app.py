@@ -10,6 +10,8 @@ never by message, since a message may quote the input.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import copy
 import hmac
 import importlib.metadata
@@ -17,6 +19,7 @@ import json
 import logging
 import math
 import re
+import threading
 import time
 import traceback
 import uuid
@@ -317,6 +320,67 @@ class BodyGuardMiddleware:
 # --------------------------------------------------------------------------- state
 
 
+class NoteBatcher:
+    """Scores the single notes of concurrent ``POST /v1/score`` requests together.
+
+    One thread takes every note waiting when it is free (at most ``max_batch``) and scores
+    them with one ``score_many`` call: the span model then runs once over several notes,
+    which costs much less than once per note. A lone request is scored at once (nothing
+    waits for company). If a batch fails, its notes are scored one by one, so a note that
+    breaks the model fails alone, with its own exception.
+    """
+
+    def __init__(self, model: Klarsteg, max_batch: int = 16) -> None:
+        self._model = model
+        self._max_batch = max_batch
+        self._queue: list[tuple[NoteInput, concurrent.futures.Future[ScoreResult]]] = []
+        self._ready = threading.Condition()
+        self._stopped = False
+        self._thread = threading.Thread(target=self._loop, name="klarsteg-batcher", daemon=True)
+        self._thread.start()
+
+    def submit(self, note: NoteInput) -> concurrent.futures.Future[ScoreResult]:
+        future: concurrent.futures.Future[ScoreResult] = concurrent.futures.Future()
+        with self._ready:
+            if self._stopped:
+                raise ServiceError(503, "the service is shutting down", headers={"Retry-After": "1"})
+            self._queue.append((note, future))
+            self._ready.notify()
+        return future
+
+    def stop(self) -> None:
+        with self._ready:
+            self._stopped = True
+            self._ready.notify()
+        self._thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        while True:
+            with self._ready:
+                while not self._queue and not self._stopped:
+                    self._ready.wait()
+                if not self._queue:
+                    return
+                taken = self._queue[: self._max_batch]
+                del self._queue[: self._max_batch]
+            batch = [(n, f) for n, f in taken if f.set_running_or_notify_cancel()]
+            if batch:
+                self._score(batch)
+
+    def _score(self, batch: list[tuple[NoteInput, concurrent.futures.Future[ScoreResult]]]) -> None:
+        try:
+            results = self._model.score_many([n for n, _ in batch])
+        except Exception:
+            for note, future in batch:
+                try:
+                    future.set_result(self._model.score_many([note])[0])
+                except Exception as exc:
+                    future.set_exception(exc)
+            return
+        for (_, future), result in zip(batch, results, strict=True):
+            future.set_result(result)
+
+
 @dataclass
 class ServiceState:
     """What the app holds between requests: settings, the model and the scoring slots."""
@@ -325,10 +389,11 @@ class ServiceState:
     model: Klarsteg | None = None
     slots: anyio.Semaphore | None = None
     limiter: anyio.CapacityLimiter | None = None
+    batcher: NoteBatcher | None = None
     owns_model: bool = field(default=False)
 
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run CPU-bound ``fn`` in a worker thread once a slot frees up, or answer 503."""
+    async def _acquire(self) -> None:
+        """Take a scoring slot, or answer 503 when none frees up in time."""
         if self.slots is None or self.limiter is None:
             raise ServiceError(503, "the model is not loaded yet", headers={"Retry-After": "1"})
         acquired = False
@@ -342,18 +407,40 @@ class ServiceState:
                 "the service is busy scoring other notes: try again shortly",
                 headers={"Retry-After": retry},
             )
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run CPU-bound ``fn`` in a worker thread once a slot frees up, or answer 503."""
+        await self._acquire()
         try:
             return await anyio.to_thread.run_sync(fn, *args, limiter=self.limiter)
         finally:
-            self.slots.release()
+            self.slots.release()  # type: ignore[union-attr]
+
+    async def score_one(self, model: Klarsteg, note: NoteInput) -> ScoreResult:
+        """Score one note once a slot frees up (or answer 503), batched with the notes of
+        concurrent requests when the batcher runs."""
+        if self.batcher is None:
+            return (await self.run(model.score_many, [note]))[0]
+        await self._acquire()
+        try:
+            future = asyncio.wrap_future(self.batcher.submit(note))
+            # Like a worker thread, a note being scored holds its slot until it is done.
+            with anyio.CancelScope(shield=True):
+                return await future
+        finally:
+            self.slots.release()  # type: ignore[union-attr]
 
 
-def get_state(request: Request) -> ServiceState:
+# The dependencies are ``async def`` although they never await: FastAPI runs a plain ``def``
+# dependency in a worker thread, a thread hop per dependency per request.
+
+
+async def get_state(request: Request) -> ServiceState:
     """The app's ``ServiceState``."""
     return request.app.state.klarsteg
 
 
-def loaded_model(state: Annotated[ServiceState, Depends(get_state)]) -> Klarsteg:
+async def loaded_model(state: Annotated[ServiceState, Depends(get_state)]) -> Klarsteg:
     """The loaded model, or 503 while it is still loading."""
     if state.model is None:
         raise ServiceError(503, "the model is not loaded yet", headers={"Retry-After": "1"})
@@ -364,7 +451,7 @@ _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="
 _bearer = HTTPBearer(auto_error=False, description="The service's API key as a bearer token.")
 
 
-def require_api_key(
+async def require_api_key(
     state: Annotated[ServiceState, Depends(get_state)],
     api_key: Annotated[str | None, Security(_api_key_header)] = None,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
@@ -500,9 +587,12 @@ def create_app(settings: Settings | None = None, model: Klarsteg | None = None) 
                 raise
             state.owns_model = True
             log.info("model %s loaded in %.1f s", state.model.version, time.perf_counter() - started)
+        state.batcher = NoteBatcher(state.model)
         try:
             yield
         finally:
+            batcher, state.batcher = state.batcher, None
+            await anyio.to_thread.run_sync(batcher.stop)
             if state.owns_model:
                 state.model = None
                 state.owns_model = False
@@ -567,8 +657,7 @@ def create_app(settings: Settings | None = None, model: Klarsteg | None = None) 
             raise ServiceError(
                 422, exc.detail, errors=[{"field": exc.field, "message": exc.detail}]
             ) from None
-        results = await state.run(model.score_many, [note])
-        return results[0]
+        return await state.score_one(model, note)
 
     @app.post(
         "/v1/score/batch",

@@ -229,6 +229,7 @@ def single_threaded() -> None:
     except Exception:  # pragma: no cover - threadpoolctl ships with scikit-learn
         log.debug("threadpoolctl could not limit the thread pools")
 
+
 _worker_model: Klarsteg | None = None
 
 

@@ -120,6 +120,7 @@ RESOLVE = [
     # quarters and years
     ("Q1", "quarter", "2027-Q1"),
     ("sometime next quarter", "quarter", "2027-Q1"),
+    ("ring henne imrn", "date", "2026-11-27"),
     ("sometime next year", "year", "2027"),
     ("nån gång nästa år", "year", "2027"),
     ("next Tuesday at 3", "datetime", "2026-12-01T15:00"),

@@ -1,6 +1,6 @@
 """Counts for the datasheet: per split, language, writer, case type (verdict), granularity.
 
-    python training_data/stats.py > /tmp/stats.md
+python training_data/stats.py > /tmp/stats.md
 """
 
 from __future__ import annotations
@@ -17,9 +17,18 @@ from model.scoring import verdict_from_gold  # noqa: E402
 
 
 def table(title: str, rows: dict[str, Counter], keys: list[str]) -> str:
-    lines = [f"**{title}**", "", "| split | " + " | ".join(keys) + " | total |", "|---" * (len(keys) + 2) + "|"]
+    lines = [
+        f"**{title}**",
+        "",
+        "| split | " + " | ".join(keys) + " | total |",
+        "|---" * (len(keys) + 2) + "|",
+    ]
     for split, counter in rows.items():
-        lines.append(f"| {split} | " + " | ".join(str(counter.get(k, 0)) for k in keys) + f" | {sum(counter.values())} |")
+        lines.append(
+            f"| {split} | "
+            + " | ".join(str(counter.get(k, 0)) for k in keys)
+            + f" | {sum(counter.values())} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -28,14 +37,26 @@ def main() -> None:
     lang = {s: Counter(("mixed" if "-mx-" in r["id"] else r["lang"]) for r in rs) for s, rs in splits.items()}
     verdict = {s: Counter(verdict_from_gold(r) for r in rs) for s, rs in splits.items()}
     gran = {s: Counter((r["when"] or {}).get("granularity", "none") for r in rs) for s, rs in splits.items()}
-    action = {s: Counter((r["next_step"] or {}).get("action", "none") for r in rs) for s, rs in splits.items()}
+    action = {
+        s: Counter((r["next_step"] or {}).get("action", "none") for r in rs) for s, rs in splits.items()
+    }
     rating = {s: Counter(str(r.get("rating")) for r in rs) for s, rs in splits.items()}
     writer = {s: Counter(r["id"].split("-")[0] for r in rs) for s, rs in splits.items()}
     out = [
         table("Language (mixed = Swedish/English code-switching)", lang, ["sv", "en", "mixed"]),
-        table("Case type (verdict implied by the annotation)", verdict, ["concrete", "partial", "vague", "none"]),
-        table("When granularity", gran, ["datetime", "date", "week", "month", "quarter", "year", "fuzzy", "none"]),
-        table("Next step action", action, ["meeting", "demo", "call", "email", "send", "contact", "other", "none"]),
+        table(
+            "Case type (verdict implied by the annotation)", verdict, ["concrete", "partial", "vague", "none"]
+        ),
+        table(
+            "When granularity",
+            gran,
+            ["datetime", "date", "week", "month", "quarter", "year", "fuzzy", "none"],
+        ),
+        table(
+            "Next step action",
+            action,
+            ["meeting", "demo", "call", "email", "send", "contact", "other", "none"],
+        ),
         table("Rating", rating, ["1", "2", "3", "4", "5"]),
         table("Writer (id prefix)", writer, sorted({w for c in writer.values() for w in c})),
     ]
