@@ -70,6 +70,10 @@ def validate_input(
         raise ValueError(f"text is empty: give the note's text (1 to {limit} characters)")
     if len(text) > limit:
         raise ValueError(f"text is {len(text)} characters long; the limit is {limit}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"text is not valid Unicode: a lone surrogate at character {exc.start}") from None
     if language is None:
         language = "auto"
     if language not in LANGUAGES:

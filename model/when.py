@@ -2099,7 +2099,10 @@ def find_times(text: str, ref: date | datetime) -> list[TimeMention]:
         if pos < 0 or not _gate_open(gate, tokens, low):
             continue
         for m in rx.finditer(low, pos):
-            at = fn(text, m, ref_date)  # type: ignore[operator]
+            try:
+                at = fn(text, m, ref_date)  # type: ignore[operator]
+            except (OverflowError, ValueError):  # a date beyond year 1..9999
+                continue
             if at is not None and at.end > at.start:
                 cands.append(at)
     for rx, fn, gate, starts in _OFFSET_RULES:
@@ -2107,7 +2110,10 @@ def find_times(text: str, ref: date | datetime) -> list[TimeMention]:
         if pos < 0 or not _gate_open(gate, tokens, low):
             continue
         for m in rx.finditer(low, pos):
-            at = fn(text, m, ref_date, ref_dt)  # type: ignore[operator]
+            try:
+                at = fn(text, m, ref_date, ref_dt)  # type: ignore[operator]
+            except (OverflowError, ValueError):  # "om 99999999 dagar": beyond year 9999
+                continue
             if at is not None:
                 cands.append(at)
     if not cands:
@@ -2122,11 +2128,15 @@ def find_times(text: str, ref: date | datetime) -> list[TimeMention]:
         occupied[at.start : at.end] = b"\x01" * (at.end - at.start)
         taken.append(at)
     taken.sort(key=lambda a: a.start)
+    taken = [a for a in taken if 0 <= a.y <= 9999]  # "om 10000 år": no such date
     merged = _merge(_merge(taken, text, ref_date, 0), text, ref_date, 1)
     out: list[TimeMention] = []
     last_end = -1
     for at in merged:
-        mention = _to_mention(at, text, ref_date)
+        try:
+            mention = _to_mention(at, text, ref_date)
+        except (OverflowError, ValueError):  # a period that ends beyond year 9999
+            continue
         if mention is None:
             continue
         if mention.start < last_end:  # left widening ran into the previous mention
