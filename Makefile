@@ -10,7 +10,7 @@ setup:
 
 run: setup
 	$(VENV)/klarsteg score examples/notes.csv -o out/scored.csv
-	$(VENV)/klarsteg report out/scored.csv -o out/report.html
+	$(VENV)/klarsteg report out/scored.csv -o out/report.html --group-col seller --deal-col deal
 	@echo "scored notes: out/scored.csv   report: out/report.html"
 
 lint:

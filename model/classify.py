@@ -45,6 +45,8 @@ class Classifiers:
     when_threshold: float = 0.5
     # Use the token tagger when the NER finds no step but the note-level model is this sure.
     step_fallback: float = 0.7
+    # The token tagger's per-token probability that makes a fallback step span.
+    step_tagger_threshold: float = 0.35
     # Use the token tagger for a reason the NER missed when its peak is at least this.
     reason_fallback: float = 0.5
     # Drop an NER step when the note-level model gives a step less than this.

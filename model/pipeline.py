@@ -177,7 +177,9 @@ class Klarsteg:
         if steps and presence < self._clf.presence_floor:
             return None
         if not steps and presence >= self._clf.step_fallback:
-            found = self._clf.tagger.best_span("next_step", text, *view.get())
+            found = self._clf.tagger.best_span(
+                "next_step", text, *view.get(), threshold=self._clf.step_tagger_threshold
+            )
             steps = [found[:2]] if found else []
         if not steps:
             return None

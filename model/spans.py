@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 from spacy.util import compounding, minibatch
+from thinc.api import Adam
 
 from model.data import locate
 from model.masking import MaskedText, mask_times
@@ -127,7 +128,7 @@ def train_span_model(
     *,
     seed: int = 13,
     epochs: int = 30,
-    patience: int = 6,
+    patience: int = 8,
     time_budget_s: float = 360.0,
 ) -> tuple[Language, float]:
     """Train the NER on annotated records; keep the epoch that does best on dev.
@@ -142,7 +143,9 @@ def train_span_model(
         ner.add_label(label)
     train_examples = [record_to_example(nlp, r) for r in train]
     dev_examples = [record_to_example(nlp, r) for r in dev]
-    optimizer = nlp.initialize(lambda: train_examples, sgd=None)
+    optimizer = nlp.initialize(
+        lambda: train_examples, sgd=Adam(learn_rate=0.001, use_averages=True, L2=1e-6, grad_clip=1.0)
+    )
     best_f1, best_bytes, stale = -1.0, nlp.to_bytes(exclude=["tokenizer"]), 0
     started = time.monotonic()
     for epoch in range(epochs):
@@ -150,12 +153,14 @@ def train_span_model(
         losses: dict[str, float] = {}
         for batch in minibatch(train_examples, size=compounding(4.0, 32.0, 1.001)):
             nlp.update(batch, sgd=optimizer, drop=0.25, losses=losses)
-        f1 = _span_f1(nlp, dev_examples) if dev_examples else 0.0
-        log.info("span epoch %d loss %.1f dev F1 %.3f", epoch, losses.get("ner", 0.0), f1)
-        if f1 > best_f1:
-            best_f1, best_bytes, stale = f1, nlp.to_bytes(exclude=["tokenizer"]), 0
-        else:
-            stale += 1
+        # Evaluate and keep the averaged weights: steadier than the last update's.
+        with nlp.use_params(optimizer.averages):
+            f1 = _span_f1(nlp, dev_examples) if dev_examples else 0.0
+            log.info("span epoch %d loss %.1f dev F1 %.3f", epoch, losses.get("ner", 0.0), f1)
+            if f1 > best_f1:
+                best_f1, best_bytes, stale = f1, nlp.to_bytes(exclude=["tokenizer"]), 0
+            else:
+                stale += 1
         if stale >= patience or time.monotonic() - started > time_budget_s:
             break
     nlp.from_bytes(best_bytes, exclude=["tokenizer"])

@@ -26,6 +26,7 @@ def predict(model: Klarsteg, records: Sequence[dict]) -> list[dict]:
 THRESHOLD_GRID: list[tuple[str, tuple[float, ...]]] = [
     ("when_threshold", (0.2, 0.3, 0.4, 0.5, 0.6)),
     ("step_fallback", (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)),
+    ("step_tagger_threshold", (0.15, 0.2, 0.25, 0.3, 0.35)),
     ("reason_fallback", (0.3, 0.4, 0.5, 0.6, 0.7, 1.01)),
     ("presence_floor", (0.0, 0.05, 0.1, 0.2, 0.3)),
 ]
@@ -45,7 +46,8 @@ def _objective(report: dict[str, Any]) -> float:
 def tune_thresholds(model: Klarsteg, dev_records: Sequence[dict]) -> None:
     """Set the decision thresholds one at a time to what does best on the dev split."""
     clf = model.artifacts.classifiers
-    for name, grid in THRESHOLD_GRID:
+    # Two passes: the thresholds interact (a lower tagger threshold wants a higher fallback).
+    for name, grid in THRESHOLD_GRID * 2:
         scores = []
         for value in grid:
             setattr(clf, name, value)

@@ -33,7 +33,7 @@ CASES = [
     (
         "Möte med IT nästa onsdag kl 13 för att gå igenom säkerhetsfrågorna.",
         "2026-11-26",
-        ("Möte med IT", "meeting", "both"),
+        ("Möte", "meeting", "both"),
         ("gå igenom säkerhetsfrågorna", True),
         ("datetime", "2026-12-02T13:00"),
         "concrete",
@@ -79,10 +79,10 @@ CASES = [
         64,
     ),
     (
-        "Hon ringer kl 15 ang. licenserna.",
+        "Hon ringer kl 15 ang. förlängningen av licensavtalet.",
         "2026-11-26",
         ("ringer", "call", "customer"),
-        ("licenserna", True),
+        ("förlängningen av licensavtalet", True),
         ("datetime", "2026-11-26T15:00"),
         "concrete",
         100,
@@ -99,7 +99,7 @@ CASES = [
     (
         "Mote med kunden nasta vecka for att ga igenom avtalet",
         "2026-11-26",
-        ("Mote", "meeting", "both"),
+        ("Mote med kunden", "meeting", "both"),
         ("ga igenom avtalet", True),
         ("week", "2026-W49"),
         "partial",
@@ -163,7 +163,7 @@ CASES = [
     (
         "Call with procurement in week 2 to agree on the contract terms.",
         "2026-12-28",
-        ("Call", "call", "both"),
+        ("Call with procurement", "call", "both"),
         ("agree on the contract terms", True),
         ("week", "2027-W02"),
         "partial",
@@ -183,7 +183,7 @@ CASES = [
     (
         "Quick call with Sara. She'll send us the specs by Friday.",
         "2026-11-26",
-        ("She'll send us the specs", "send", "customer"),
+        ("send us the specs", "send", "customer"),
         None,
         ("date", "2026-11-27"),
         "partial",
