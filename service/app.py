@@ -33,9 +33,11 @@ from typing import Annotated, Any, TypeVar
 
 import anyio
 import anyio.to_thread
+import swagger_ui_bundle
 from fastapi import Body, Depends, FastAPI, Request, Security
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import Headers, MutableHeaders
@@ -606,6 +608,8 @@ def create_app(settings: Settings | None = None, model: Klarsteg | None = None) 
         version=_package_version(),
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served below from local assets, so /docs works on a closed network
+        redoc_url=None,
         openapi_tags=[
             {"name": "scoring", "description": "Score notes."},
             {"name": "operations", "description": "Model info and health checks."},
@@ -749,6 +753,18 @@ def create_app(settings: Settings | None = None, model: Klarsteg | None = None) 
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        """Swagger UI for the API, with its script and styles served by the app itself."""
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="Klarsteg API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
 
     # Added last = outermost: request context, then CORS, then the body guard.
     app.add_middleware(BodyGuardMiddleware, max_bytes=settings.max_body_bytes)

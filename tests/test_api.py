@@ -210,6 +210,14 @@ def test_openapi_has_swedish_and_english_examples(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
 
 
+def test_docs_work_on_a_closed_network(client: TestClient) -> None:
+    page = client.get("/docs").text
+    assert "/docs-assets/swagger-ui-bundle.js" in page
+    assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/docs-assets/swagger-ui.css").status_code == 200
+
+
 def test_the_lifespan_loads_the_shipped_model() -> None:
     app = create_app(make_settings())
     with TestClient(app) as c:
