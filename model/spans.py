@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 from spacy.util import compounding, minibatch
-from thinc.api import Adam
+from thinc.api import Adam, Config
 
 from model.data import locate
 from model.masking import MaskedText, mask_times
@@ -42,8 +42,8 @@ NER_CONFIG = {
         "tok2vec": {
             "@architectures": "spacy.HashEmbedCNN.v2",
             "pretrained_vectors": None,
-            "width": 96,
-            "depth": 4,
+            "width": 64,
+            "depth": 2,
             "embed_size": 4000,
             "window_size": 1,
             "maxout_pieces": 3,
@@ -57,17 +57,22 @@ def _norm(text: str) -> str:
     return fold(text)
 
 
-def blank_pipeline() -> Language:
+def blank_pipeline(ner_config: dict | None = None) -> Language:
     """A blank multilingual pipeline with our folded norms and an untrained NER."""
     nlp = spacy.blank("xx")
     nlp.vocab.lex_attr_getters[NORM] = _norm
-    nlp.add_pipe("ner", config=NER_CONFIG)
+    nlp.add_pipe("ner", config=ner_config or NER_CONFIG)
     return nlp
 
 
 def load_span_model(path: Path) -> Language:
-    """Load a trained span finder saved by :func:`train_span_model`."""
-    nlp = blank_pipeline()
+    """Load a trained span finder saved by :func:`train_span_model`.
+
+    The NER is built from the saved model's own config (already hash-verified by the
+    caller), so artifacts trained with other layer sizes still load.
+    """
+    saved = Config().from_disk(path / "config.cfg", interpolate=False)
+    nlp = blank_pipeline({"model": saved["components"]["ner"]["model"]})
     nlp.from_disk(path, exclude=["tokenizer"])
     return nlp
 
