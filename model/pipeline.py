@@ -19,8 +19,8 @@ from model.choose import choose_primary, when_features_all
 from model.features import sentence_bounds, span_context
 from model.lang import detect_language
 from model.masking import MaskedText, mask_times
-from model.schema import NextStep, Parts, Reason, ScoreResult, When
-from model.scoring import assess
+from model.schema import NextStep, Reason, ScoreResult, When
+from model.scoring import build_result
 from model.settings import get_settings
 from model.tokentag import Token, token_features, tokenize
 from model.when import TimeMention, find_times
@@ -149,20 +149,7 @@ class Klarsteg:
             )
             reason = self._find_reason(text, ents["REASON"], step, view)
             when = self._choose_when(text, mentions, step, note.note_date)
-        a = assess(next_step, reason, when, language)
-        return ScoreResult(
-            score=a.score,
-            verdict=a.verdict,
-            language=language,
-            parts=Parts(**a.parts),
-            next_step=next_step,
-            reason=reason,
-            when=when,
-            missing=a.missing,
-            vague=a.vague,
-            questions=a.questions,
-            model_version=self.version,
-        )
+        return build_result(next_step, reason, when, language, self.version)
 
     def _find_step(
         self,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from model.schema import FIELDS, NextStep, Reason, When
+from model.schema import FIELDS, NextStep, Parts, Reason, ScoreResult, When
 
 NEXT_STEP_POINTS = {"specific": 30, "contact": 20}
 REASON_POINTS = {"clear": 30, "generic": 10}
@@ -112,6 +112,32 @@ def assess(next_step: NextStep | None, reason: Reason | None, when: When | None,
         missing=missing,
         vague=[f for f in FIELDS if f in vague],
         questions=questions,
+    )
+
+
+def build_result(
+    next_step: NextStep | None,
+    reason: Reason | None,
+    when: When | None,
+    language: str,
+    model_version: str,
+) -> ScoreResult:
+    """The full result for extracted fields: the fields plus their assessment."""
+    a = assess(next_step, reason, when, language)
+    if next_step is None:
+        reason = when = None
+    return ScoreResult(
+        score=a.score,
+        verdict=a.verdict,
+        language=language,
+        parts=Parts(**a.parts),
+        next_step=next_step,
+        reason=reason,
+        when=when,
+        missing=a.missing,
+        vague=a.vague,
+        questions=a.questions,
+        model_version=model_version,
     )
 
 

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from model.pipeline import Klarsteg, NoteInput
-from model.schema import Parts, ScoreResult
+from model.schema import ScoreResult
+from model.scoring import build_result
 from model.settings import Settings
 from service.app import STATIC_DIR, create_app
 from service.cli import app as cli_app
@@ -500,22 +501,7 @@ class FakeModel:
             self.block.wait(timeout=10)
         if any("BOOM" in n.text for n in notes):
             raise RuntimeError(f"model crashed on {notes[0].text}")
-        return [
-            ScoreResult(
-                score=0,
-                verdict="none",
-                language="sv",
-                parts=Parts(next_step=0, reason=0, when=0),
-                next_step=None,
-                reason=None,
-                when=None,
-                missing=["next_step", "reason", "when"],
-                vague=[],
-                questions=[],
-                model_version=self.version,
-            )
-            for _ in notes
-        ]
+        return [build_result(None, None, None, "sv", self.version) for _ in notes]
 
 
 def test_overload_gets_503_with_retry_after_quickly() -> None:

@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 
 from model.pipeline import NoteInput
-from model.schema import NextStep, Parts, ScoreResult, When
+from model.schema import NextStep, ScoreResult, When
+from model.scoring import build_result
 from service.batch import BatchOptions, ColumnError, parse_row_date, score_file
 from service.formats import RESULT_COLUMNS, FormatError, detect_delimiter
 
@@ -36,6 +37,7 @@ class FakeModel:
     def score_many(self, notes: Sequence[NoteInput]) -> list[ScoreResult]:
         out = []
         for n in notes:
+            step = when = None
             if "kl" in n.text:
                 step = NextStep(text="x", start=0, end=1, action="call", owner="seller", confidence=1)
                 when = When(
@@ -48,37 +50,7 @@ class FakeModel:
                     clear=True,
                     confidence=1,
                 )
-                out.append(
-                    ScoreResult(
-                        score=64,
-                        verdict="partial",
-                        language="sv",
-                        parts=Parts(next_step=30, reason=0, when=34),
-                        next_step=step,
-                        reason=None,
-                        when=when,
-                        missing=["reason"],
-                        vague=[],
-                        questions=["Varför?"],
-                        model_version="fake",
-                    )
-                )
-            else:
-                out.append(
-                    ScoreResult(
-                        score=0,
-                        verdict="none",
-                        language="sv",
-                        parts=Parts(next_step=0, reason=0, when=0),
-                        next_step=None,
-                        reason=None,
-                        when=None,
-                        missing=["next_step", "reason", "when"],
-                        vague=[],
-                        questions=[],
-                        model_version="fake",
-                    )
-                )
+            out.append(build_result(step, None, when, "sv", self.version))
         return out
 
 
