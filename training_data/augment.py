@@ -79,6 +79,14 @@ SV_STEPS = [
     ("hör av mig", "contact", "seller"),
     ("startar piloten", "other", "both"),
     ("utbildning för deras team", "other", "seller"),
+    ("håller kontakten", "contact", "seller"),
+    ("fortsätter dialogen", "contact", "both"),
+    ("pingar henne", "contact", "seller"),
+    ("kontaktar dem", "contact", "seller"),
+    ("bokar in ett möte", "meeting", "seller"),
+    ("sätter upp ett Teams-möte", "meeting", "seller"),
+    ("skickar över prislistan", "send", "seller"),
+    ("mejla honom", "email", "seller"),
 ]
 EN_STEPS = [
     ("booked a meeting", "meeting", "both"),
@@ -107,6 +115,14 @@ EN_STEPS = [
     ("reach out", "contact", "seller"),
     ("kick off the pilot", "other", "both"),
     ("training session", "other", "seller"),
+    ("keep in touch", "contact", "seller"),
+    ("stay in touch", "contact", "both"),
+    ("ping her", "contact", "seller"),
+    ("reconnect", "contact", "both"),
+    ("set up a meeting", "meeting", "seller"),
+    ("schedule a walkthrough", "demo", "seller"),
+    ("send over the price list", "send", "seller"),
+    ("arrange a test drive", "demo", "seller"),
 ]
 CUSTOMER_STEPS = {
     "sv": [
