@@ -17,7 +17,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from model.choose import mention_overlaps, when_features
+from model.choose import mention_overlaps, when_features_all
 from model.data import locate
 from model.fastlinear import FastDictLR, FastTfidfLR, fast_model
 from model.features import SpanContext, note_analyzer, span_analyzer, span_context
@@ -124,9 +124,8 @@ def when_examples(records: Sequence[dict]) -> tuple[list[dict[str, float]], list
         gold = locate(r["text"], r.get("when"))
         note_date = date.fromisoformat(r["note_date"])
         mentions = find_times(r["text"], note_date)
-        for i, m in enumerate(mentions):
-            feats.append(when_features(r["text"], m, i, mentions, (step.start, step.end), note_date))
-            labels.append(gold is not None and mention_overlaps(m, gold.start, gold.end))
+        feats.extend(when_features_all(r["text"], mentions, (step.start, step.end), note_date))
+        labels.extend(gold is not None and mention_overlaps(m, gold.start, gold.end) for m in mentions)
     return feats, labels
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -233,9 +233,3 @@ def validate(records: Iterable[dict]) -> list[str]:
             errors.append(f"{rid}: duplicate id")
         seen.add(rid)
     return errors
-
-
-def iter_splits(root: str | Path, names: Iterable[str]) -> Iterator[tuple[str, list[dict]]]:
-    """Yield ``(split, records)`` for the named split files under ``root``."""
-    for name in names:
-        yield name, read_jsonl(Path(root) / f"{name}.jsonl")

@@ -104,12 +104,7 @@ class Klarsteg:
         self, text: str, note_date: str | date | datetime | None = None, language: str = "auto"
     ) -> ScoreResult:
         """Score one note. Raises ValueError for invalid input."""
-        note = validate_input(text, note_date, language)
-        mentions = find_times(note.text, note.note_date)
-        masked = mask_times(note.text, mentions)
-        with self._lock:
-            doc = self._nlp(masked.text)
-        return self._score_doc(doc, masked, mentions, note)
+        return self.score_many([validate_input(text, note_date, language)])[0]
 
     def score_many(self, notes: Iterable[NoteInput], batch_size: int = 64) -> list[ScoreResult]:
         """Score validated notes, running the span model over them in batches."""
@@ -261,8 +256,8 @@ def load_pipeline(model_dir: str | Path | None = None) -> Klarsteg:
 
 def score(text: str, note_date: str | date | datetime | None = None, language: str = "auto") -> ScoreResult:
     """Score one note with the default model: ``score("Ring tors kl 10", note_date="2026-03-10")``."""
-    note = validate_input(text, note_date, language)
-    return load_pipeline().score(note.text, note.note_date, note.language)
+    note = validate_input(text, note_date, language)  # before loading: bad input needs no model
+    return load_pipeline().score_many([note])[0]
 
 
 def score_many(

@@ -47,6 +47,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from benchmark_batch import generate as generate_export  # noqa: E402
+from benchmark_batch import rss_mb, tree_pids  # noqa: E402
+from benchmark_batch import run as run_export  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -116,31 +118,6 @@ def timed(fn, items, repeat: int = 1) -> tuple[list[float], float]:
             best = min(best, time.perf_counter() - t)
         per.append(best)
     return per, sum(per)
-
-
-def rss_mb(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/status") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def tree_pids(pid: int) -> list[int]:
-    out, stack = [], [pid]
-    while stack:
-        p = stack.pop()
-        out.append(p)
-        try:
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children") as fh:
-                    stack.extend(int(c) for c in fh.read().split())
-        except OSError:
-            continue
-    return out
 
 
 def free_port() -> int:
@@ -239,36 +216,14 @@ def bench_peers(
 
 
 def run_batch(inp: Path, out: Path, workers: int) -> dict[str, Any]:
-    cmd = [
-        str(VENV_BIN / "klarsteg"),
-        "score",
-        str(inp),
-        "-o",
-        str(out),
-        "--workers",
-        str(workers),
-        "--quiet",
-    ]
-    started = time.monotonic()
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
-    peak_tree = peak_one = 0.0
-    while proc.poll() is None:
-        sizes = [rss_mb(p) for p in tree_pids(proc.pid)]
-        peak_tree = max(peak_tree, sum(sizes))
-        peak_one = max(peak_one, max(sizes, default=0.0))
-        time.sleep(0.2)
-    seconds = time.monotonic() - started
-    if proc.returncode != 0:
-        raise SystemExit(f"klarsteg score failed: {proc.stderr.read() if proc.stderr else ''}")
-    with open(out, "rb") as fh:
-        lines = sum(1 for _ in fh)
+    r = run_export(inp, out, workers)
     return {
         "workers": workers,
-        "seconds": round(seconds, 1),
-        "notes_per_s": round(lines / seconds, 1),
-        "peak_rss_tree_mb": round(peak_tree, 1),
-        "peak_rss_process_mb": round(peak_one, 1),
-        "output_lines": lines,
+        "seconds": r["seconds"],
+        "notes_per_s": round(r["output_lines"] / r["seconds"], 1),
+        "peak_rss_tree_mb": r["peak_rss_mb"],
+        "peak_rss_process_mb": r["peak_rss_process_mb"],
+        "output_lines": r["output_lines"],
     }
 
 

@@ -85,29 +85,35 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
             )
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of ``pid`` and all its descendants, from /proc."""
-    total, stack, seen = 0, [pid], set()
+def rss_mb(pid: int) -> float:
+    """Resident memory of one process in MB, from /proc (0 once it has exited)."""
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def tree_pids(pid: int) -> list[int]:
+    """``pid`` and all its descendants, from /proc."""
+    out, stack = [], [pid]
     while stack:
         p = stack.pop()
-        if p in seen:
-            continue
-        seen.add(p)
+        out.append(p)
         try:
-            with open(f"/proc/{p}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as fh:
                     stack.extend(int(c) for c in fh.read().split())
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
+        except OSError:
             continue
-    return total
+    return out
 
 
 def run(inp: Path, out: Path, workers: int) -> dict[str, float]:
-    """Score ``inp`` with ``workers`` processes; time it and sample the tree's peak RSS."""
+    """Score ``inp`` with ``workers`` processes; time it and sample peak RSS (tree and largest process)."""
     cmd = [
         str(ROOT / ".venv/bin/klarsteg"),
         "score",
@@ -120,9 +126,11 @@ def run(inp: Path, out: Path, workers: int) -> dict[str, float]:
     ]
     started = time.monotonic()
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak_tree = peak_one = 0.0
     while proc.poll() is None:
-        peak = max(peak, tree_rss(proc.pid))
+        sizes = [rss_mb(p) for p in tree_pids(proc.pid)]
+        peak_tree = max(peak_tree, sum(sizes))
+        peak_one = max(peak_one, max(sizes, default=0.0))
         time.sleep(0.2)
     seconds = time.monotonic() - started
     if proc.returncode != 0:
@@ -132,7 +140,8 @@ def run(inp: Path, out: Path, workers: int) -> dict[str, float]:
     return {
         "workers": workers,
         "seconds": round(seconds, 1),
-        "peak_rss_mb": round(peak / 2**20, 1),
+        "peak_rss_mb": round(peak_tree, 1),
+        "peak_rss_process_mb": round(peak_one, 1),
         "output_lines": written,
     }
 
