@@ -88,10 +88,13 @@ def save_artifacts(
     joblib.dump(classifiers, model_dir / CLASSIFIERS_FILE, compress=3)
     trained_at = datetime.now(UTC).replace(microsecond=0)
     files = {str(p.relative_to(model_dir)): sha256_file(p) for p in _artifact_files(model_dir)}
+    # Date, training data and the trained files: a retrained model on the same data (another
+    # architecture or seed) gets a version of its own.
+    weights = hashlib.sha256("".join(f"{k}:{v}\n" for k, v in sorted(files.items())).encode()).hexdigest()
     metadata = {
         "name": "klarsteg",
         "format": ARTIFACT_FORMAT,
-        "version": f"{trained_at:%Y.%m.%d}-{data_sha256[:8]}",
+        "version": f"{trained_at:%Y.%m.%d}-{data_sha256[:8]}-{weights[:6]}",
         "trained_at": trained_at.isoformat(),
         "languages": ["sv", "en"],
         "seed": seed,

@@ -12,7 +12,7 @@ from datetime import date
 
 from model.data import iso_week_monday
 from model.features import SentenceIndex, sentence_bounds
-from model.text import tokens
+from model.text import TOKEN_PATTERN, tokens
 from model.when import TimeMention
 
 
@@ -66,12 +66,18 @@ _GAP_EDGES = (0, 1, 3, 6, 10, 20)
 _GAP_PREFIX = 400
 
 
+def _token_count(text: str) -> int:
+    """``len(tokens(text))`` without the diacritic folding: it maps letters to letters, so
+    it never changes where tokens start or end, only what they spell."""
+    return len(TOKEN_PATTERN.findall(text.lower()))
+
+
 def _gap_bucket(gap: str) -> str:
-    """``_bucket(len(tokens(gap)), _GAP_EDGES)`` without folding and tokenizing a long gap:
+    """``_bucket(len(tokens(gap)), _GAP_EDGES)`` without tokenizing all of a long gap:
     every token of a prefix but the last two is a token of the whole gap."""
-    if len(gap) > _GAP_PREFIX and len(tokens(gap[:_GAP_PREFIX])) - 2 > _GAP_EDGES[-1]:
+    if len(gap) > _GAP_PREFIX and _token_count(gap[:_GAP_PREFIX]) - 2 > _GAP_EDGES[-1]:
         return f">{_GAP_EDGES[-1]}"
-    return _bucket(len(tokens(gap)), _GAP_EDGES)
+    return _bucket(_token_count(gap), _GAP_EDGES)
 
 
 def when_features(

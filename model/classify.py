@@ -60,31 +60,44 @@ class Classifiers:
 
     def prepare(self) -> None:
         """Derive the fast prediction paths from the fitted models (see :mod:`model.fastlinear`)."""
-        fast: dict[int, FastTfidfLR | FastDictLR | None] = {}
-        for model in (self.action, self.owner, self.clear, self.presence, self.when):
-            fast[id(model)] = fast_model(model)
-        self.__dict__["_fast"] = (fast, (self.action, self.owner, self.clear, self.presence, self.when))
+        models = (self.action, self.owner, self.clear, self.presence, self.when)
+        # Keyed by id, holding the model too: a model replaced after this is noticed.
+        self.__dict__["_fast"] = {id(m): (m, fast_model(m)) for m in models}
         self.tagger.prepare()
 
     def _fast_for(self, model: Pipeline) -> FastTfidfLR | FastDictLR | None:
-        cached = self.__dict__.get("_fast")
-        if cached is None or not any(m is model for m in cached[1]):
+        entry = self.__dict__.get("_fast", {}).get(id(model))
+        if entry is None or entry[0] is not model:
             self.prepare()
-            cached = self.__dict__["_fast"]
-        return cached[0].get(id(model))
+            entry = self.__dict__["_fast"].get(id(model), (model, None))
+        return entry[1]
 
     def predict_label(self, model: Pipeline, ctx: SpanContext) -> tuple[Any, float]:
         """Most likely label and its probability for one span in context."""
-        fast = self._fast_for(model)
-        if isinstance(fast, FastTfidfLR):
-            proba = fast.proba(ctx)
-            classes = fast.classes_
-        else:
-            proba = model.predict_proba([ctx])[0]
-            classes = model.classes_
-        best = int(proba.argmax())
-        label = classes[best]
-        return (bool(label) if isinstance(label, np.bool_ | bool) else str(label)), float(proba[best])
+        return self.predict_labels((model,), ctx)[0]
+
+    def predict_labels(self, models: Sequence[Pipeline], ctx: SpanContext) -> list[tuple[Any, float]]:
+        """``predict_label`` of several models for one span; models that share an analyzer
+        (action and owner) share its output instead of computing it again."""
+        analyzed: dict[Any, list[str]] = {}
+        out = []
+        for model in models:
+            fast = self._fast_for(model)
+            if isinstance(fast, FastTfidfLR):
+                feats = analyzed.get(fast.analyzer)
+                if feats is None:
+                    feats = analyzed[fast.analyzer] = fast.analyzer(ctx)
+                proba = fast.head.proba_from_decision(fast.decision_from_features(feats))
+                classes = fast.classes_
+            else:
+                proba = model.predict_proba([ctx])[0]
+                classes = model.classes_
+            best = int(proba.argmax())
+            label = classes[best]
+            out.append(
+                ((bool(label) if isinstance(label, np.bool_ | bool) else str(label)), float(proba[best]))
+            )
+        return out
 
     def presence_proba(self, texts: Sequence[str]) -> list[float]:
         """Probability that each note states a next step at all."""

@@ -14,6 +14,7 @@ checks the probabilities against scikit-learn to 1e-9.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Sequence
 from numbers import Number
 from typing import Any
@@ -69,12 +70,12 @@ class FastTfidfLR:
         self.classes_ = self.head.classes_
 
     def decision(self, doc: Any) -> np.ndarray:
-        vocab = self.vocabulary
-        counts: dict[int, int] = {}
-        for feat in self.analyzer(doc):
-            j = vocab.get(feat)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
+        return self.decision_from_features(self.analyzer(doc))
+
+    def decision_from_features(self, feats: list[str]) -> np.ndarray:
+        """Decision values for a document's analyzer output (to share it between models)."""
+        counts = Counter(map(self.vocabulary.get, feats))
+        counts.pop(None, None)
         head = self.head
         if not counts:
             return head.intercept.copy()

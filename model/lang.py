@@ -39,13 +39,9 @@ def detect_language(text: str) -> str:
 
     Ties go to Swedish when the text has å/ä/ö and to English otherwise.
     """
-    sv = en = 0
-    for match in _WORD.finditer(text.lower()):
-        word = match.group()
-        if word in _SV:
-            sv += 1
-        if word in _EN:
-            en += 1
+    words = _WORD.findall(text.lower())
+    sv = sum(map(_SV.__contains__, words))
+    en = sum(map(_EN.__contains__, words))
     sv_chars = len(_SV_CHARS.findall(text))
     sv_score = sv + min(sv_chars, 5) * 0.5
     if sv_score > en:

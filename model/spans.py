@@ -42,7 +42,7 @@ NER_CONFIG = {
         "tok2vec": {
             "@architectures": "spacy.HashEmbedCNN.v2",
             "pretrained_vectors": None,
-            "width": 64,
+            "width": 32,
             "depth": 2,
             "embed_size": 4000,
             "window_size": 1,

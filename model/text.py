@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u", "æ": "a", "ø": "o"})
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|[^\w\s]", re.UNICODE)
+TOKEN_PATTERN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|[^\w\s]", re.UNICODE)
 
 
 def fold(text: str) -> str:
@@ -20,4 +20,4 @@ def fold(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Folded word and punctuation tokens, for bag-of-words features."""
-    return _TOKEN.findall(fold(text))
+    return TOKEN_PATTERN.findall(fold(text))

@@ -19,9 +19,8 @@ from sklearn.linear_model import LogisticRegression
 from model.data import locate
 from model.fastlinear import FastHashedLR, fast_hashed
 from model.features import SentenceIndex, sentence_bounds
-from model.text import fold
+from model.text import TOKEN_PATTERN, fold
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|[^\w\s]", re.UNICODE)
 _HASHER = FeatureHasher(n_features=2**18, input_type="string", alternate_sign=False)
 
 
@@ -34,7 +33,7 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     """Word and punctuation tokens with offsets, folded."""
-    return [Token(m.start(), m.end(), fold(m.group())) for m in _TOKEN.finditer(text)]
+    return [Token(m.start(), m.end(), fold(m.group())) for m in TOKEN_PATTERN.finditer(text)]
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")

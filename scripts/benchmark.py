@@ -157,9 +157,11 @@ def bench_inprocess(sets: dict[str, list[tuple[str, date]]], args: argparse.Name
             model.score(text, day)
         per, total = timed(lambda n: model.score(n[0], n[1]), notes)
         inputs = [NoteInput(t, d, "auto") for t, d in notes]
-        t = time.perf_counter()
-        model.score_many(inputs)
-        many = time.perf_counter() - t
+        many = float("inf")
+        for _ in range(3):  # best of three, as the per-note times are best-of per note
+            t = time.perf_counter()
+            model.score_many(inputs)
+            many = min(many, time.perf_counter() - t)
         out[name] = {
             "notes": len(notes),
             "words_mean": round(statistics.mean(len(t.split()) for t, _ in notes)),
@@ -201,6 +203,7 @@ def bench_peers(
         default_rate = len(default_notes) / default_total
         tok_rate = len(notes) / tok_total
         ours = inproc.get(name, {}).get("notes_per_s")
+        ours_many = inproc.get(name, {}).get("score_many_notes_per_s")
         out[name] = {
             "search_dates_notes": len(peer_notes),
             "search_dates_notes_per_s": round(peer_rate, 1),
@@ -208,6 +211,7 @@ def bench_peers(
             "search_dates_default_notes_per_s": round(default_rate, 2),
             "tokenizer_notes_per_s": round(tok_rate, 1),
             "klarsteg_vs_search_dates": round(ours / peer_rate, 2) if ours else None,
+            "klarsteg_many_vs_search_dates": round(ours_many / peer_rate, 2) if ours_many else None,
             "klarsteg_vs_search_dates_default": round(ours / default_rate, 1) if ours else None,
             "tokenizer_vs_klarsteg": round(tok_rate / ours, 1) if ours else None,
         }
@@ -416,16 +420,18 @@ def table(report: dict[str, Any]) -> str:
     if "inprocess" in report:
         lines.append(
             "| notes | words | score() notes/s | median ms | p99 ms | score_many notes/s |"
-            " search_dates (language given) notes/s | x that | search_dates (defaults) notes/s | x that |"
+            " search_dates (language given) notes/s | x that: score() | x that: score_many |"
+            " search_dates (defaults) notes/s | x that |"
             " tokenizer notes/s | tokenizer x faster |"
         )
-        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for name, r in report["inprocess"].items():
             p = report.get("peer", {}).get(name, {})
             lines.append(
                 f"| {name} | {r['words_mean']} | {r['notes_per_s']} | {r['median_ms']} | {r['p99_ms']} | "
                 f"{r['score_many_notes_per_s']} | {p.get('search_dates_notes_per_s', '-')} | "
-                f"{p.get('klarsteg_vs_search_dates', '-')} | {p.get('search_dates_default_notes_per_s', '-')} | "
+                f"{p.get('klarsteg_vs_search_dates', '-')} | {p.get('klarsteg_many_vs_search_dates', '-')} | "
+                f"{p.get('search_dates_default_notes_per_s', '-')} | "
                 f"{p.get('klarsteg_vs_search_dates_default', '-')} | {p.get('tokenizer_notes_per_s', '-')} | "
                 f"{p.get('tokenizer_vs_klarsteg', '-')} |"
             )  # fmt: skip

@@ -1,7 +1,8 @@
 """The fast prediction paths compute what scikit-learn computes, on the shipped model.
 
 ``model.fastlinear`` re-implements the linear models' arithmetic from the fitted objects;
-``SentenceIndex``, ``when_features_all`` and the gap bucket replace repeated scans. Each is
+``model.fastner`` does the same for the span NER; ``SentenceIndex``, ``when_features_all``
+and the gap bucket replace repeated scans. Each is
 checked here against the code it stands in for, on the dev notes (and more).
 """
 
@@ -13,16 +14,20 @@ from datetime import date
 
 import numpy as np
 import pytest
+import spacy
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
+from spacy.language import Language
 
 from model.choose import _bucket, _gap_bucket, when_features, when_features_all
 from model.classify import Classifiers, when_examples
 from model.data import locate, read_jsonl
 from model.fastlinear import FastDictLR, FastHashedLR, FastTfidfLR, fast_hashed, fast_model
+from model.fastner import FastNER
 from model.features import SentenceIndex, sentence_bounds, span_context
-from model.pipeline import Klarsteg
+from model.masking import mask_times
+from model.pipeline import Klarsteg, NoteInput
 from model.settings import PACKAGE_MODEL_DIR
 from model.text import tokens
 from model.tokentag import _HASHER, token_features, tokenize
@@ -181,3 +186,72 @@ def test_gap_bucket_matches_counting_every_token(dev: list[dict]) -> None:
     ]
     for gap in gaps:
         assert _gap_bucket(gap) == _bucket(len(tokens(gap)), edges), gap[:60]
+
+
+# --------------------------------------------------------------------------- the span NER
+
+
+def _masked_texts(records: list[dict]) -> list[str]:
+    """Notes as the NER sees them (time mentions masked), plus edge cases."""
+    out = []
+    for r in records:
+        mentions = find_times(r["text"], date.fromisoformat(r["note_date"]))
+        out.append(mask_times(r["text"], mentions).text)
+    return out + [
+        "",
+        " ",
+        "\n\n",
+        "Ring",
+        "Ring Anna",
+        "ring  kunden\tTIDDATUM  om   offerten .",
+        "Call Bob TIDDATUM to confirm the order. " * 40,
+        "Möte med Åsa TIDDATUM, hon återkommer om budgeten 😀 ✓",
+    ]
+
+
+def _spacy_spans(nlp: Language, text: str) -> list[tuple[int, int, str]]:
+    return [(e.start_char, e.end_char, e.label_) for e in nlp(text).ents]
+
+
+@pytest.fixture(scope="module")
+def fast_ner(klarsteg_model: Klarsteg) -> FastNER:
+    fast = FastNER.from_pipeline(klarsteg_model.artifacts.spans)
+    assert fast is not None, "the shipped span model must have the numpy fast path"
+    return fast
+
+
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_fast_ner_gives_spacys_entities(klarsteg_model: Klarsteg, fast_ner: FastNER, split: str) -> None:
+    nlp = klarsteg_model.artifacts.spans
+    texts = _masked_texts(read_jsonl(ROOT / "training_data" / f"{split}.jsonl"))
+    found = 0
+    for text in texts:
+        expected = _spacy_spans(nlp, text)
+        assert fast_ner.spans(text) == expected, text
+        found += len(expected)
+    assert found > len(texts)  # the comparison covers many entities, not empty lists
+
+
+def test_fast_ner_survives_a_cache_reset(klarsteg_model: Klarsteg, dev: list[dict]) -> None:
+    fast = FastNER.from_pipeline(klarsteg_model.artifacts.spans)
+    assert fast is not None
+    fast._CACHE_LIMIT = 50  # forces the embedding cache to be emptied again and again
+    nlp = klarsteg_model.artifacts.spans
+    for text in _masked_texts(dev[:40]):
+        assert fast.spans(text) == _spacy_spans(nlp, text)
+    assert len(fast._rows) == len(fast._index)  # every cached word form has its own row
+
+
+def test_pipeline_without_fast_ner_scores_the_same(klarsteg_model: Klarsteg, dev: list[dict]) -> None:
+    notes = [NoteInput(r["text"], date.fromisoformat(r["note_date"]), "auto") for r in dev[:60]]
+    fast = klarsteg_model.score_many(notes)
+    slow_model = Klarsteg(klarsteg_model.artifacts)
+    slow_model._fast_ner = None  # what a model of another architecture gets
+    assert [r.model_dump() for r in slow_model.score_many(notes)] == [r.model_dump() for r in fast]
+
+
+def test_fast_ner_declines_other_pipelines() -> None:
+    assert FastNER.from_pipeline(spacy.blank("xx")) is None  # no NER at all
+    tagger_only = spacy.blank("xx")
+    tagger_only.add_pipe("tagger")
+    assert FastNER.from_pipeline(tagger_only) is None

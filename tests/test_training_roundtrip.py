@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -31,6 +33,11 @@ def test_roundtrip_writes_metadata_and_evaluates(tiny_model: Path) -> None:
     assert meta["train_notes"] == 60 and meta["dev_notes"] == 20
     assert {"spacy", "scikit-learn", "python"} <= meta["libraries"].keys()
     assert set(meta["dev_metrics"]) >= {"verdict_accuracy", "next_step", "when_value_accuracy"}
+    # date - training data - trained files: models trained on the same data stay apart
+    assert re.fullmatch(r"\d{4}\.\d{2}\.\d{2}-[0-9a-f]{8}-[0-9a-f]{6}", meta["version"])
+    assert meta["version"].split("-")[1] == meta["data_sha256"][:8]
+    weights = hashlib.sha256("".join(f"{k}:{v}\n" for k, v in sorted(meta["files"].items())).encode())
+    assert meta["version"].endswith(weights.hexdigest()[:6])
     model = Klarsteg.load(tiny_model)
     records = read_jsonl(FIXTURE)[60:]
     report, errors = evaluate(records, predict(model, records))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from model import when as when_module
 from model.when import TimeMention, find_times
 
 REF = date(2026, 11, 26)  # Thursday, ISO week 2026-W48
@@ -723,3 +724,56 @@ def test_no_later_than_stays_one_deadline() -> None:
 def test_possessive_var_next_to_a_real_date() -> None:
     found = find_times("Vi skickar vår offert på fredag.", REF)
     assert [(m.text, m.value) for m in found] == [("på fredag", "2026-11-27")]
+
+
+# The pre-scan (model.when._start_positions) only decides where each rule's pattern is
+# tried; it must never leave out a position where the pattern matches.
+DEV = Path(__file__).resolve().parents[1] / "training_data" / "dev.jsonl"
+PRESCAN_EXTRA = [
+    "MÖTE TISDAG 17/3 KL 10, OFFERT SENAST FREDAG",
+    "Demo\u00a0tis\u00a017/3\u00a0kl\u00a010",
+    "ring\tmig\ti morgon\tkl 9",
+    "möte ١٧/٣ kl ١٠ och 𝟙𝟚/3",
+    "call @3pm, then @ 10:30 tomorrow",
+    "v.49-50, w/c 13 April, kw12, vecka12, veckanr 12",
+    "2026q1 och 26Q2, Q3 2027, kv. 4",
+    "15th of next month; the 3rd; 2nd-4th of May",
+    "_kl 14_ och kl14 och kl.14 och klockan 14.30",
+    "İstanbul trip next week, ß Friday",
+]
+
+
+def _prescan_texts() -> list[str]:
+    texts = [
+        json.loads(line)["text"] for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    texts += [row[0] for row in RESOLVE + RESOLVE_MORE + ROLLOVER_MORE] + TRAPS + TRAPS_MORE + PRESCAN_EXTRA
+    return texts + [t.upper() for t in texts[:50]] + [t.replace(" ", "  ") for t in texts[:50]]
+
+
+def test_prescan_keeps_every_match_start() -> None:
+    for text in _prescan_texts():
+        low = text.lower()
+        positions = when_module._start_positions(low)
+        for (rx, fn, _, _), at in zip(when_module._ALL_RULES, positions, strict=True):
+            if at is not None:
+                missed = {m.start() for m in rx.finditer(low)} - set(at)
+                assert not missed, (fn.__name__, text, missed)
+
+
+def test_prescan_gives_the_same_mentions_as_full_searches(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = _prescan_texts()
+    fast = [find_times(t, REF) for t in texts]
+    monkeypatch.setattr(when_module, "_start_positions", lambda low: [None] * len(when_module._ALL_RULES))
+    assert [find_times(t, REF) for t in texts] == fast
+
+
+def test_every_rule_pattern_is_indexed() -> None:
+    """A pattern the pre-scan cannot read is searched in full: correct, but slow."""
+    assert not any(when_module._start_index().searched)
+
+
+def test_quick_precheck_hit_is_a_precheck_hit() -> None:
+    for text in _prescan_texts():
+        if when_module._PRECHECK_QUICK.search(text.lower()):
+            assert when_module._PRECHECK.search(text), text

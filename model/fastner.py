@@ -1,0 +1,339 @@
+"""Fast prediction for the trained span NER, derived from the spaCy model at load time.
+
+spaCy runs our small NER at about 2.5 ms for a 120-token note: most of it is per-call
+overhead of thinc's layer graph and of the transition parser, not arithmetic. This module
+reads the same weights out of the fitted pipeline and computes the same greedy parse with a
+few numpy calls per note:
+
+- The embedding stage (four hash embeddings, a maxout and a layer norm) depends on nothing
+  but the token's own lexeme, so its output is cached per word form.
+- The window encoder, the projection and the parser's precomputed lower layer are matrix
+  products over the whole note.
+- The BILUO transition parser (spaCy's ``BiluoPushDown``, greedy) looks at three tokens:
+  the next one, the first token of the open entity and the one before the next. While no
+  entity is open the last two are padding, so the scores of every "outside" step are one
+  matrix product; only the few steps inside an entity are computed one at a time.
+
+Nothing here is learned or saved: the spaCy pipeline stays the artifact, and
+``tests/test_fast_paths.py`` checks that both give the same entities on every annotated note.
+``FastNER.from_pipeline`` returns None for a pipeline of another shape; callers then use spaCy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from spacy.attrs import IS_SPACE, ORTH
+from spacy.language import Language
+from thinc.api import NumpyOps
+from threadpoolctl import ThreadpoolController
+
+_OPS = NumpyOps()
+_BLAS: ThreadpoolController | None = None
+
+
+def single_blas_thread() -> Any:
+    """A context in which numpy's BLAS runs on one thread (the controller is made once)."""
+    global _BLAS
+    if _BLAS is None:
+        _BLAS = ThreadpoolController()
+    return _BLAS.limit(limits=1, user_api="blas")
+
+
+@dataclass(frozen=True, slots=True)
+class _Maxout:
+    """A maxout layer followed by a layer norm (thinc's ``Maxout(normalize=True)``)."""
+
+    WT: np.ndarray  # (nI, nP * nO): piece-major, unlike thinc's (nO, nP, nI)
+    b: np.ndarray  # (nP * nO,)
+    nO: int
+    nP: int
+    G: np.ndarray
+    beta: np.ndarray
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        Y = X @ self.WT
+        Y += self.b
+        Y = _max_pieces(Y.reshape(len(X), self.nP, self.nO))
+        Y -= Y.mean(axis=1, keepdims=True)
+        var = np.einsum("ij,ij->i", Y, Y)
+        var /= Y.shape[1]
+        var += 1e-08
+        Y *= (var**-0.5)[:, None]
+        Y *= self.G
+        Y += self.beta
+        return Y
+
+
+def _max_pieces(Y: np.ndarray) -> np.ndarray:
+    """Maxout over the pieces axis (second to last): elementwise maximum of contiguous
+    blocks, much faster than a reduction over a short strided axis."""
+    out = Y[..., 0, :].copy()
+    for p in range(1, Y.shape[-2]):
+        np.maximum(out, Y[..., p, :], out=out)
+    return out
+
+
+def _maxout(maxout: Any, layernorm: Any) -> _Maxout:
+    nO, nP, nI = (maxout.get_dim(d) for d in ("nO", "nP", "nI"))
+    return _Maxout(
+        WT=np.ascontiguousarray(
+            maxout.get_param("W").reshape(nO, nP, nI).transpose(1, 0, 2).reshape(nP * nO, nI).T
+        ),
+        b=np.ascontiguousarray(maxout.get_param("b").reshape(nO, nP).T.reshape(nP * nO)),
+        nO=nO,
+        nP=nP,
+        G=layernorm.get_param("G").copy(),
+        beta=layernorm.get_param("b").copy(),
+    )
+
+
+class FastNER:
+    """The trained NER's greedy parse in numpy; ``spans(text)`` gives ``(start, end, label)``."""
+
+    _CACHE_LIMIT = 200_000
+    _STRETCH = 24  # positions scored at once inside an entity; most entities are shorter
+
+    def __init__(self, nlp: Language, parts: dict[str, Any]) -> None:
+        self._nlp = nlp
+        self.columns: list[int] = parts["columns"]
+        self.embeds: list[tuple[np.ndarray, int]] = parts["embeds"]
+        self.mix: _Maxout = parts["mix"]
+        self.encoders: list[_Maxout] = parts["encoders"]
+        self.window: int = parts["window"]
+        self.proj_W, self.proj_b = parts["proj"]
+        lower_W: np.ndarray = parts["lower_W"]  # (nF * nP * nH, nI)
+        # One block per state feature: the first is needed for every token, the other two
+        # only for the few tokens in and just before an entity.
+        self.lower_blocks = [np.ascontiguousarray(b.T) for b in np.split(lower_W, 3)]
+        self.lower_b: np.ndarray = parts["lower_b"]  # (nP, nH)
+        self.pad: np.ndarray = parts["pad"]  # (nF, nP, nH)
+        self.upper_W, self.upper_b = parts["upper"]
+        self.unseen: np.ndarray = parts["unseen"]
+        self.nF, self.nP, self.nH = self.pad.shape
+        moves: list[tuple[str, str]] = parts["moves"]  # (action letter, label) per class
+        self.labels = sorted({label for act, label in moves if label})
+        self._out = [i for i, (act, _) in enumerate(moves) if act == "O"]
+        self._begin = {lb: _classes(moves, "B", lb) for lb in self.labels}
+        self._unit = [i for i, (act, label) in enumerate(moves) if act == "U" and label]
+        self._in = {lb: _classes(moves, "I", lb) for lb in self.labels}
+        self._last = {lb: _classes(moves, "L", lb) for lb in self.labels}
+        self._action = moves
+        self._begin_all = sorted(j for lb in self.labels for j in self._begin[lb])
+        self._outside_bias = self.pad[1] + self.pad[2] + self.lower_b
+        self._index: dict[int, int] = {}
+        self._rows = np.zeros((0, self.mix.nO), dtype=np.float32)
+
+    @classmethod
+    def from_pipeline(cls, nlp: Language) -> FastNER | None:
+        """The fast equivalent of ``nlp``'s NER, or None when its architecture is not ours."""
+        try:
+            return cls(nlp, _extract(nlp))
+        except (KeyError, ValueError, AttributeError, IndexError, TypeError):
+            return None
+
+    # ---------------------------------------------------------------- token vectors
+
+    def _embed_rows(self, feats: np.ndarray) -> np.ndarray:
+        """Embedding-stage output for tokens given their feature columns (uint64)."""
+        parts = []
+        for column, (E, seed) in enumerate(self.embeds):
+            ids = np.ascontiguousarray(feats[:, column], dtype=np.uint64)
+            keys = _OPS.hash(ids, seed) % E.shape[0]
+            parts.append(E[keys].sum(axis=1))
+        return self.mix(np.concatenate(parts, axis=1))
+
+    def _token_vectors(self, doc: Any) -> np.ndarray:
+        """The NER's token vectors (after the projection) for every token of ``doc``."""
+        arr = doc.to_array(self.columns)
+        orths = arr[:, 0].tolist()
+        get = self._index.get
+        idx = [get(o) for o in orths]
+        if None in idx:
+            missing = {o: i for i, (o, j) in enumerate(zip(orths, idx, strict=True)) if j is None}
+            if len(self._index) + len(missing) > self._CACHE_LIMIT:
+                # Start the cache afresh (bounded memory); this note's words all go in again.
+                self._index.clear()
+                self._rows = self._rows[:0]
+                missing = {o: i for i, o in enumerate(orths)}
+            new = self._embed_rows(arr[list(missing.values()), 1:])
+            base = len(self._rows)
+            self._rows = np.concatenate([self._rows, new])
+            for k, o in enumerate(missing):
+                self._index[o] = base + k
+            idx = [self._index[o] for o in orths]
+        # thinc runs the encoder over the note with ``receptive field`` zero rows on each side
+        # (``with_array(pad=...)``); the rows stay in through every layer, so they do here too.
+        w = self.window
+        edge = w * len(self.encoders)
+        n, width = len(idx) + 2 * edge, self._rows.shape[1]
+        X = np.zeros((n, width), dtype=np.float32)
+        X[edge : n - edge] = self._rows[idx]
+        windows = np.zeros((n, (2 * w + 1) * width), dtype=np.float32)
+        for enc in self.encoders:
+            # Column block k holds the row k - w places away (zeros past either end).
+            for k in range(2 * w + 1):
+                shift = k - w
+                block = windows[:, k * width : (k + 1) * width]
+                if shift < 0:
+                    block[-shift:] = X[: n + shift]
+                elif shift > 0:
+                    block[: n - shift] = X[shift:]
+                else:
+                    block[:] = X
+            X = X + enc(windows)
+        return X[edge : n - edge] @ self.proj_W.T + self.proj_b
+
+    # ---------------------------------------------------------------- parsing
+
+    def _scores(self, hidden: np.ndarray) -> np.ndarray:
+        """Class scores from summed lower-layer features (..., nP, nH)."""
+        h = _max_pieces(hidden)
+        scores = h @ self.upper_W.T + self.upper_b
+        if self.unseen.any():
+            low = scores.min(axis=-1, keepdims=True)
+            scores = np.where(self.unseen, low, scores)
+        return scores
+
+    def _entity_end(self, T: np.ndarray, current: np.ndarray, start: int, label: str, n: int) -> int:
+        """Index of the last token of the entity opened at ``start``.
+
+        Inside an entity the state's features are (next token, ``start``, the token before
+        the next), so every step's scores follow from its position alone: they are computed
+        for a stretch of positions at once and the entity ends at the first "L" chosen.
+        """
+        shape = (self.nP, self.nH)
+        _, entity_start, previous = self.lower_blocks
+        opened = (T[start] @ entity_start).reshape(shape) + self.lower_b
+        cands = sorted(self._last[label] + self._in[label])
+        is_last = np.array([self._action[c][0] == "L" for c in cands])
+        in_cols = ~is_last
+        lo = start + 1
+        while True:
+            hi = min(n, lo + self._STRETCH)
+            hidden = current[lo:hi] + opened + (T[lo - 1 : hi - 1] @ previous).reshape(hi - lo, *shape)
+            scores = self._scores(hidden)[:, cands]
+            if hi == n:  # at the last token only "L" is valid
+                scores[-1, in_cols] = -np.inf
+            ends = np.flatnonzero(is_last[scores.argmax(axis=1)])
+            if len(ends):
+                return lo + int(ends[0])
+            lo = hi
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """The NER's entities of ``text`` as character offsets and labels."""
+        doc = self._nlp.make_doc(text)
+        n = len(doc)
+        if n == 0:
+            return []
+        space = doc.to_array([IS_SPACE]).astype(bool)
+        T = self._token_vectors(doc)
+        shape = (self.nP, self.nH)
+        first, entity_start, previous = self.lower_blocks
+        current = (T @ first).reshape(n, *shape)
+        # Every step with no open entity: features (B0, pad, pad); the best valid action of
+        # each such step at once (argmax takes the first of equal scores, as spaCy does).
+        outside = self._scores(current + self._outside_bias)
+        valid = np.zeros(outside.shape, dtype=bool)
+        valid[:, self._out] = True
+        valid[np.ix_(~space, self._unit)] = True
+        can_begin = ~space
+        can_begin[-1] = False
+        valid[np.ix_(can_begin, self._begin_all)] = True
+        best = np.where(valid, outside, -np.inf).argmax(axis=1)
+        active = np.flatnonzero(best != self._out[0]).tolist()
+        best_list = best.tolist()
+        ents: list[tuple[int, int, str]] = []
+        i = 0
+        for i0 in active:
+            if i0 < i:
+                continue  # inside an entity found meanwhile
+            i = i0
+            act, label = self._action[best_list[i]]
+            if act == "U":
+                ents.append((i, i + 1, label))
+            else:
+                i = self._entity_end(T, current, i, label, n)
+                ents.append((i0, i + 1, label))
+            i += 1
+        return [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1]), label) for a, b, label in ents]
+
+
+def _classes(moves: list[tuple[str, str]], action: str, label: str) -> list[int]:
+    """Class indices of one action ("B", "I", "L") for one label."""
+    return [i for i, (act, lb) in enumerate(moves) if act == action and lb == label]
+
+
+def _extract(nlp: Language) -> dict[str, Any]:
+    """The weights and settings of a ``TransitionBasedParser.v2`` NER over ``HashEmbedCNN.v2``."""
+    ner = nlp.get_pipe("ner")
+    model = ner.model
+    if model.name != "parser_model" or not model.attrs["has_upper"]:
+        raise ValueError("not a transition model with an upper layer")
+    t2v = model.get_ref("tok2vec")
+    nodes = list(t2v.walk(order="dfs_pre"))
+    extract = [n for n in nodes if n.name == "extract_features"]
+    hashembeds = [n for n in nodes if n.name == "hashembed"]
+    maxouts = [n for n in nodes if n.name == "maxout"]
+    norms = [n for n in nodes if n.name == "layernorm"]
+    windows = [n for n in nodes if n.name == "expand_window"]
+    linears = [n for n in nodes if n.name == "linear"]
+    allowed = {
+        "extract_features",
+        "list2ragged",
+        "ragged2list",
+        "list2array",
+        "hashembed",
+        "ints-getitem",
+        "maxout",
+        "layernorm",
+        "dropout",
+        "expand_window",
+        "linear",
+        "residual",
+        "concatenate",
+    }
+    for n in nodes:
+        base = n.name.split("(")[0]
+        if not (base in allowed or ">>" in n.name or "|" in n.name or base.startswith("with_array")):
+            raise ValueError(f"unexpected layer {n.name}")
+    if len(extract) != 1 or len(linears) != 1 or len(maxouts) != len(norms) or not windows:
+        raise ValueError("unexpected tok2vec shape")
+    columns = list(extract[0].attrs["columns"])
+    if len(hashembeds) != len(columns):
+        raise ValueError("one hash embedding per feature column expected")
+    window = {w.attrs["window_size"] for w in windows}
+    if len(window) != 1 or len(windows) != len(maxouts) - 1:
+        raise ValueError("unexpected window encoder")
+    embeds = [(h.get_param("E"), int(h.attrs["seed"])) for h in hashembeds]
+    for k, h in enumerate(hashembeds):
+        if h.attrs.get("column", k) != k:
+            raise ValueError("hash embedding columns out of order")
+    lower, upper = model.get_ref("lower"), model.get_ref("upper")
+    nF, nO, nP, nI = (lower.get_dim(d) for d in ("nF", "nO", "nP", "nI"))
+    if nF != 3 or nP < 2:
+        raise ValueError("not an NER state with maxout")
+    moves = []
+    for i in range(ner.moves.n_moves):
+        name = ner.moves.get_class_name(i)
+        act, _, label = name.partition("-")
+        moves.append((act, label))
+    unseen = np.zeros(upper.get_dim("nO"), dtype=bool)
+    for c in model.attrs["unseen_classes"]:
+        unseen[c] = True
+    return {
+        "columns": [ORTH, *columns],
+        "embeds": embeds,
+        "mix": _maxout(maxouts[0], norms[0]),
+        "encoders": [_maxout(m, ln) for m, ln in zip(maxouts[1:], norms[1:], strict=True)],
+        "window": window.pop(),
+        "proj": (linears[0].get_param("W"), linears[0].get_param("b")),
+        "lower_W": np.ascontiguousarray(lower.get_param("W").transpose(0, 2, 1, 3).reshape(nF * nP * nO, nI)),
+        "lower_b": np.ascontiguousarray(lower.get_param("b").T),
+        "pad": np.ascontiguousarray(lower.get_param("pad").reshape(nF, nO, nP).transpose(0, 2, 1)),
+        "upper": (upper.get_param("W"), upper.get_param("b")),
+        "unseen": unseen,
+        "moves": moves,
+    }
