@@ -12,7 +12,7 @@ from datetime import date
 
 from model.data import iso_week_monday
 from model.features import SentenceIndex, sentence_bounds
-from model.text import TOKEN_PATTERN, tokens
+from model.text import TOKEN_PATTERN, fold, tokens
 from model.when import TimeMention
 
 
@@ -43,14 +43,24 @@ def _bucket(n: int, edges: Sequence[int]) -> str:
 
 
 class _NoteFacts:
-    """What the features of every mention of a note share: computed once per note."""
+    """What the features of every mention of a note share: computed once per note.
 
-    __slots__ = ("distances", "earliest", "line", "nearest", "sent")
+    ``folded`` is ``fold(text)`` when slicing it gives ``fold`` of the slice, so a window's
+    tokens are ``TOKEN_PATTERN.findall(folded, a, b)`` (the pattern has no anchors or
+    lookarounds, so ``pos``/``endpos`` act exactly as slicing) and no window is lower-cased
+    and folded again. ``str.lower`` keeps that promise unless a character lower-cases to
+    more than one (``"İ"``) or depends on its neighbours (the Greek final sigma); such notes
+    get ``folded = None`` and the per-window computation.
+    """
+
+    __slots__ = ("distances", "earliest", "folded", "line", "nearest", "sent")
 
     def __init__(self, text: str, mentions: Sequence[TimeMention], step: tuple[int, int] | None) -> None:
         future = [(period_start(m), i) for i, m in enumerate(mentions) if not m.past]
         dated = sorted((d, i) for d, i in future if d is not None)
         self.earliest = dated[0][1] if dated else None
+        folded = fold(text)
+        self.folded = folded if len(folded) == len(text) and "\u03a3" not in text else None
         if step is None:
             return
         s_start, s_end = step
@@ -64,6 +74,12 @@ class _NoteFacts:
 
 _GAP_EDGES = (0, 1, 3, 6, 10, 20)
 _GAP_PREFIX = 400
+# ``_bucket(n, _GAP_EDGES)`` for every count up to the last edge, and the key past it.
+_GAP_KEYS = tuple(f"gap_tokens{_bucket(n, _GAP_EDGES)}" for n in range(_GAP_EDGES[-1] + 1))
+_GAP_MORE = f"gap_tokens>{_GAP_EDGES[-1]}"
+_IDX_KEYS = tuple(f"idx={i}" for i in range(4))
+_N_KEYS = tuple(f"n={n}" for n in range(5))
+_DAY_EDGES = (-1, 0, 1, 7, 31, 92, 366)
 
 
 def _token_count(text: str) -> int:
@@ -78,6 +94,18 @@ def _gap_bucket(gap: str) -> str:
     if len(gap) > _GAP_PREFIX and _token_count(gap[:_GAP_PREFIX]) - 2 > _GAP_EDGES[-1]:
         return f">{_GAP_EDGES[-1]}"
     return _bucket(_token_count(gap), _GAP_EDGES)
+
+
+def _gap_key(folded: str, start: int, end: int) -> str:
+    """``"gap_tokens" + _gap_bucket(text[start:end])`` from the note's folded text: counts
+    the gap's tokens only until the count passes the last edge, where the bucket is known."""
+    limit = len(_GAP_KEYS)
+    n = 0
+    for _ in TOKEN_PATTERN.finditer(folded, start, end):
+        n += 1
+        if n == limit:
+            return _GAP_MORE
+    return _GAP_KEYS[n]
 
 
 def when_features(
@@ -109,49 +137,65 @@ def _when_features(
     note_date: date,
     facts: _NoteFacts,
 ) -> dict[str, float]:
+    m_start, m_end = mention.start, mention.end
     f: dict[str, float] = {
         f"g={mention.granularity}": 1.0,
         "has_time": float(mention.has_time),
         "deadline": float(mention.deadline),
         "past": float(mention.past),
-        f"idx={min(index, 3)}": 1.0,
+        _IDX_KEYS[min(index, 3)]: 1.0,
         "is_last": float(index == len(mentions) - 1),
-        f"n={min(len(mentions), 4)}": 1.0,
+        _N_KEYS[min(len(mentions), 4)]: 1.0,
     }
     start = period_start(mention)
     if start is not None:
         days = (start - note_date).days
-        f[f"days{_bucket(days, (-1, 0, 1, 7, 31, 92, 366))}"] = 1.0
+        f[f"days{_bucket(days, _DAY_EDGES)}"] = 1.0
     if facts.earliest == index:
         f["earliest_future"] = 1.0
-    left = tokens(text[max(0, mention.start - 40) : mention.start])[-3:]
-    right = tokens(text[mention.end : mention.end + 30])[:3]
+    folded = facts.folded
+    if folded is not None:
+        findall = TOKEN_PATTERN.findall
+        left = findall(folded, max(0, m_start - 40), m_start)[-3:]
+        right = findall(folded, m_end, m_end + 30)[:3]
+        own = (
+            findall(folded, m_start, m_end)[:4]
+            if mention.text == text[m_start:m_end]
+            else tokens(mention.text)[:4]
+        )
+    else:
+        left = tokens(text[max(0, m_start - 40) : m_start])[-3:]
+        right = tokens(text[m_end : m_end + 30])[:3]
+        own = tokens(mention.text)[:4]
     for k, w in enumerate(reversed(left)):
         f[f"l{k}:{w}"] = 1.0
-        f[f"l:{w}"] = 1.0
+        f["l:" + w] = 1.0
     for k, w in enumerate(right):
         f[f"r{k}:{w}"] = 1.0
-        f[f"r:{w}"] = 1.0
-    for w in tokens(mention.text)[:4]:
-        f[f"m:{w}"] = 1.0
+        f["r:" + w] = 1.0
+    for w in own:
+        f["m:" + w] = 1.0
     if step is None:
         f["no_step"] = 1.0
         return f
     s_start, s_end = step
     sent = facts.sent
-    f["same_sentence"] = float(sent[0] <= mention.start and mention.end <= sent[1])
+    f["same_sentence"] = float(sent[0] <= m_start and m_end <= sent[1])
     line_start, line_end = facts.line
-    f["same_line"] = float(line_start <= mention.start and mention.end <= line_end)
-    if mention.start >= s_end:
-        gap = text[s_end : mention.start]
+    f["same_line"] = float(line_start <= m_start and m_end <= line_end)
+    if m_start >= s_end:
+        gap = (s_end, m_start)
         f["after_step"] = 1.0
-    elif mention.end <= s_start:
-        gap = text[mention.end : s_start]
+    elif m_end <= s_start:
+        gap = (m_end, s_start)
         f["before_step"] = 1.0
     else:
-        gap = ""
+        gap = (0, 0)
         f["inside_step"] = 1.0
-    f[f"gap_tokens{_gap_bucket(gap)}"] = 1.0
+    if folded is not None:
+        f[_gap_key(folded, *gap)] = 1.0
+    else:
+        f[f"gap_tokens{_gap_bucket(text[gap[0] : gap[1]])}"] = 1.0
     if facts.distances[index] == facts.nearest:
         f["nearest"] = 1.0
     return f

@@ -112,25 +112,35 @@ class FastDictLR:
         self.classes_ = self.head.classes_
         self.weights = [float(w) for w in self.head.rows[:, 0]]
         self.bias = float(self.head.intercept[0])
+        # Feature name -> weight, one dict lookup per feature instead of two.
+        self._weight_of = {f: self.weights[j] for f, j in self.vocabulary.items()}
 
     def positive_proba(self, rows: Sequence[dict[str, Any]]) -> np.ndarray:
-        """Probability of ``classes_[1]`` for each feature dict."""
-        vocab, weights, sep = self.vocabulary, self.weights, self.separator
-        out = np.empty(len(rows))
-        for r, feats in enumerate(rows):
+        """Probability of ``classes_[1]`` for each feature dict.
+
+        Float values (all the ranker's features) take one lookup of the feature's weight;
+        other values go the way ``DictVectorizer`` maps them (``name=value`` for strings).
+        """
+        weight_of, vocab, weights, sep = self._weight_of, self.vocabulary, self.weights, self.separator
+        bias = self.bias
+        out = []
+        for feats in rows:
             s = 0.0
             for f, v in feats.items():
                 if type(v) is float:
-                    pass
-                elif isinstance(v, str):
+                    w = weight_of.get(f)
+                    if w is not None:
+                        s += v * w
+                    continue
+                if isinstance(v, str):
                     f, v = f"{f}{sep}{v}", 1.0
                 elif not isinstance(v, Number):
                     raise TypeError(f"unsupported feature value type {type(v).__name__}")
                 j = vocab.get(f)
                 if j is not None:
                     s += float(v) * weights[j]
-            out[r] = _expit(s + self.bias)
-        return out
+            out.append(_expit(s + bias))
+        return np.array(out, dtype=np.float64)
 
 
 class FastHashedLR:

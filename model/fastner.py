@@ -21,12 +21,15 @@ Nothing here is learned or saved: the spaCy pipeline stays the artifact, and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
 from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
+from spacy.tokens import Doc
 from thinc.api import NumpyOps
 from threadpoolctl import ThreadpoolController
 
@@ -95,6 +98,7 @@ class FastNER:
 
     _CACHE_LIMIT = 200_000
     _STRETCH = 24  # positions scored at once inside an entity; most entities are shorter
+    _CHUNK_TOKENS = 2048  # tokens whose matrix work is done together (bounded memory)
 
     def __init__(self, nlp: Language, parts: dict[str, Any]) -> None:
         self._nlp = nlp
@@ -145,32 +149,47 @@ class FastNER:
             parts.append(E[keys].sum(axis=1))
         return self.mix(np.concatenate(parts, axis=1))
 
-    def _token_vectors(self, doc: Any) -> np.ndarray:
-        """The NER's token vectors (after the projection) for every token of ``doc``."""
-        arr = doc.to_array(self.columns)
+    def _cache_rows(self, arr: np.ndarray) -> list[int]:
+        """Rows of the embedding cache for tokens with these feature columns (ORTH first),
+        computing the rows of word forms not seen before."""
         orths = arr[:, 0].tolist()
         get = self._index.get
         idx = [get(o) for o in orths]
-        if None in idx:
-            missing = {o: i for i, (o, j) in enumerate(zip(orths, idx, strict=True)) if j is None}
-            if len(self._index) + len(missing) > self._CACHE_LIMIT:
-                # Start the cache afresh (bounded memory); this note's words all go in again.
-                self._index.clear()
-                self._rows = self._rows[:0]
-                missing = {o: i for i, o in enumerate(orths)}
-            new = self._embed_rows(arr[list(missing.values()), 1:])
-            base = len(self._rows)
-            self._rows = np.concatenate([self._rows, new])
-            for k, o in enumerate(missing):
-                self._index[o] = base + k
-            idx = [self._index[o] for o in orths]
-        # thinc runs the encoder over the note with ``receptive field`` zero rows on each side
-        # (``with_array(pad=...)``); the rows stay in through every layer, so they do here too.
+        if None not in idx:
+            return idx  # type: ignore[return-value]
+        missing = {o: i for i, (o, j) in enumerate(zip(orths, idx, strict=True)) if j is None}
+        if len(self._index) + len(missing) > self._CACHE_LIMIT:
+            # Start the cache afresh (bounded memory); these tokens' words all go in again.
+            self._index.clear()
+            self._rows = self._rows[:0]
+            missing = {o: i for i, o in enumerate(orths)}
+        new = self._embed_rows(arr[list(missing.values()), 1:])
+        base = len(self._rows)
+        self._rows = np.concatenate([self._rows, new])
+        for k, o in enumerate(missing):
+            self._index[o] = base + k
+        return [self._index[o] for o in orths]
+
+    def _token_vectors(self, arrs: list[np.ndarray]) -> np.ndarray:
+        """The NER's token vectors (after the projection) for the tokens of several notes,
+        one after the other; ``arrs`` holds each note's feature columns."""
+        # thinc runs the encoder over each note with ``receptive field`` zero rows on each
+        # side (``with_array(pad=...)``), and those rows stay in through every layer. Laid out
+        # as [zeros, note, zeros, note, ..., zeros], the notes cannot reach each other.
         w = self.window
         edge = w * len(self.encoders)
-        n, width = len(idx) + 2 * edge, self._rows.shape[1]
+        lengths = [len(a) for a in arrs]
+        n, width = sum(lengths) + edge * (len(arrs) + 1), self._rows.shape[1]
+        idx = self._cache_rows(arrs[0] if len(arrs) == 1 else np.concatenate(arrs))
+        if len(arrs) == 1:
+            where: slice | np.ndarray = slice(edge, edge + lengths[0])
+        else:
+            starts = edge * np.arange(1, len(arrs) + 1) + np.concatenate([[0], np.cumsum(lengths[:-1])])
+            where = np.concatenate(
+                [np.arange(a, a + n_i) for a, n_i in zip(starts.tolist(), lengths, strict=True)]
+            )
         X = np.zeros((n, width), dtype=np.float32)
-        X[edge : n - edge] = self._rows[idx]
+        X[where] = self._rows[idx]
         windows = np.zeros((n, (2 * w + 1) * width), dtype=np.float32)
         for enc in self.encoders:
             # Column block k holds the row k - w places away (zeros past either end).
@@ -184,7 +203,7 @@ class FastNER:
                 else:
                     block[:] = X
             X = X + enc(windows)
-        return X[edge : n - edge] @ self.proj_W.T + self.proj_b
+        return X[where] @ self.proj_W.T + self.proj_b
 
     # ---------------------------------------------------------------- parsing
 
@@ -224,25 +243,56 @@ class FastNER:
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """The NER's entities of ``text`` as character offsets and labels."""
-        doc = self._nlp.make_doc(text)
-        n = len(doc)
-        if n == 0:
-            return []
-        space = doc.to_array([IS_SPACE]).astype(bool)
-        T = self._token_vectors(doc)
-        shape = (self.nP, self.nH)
-        first, entity_start, previous = self.lower_blocks
-        current = (T @ first).reshape(n, *shape)
+        return self.spans_many([text])[0]
+
+    def spans_many(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
+        """``spans`` of each text; the matrix work runs over a few notes at a time."""
+        out: list[list[tuple[int, int, str]]] = []
+        chunk: list[Doc] = []
+        tokens = 0
+        for text in texts:
+            doc = self._nlp.make_doc(text)
+            chunk.append(doc)
+            tokens += len(doc)
+            if tokens >= self._CHUNK_TOKENS:
+                out.extend(self._parse(chunk))
+                chunk, tokens = [], 0
+        if chunk:
+            out.extend(self._parse(chunk))
+        return out
+
+    def _parse(self, docs: list[Doc]) -> list[list[tuple[int, int, str]]]:
+        """The greedy parse of each doc, its matrix products done for all docs at once."""
+        present = [d for d in docs if len(d)]
+        if not present:
+            return [[] for _ in docs]
+        T_all = self._token_vectors([d.to_array(self.columns) for d in present])
+        first = self.lower_blocks[0]
+        current_all = (T_all @ first).reshape(len(T_all), self.nP, self.nH)
         # Every step with no open entity: features (B0, pad, pad); the best valid action of
         # each such step at once (argmax takes the first of equal scores, as spaCy does).
-        outside = self._scores(current + self._outside_bias)
+        outside = self._scores(current_all + self._outside_bias)
+        space = np.concatenate([d.to_array([IS_SPACE]) for d in present]).astype(bool)
+        ends = list(accumulate(len(d) for d in present))
         valid = np.zeros(outside.shape, dtype=bool)
         valid[:, self._out] = True
         valid[np.ix_(~space, self._unit)] = True
         can_begin = ~space
-        can_begin[-1] = False
+        can_begin[[e - 1 for e in ends]] = False  # "B" needs a token after it in the same note
         valid[np.ix_(can_begin, self._begin_all)] = True
-        best = np.where(valid, outside, -np.inf).argmax(axis=1)
+        best_all = np.where(valid, outside, -np.inf).argmax(axis=1)
+        parsed = []
+        start = 0
+        for doc, end in zip(present, ends, strict=True):
+            found = self._decode(T_all[start:end], current_all[start:end], best_all[start:end])
+            parsed.append([(doc[a].idx, doc[b - 1].idx + len(doc[b - 1]), lb) for a, b, lb in found])
+            start = end
+        in_order = iter(parsed)
+        return [next(in_order) if len(d) else [] for d in docs]
+
+    def _decode(self, T: np.ndarray, current: np.ndarray, best: np.ndarray) -> list[tuple[int, int, str]]:
+        """Token-index entities of one note from its best "outside" actions."""
+        n = len(T)
         active = np.flatnonzero(best != self._out[0]).tolist()
         best_list = best.tolist()
         ents: list[tuple[int, int, str]] = []
@@ -258,7 +308,7 @@ class FastNER:
                 i = self._entity_end(T, current, i, label, n)
                 ents.append((i0, i + 1, label))
             i += 1
-        return [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1]), label) for a, b, label in ents]
+        return ents
 
 
 def _classes(moves: list[tuple[str, str]], action: str, label: str) -> list[int]:

@@ -130,7 +130,7 @@ class Klarsteg:
     def _entities(self, texts: list[str], batch_size: int) -> list[list[tuple[int, int, str]]]:
         """The span NER's ``(start, end, label)`` entities of each masked text."""
         if self._fast_ner is not None:
-            return [self._fast_ner.spans(t) for t in texts]
+            return self._fast_ner.spans_many(texts)
         return [
             [(e.start_char, e.end_char, e.label_) for e in doc.ents]
             for doc in self._nlp.pipe(texts, batch_size=batch_size)

@@ -224,12 +224,20 @@ def fast_ner(klarsteg_model: Klarsteg) -> FastNER:
 def test_fast_ner_gives_spacys_entities(klarsteg_model: Klarsteg, fast_ner: FastNER, split: str) -> None:
     nlp = klarsteg_model.artifacts.spans
     texts = _masked_texts(read_jsonl(ROOT / "training_data" / f"{split}.jsonl"))
-    found = 0
-    for text in texts:
-        expected = _spacy_spans(nlp, text)
-        assert fast_ner.spans(text) == expected, text
-        found += len(expected)
-    assert found > len(texts)  # the comparison covers many entities, not empty lists
+    expected = [_spacy_spans(nlp, text) for text in texts]
+    for text, want in zip(texts, expected, strict=True):
+        assert fast_ner.spans(text) == want, text
+    # Several notes at once share their matrix work; nothing may leak between them.
+    assert fast_ner.spans_many(texts) == expected
+    assert sum(map(len, expected)) > len(texts)  # many entities compared, not empty lists
+
+
+def test_fast_ner_in_small_chunks(klarsteg_model: Klarsteg, dev: list[dict]) -> None:
+    fast = FastNER.from_pipeline(klarsteg_model.artifacts.spans)
+    assert fast is not None
+    fast._CHUNK_TOKENS = 60  # a chunk ends every note or two, mid-list
+    texts = _masked_texts(dev[:50])
+    assert fast.spans_many(texts) == [_spacy_spans(klarsteg_model.artifacts.spans, t) for t in texts]
 
 
 def test_fast_ner_survives_a_cache_reset(klarsteg_model: Klarsteg, dev: list[dict]) -> None:
@@ -255,3 +263,47 @@ def test_fast_ner_declines_other_pipelines() -> None:
     tagger_only = spacy.blank("xx")
     tagger_only.add_pipe("tagger")
     assert FastNER.from_pipeline(tagger_only) is None
+
+
+# --------------------------------------------------------------------------- folded-note features
+
+
+def test_fold_matches_the_translate_table() -> None:
+    from model.text import _FOLD, fold
+
+    samples = ["", "Återkommer på MÖTE", "plain ascii", "İstanbul ΣΟΦΟΣ", "æøü éÉ ß ﬁ", "x" * 50 + "å"]
+    for s in samples:
+        assert fold(s) == s.lower().translate(_FOLD), s
+
+
+def _reference_when_features(
+    text: str, mentions: list, step: tuple[int, int] | None, note_date: date
+) -> list:
+    """``when_features_all`` the slow way: every window lower-cased and folded on its own."""
+    from model.choose import _NoteFacts, _when_features
+
+    facts = _NoteFacts(text, mentions, step)
+    facts.folded = None
+    return [_when_features(text, m, i, mentions, step, note_date, facts) for i, m in enumerate(mentions)]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    ["", " İSTANBUL möte på fredag 3 pm, don't forget ΣΟΦΟΣ", " a'b'c nästa vecka' ok’s måndag"],
+)
+def test_when_features_from_the_folded_note_match_per_window(dev: list[dict], extra: str) -> None:
+    rnd = random.Random(17)
+    for r in dev:
+        text = r["text"] + extra
+        note_date = date.fromisoformat(r["note_date"])
+        mentions = find_times(text, note_date)
+        gold = locate(text, r.get("next_step"))
+        a = rnd.randrange(len(text))
+        steps = [None, (a, min(len(text), a + rnd.randint(1, 60)))]
+        if gold is not None:
+            steps.append((gold.start, gold.end))
+        for step in steps:
+            fast = when_features_all(text, mentions, step, note_date)
+            ref = _reference_when_features(text, mentions, step, note_date)
+            assert fast == ref
+            assert [list(f) for f in fast] == [list(f) for f in ref]
