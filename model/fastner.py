@@ -96,7 +96,7 @@ def _maxout(maxout: Any, layernorm: Any) -> _Maxout:
 class FastNER:
     """The trained NER's greedy parse in numpy; ``spans(text)`` gives ``(start, end, label)``."""
 
-    _CACHE_LIMIT = 200_000
+    _CACHE_LIMIT = 100_000  # word forms; their rows take at most 2 x 100,000 x width floats
     _STRETCH = 24  # positions scored at once inside an entity; most entities are shorter
     _CHUNK_TOKENS = 2048  # tokens whose matrix work is done together (bounded memory)
 
@@ -128,7 +128,7 @@ class FastNER:
         self._begin_all = sorted(j for lb in self.labels for j in self._begin[lb])
         self._outside_bias = self.pad[1] + self.pad[2] + self.lower_b
         self._index: dict[int, int] = {}
-        self._rows = np.zeros((0, self.mix.nO), dtype=np.float32)
+        self._rows = np.zeros((1024, self.mix.nO), dtype=np.float32)  # row i: word form i
 
     @classmethod
     def from_pipeline(cls, nlp: Language) -> FastNER | None:
@@ -161,11 +161,14 @@ class FastNER:
         if len(self._index) + len(missing) > self._CACHE_LIMIT:
             # Start the cache afresh (bounded memory); these tokens' words all go in again.
             self._index.clear()
-            self._rows = self._rows[:0]
             missing = {o: i for i, o in enumerate(orths)}
         new = self._embed_rows(arr[list(missing.values()), 1:])
-        base = len(self._rows)
-        self._rows = np.concatenate([self._rows, new])
+        base = len(self._index)
+        if base + len(new) > len(self._rows):  # grow by doubling: appends stay cheap
+            grown = np.zeros((max(base + len(new), 2 * len(self._rows)), self._rows.shape[1]), np.float32)
+            grown[:base] = self._rows[:base]
+            self._rows = grown
+        self._rows[base : base + len(new)] = new
         for k, o in enumerate(missing):
             self._index[o] = base + k
         return [self._index[o] for o in orths]
