@@ -15,6 +15,8 @@ from datetime import date
 import numpy as np
 import pytest
 import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -309,3 +311,24 @@ def test_when_features_from_the_folded_note_match_per_window(dev: list[dict], ex
             ref = _reference_when_features(text, mentions, step, note_date)
             assert fast == ref
             assert [list(f) for f in fast] == [list(f) for f in ref]
+
+
+_NOTE_WORDS = ["Ring", "kunden", "TIDDATUM", "om", "offerten", "Call", "Bob", "to", "confirm", "möte", "demo"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_NOTE_WORDS),
+            st.text(min_size=1, max_size=6),
+            st.sampled_from([" ", "  ", "\n", "\n\n", "\t", ". ", ", ", "-", "\u00a0", "\u200b"]),
+        ),
+        max_size=40,
+    )
+)
+def test_fast_ner_matches_spacy_on_any_text(
+    fast_ner: FastNER, klarsteg_model: Klarsteg, parts: list[str]
+) -> None:
+    text = " ".join(parts)
+    assert fast_ner.spans(text) == _spacy_spans(klarsteg_model.artifacts.spans, text)
