@@ -314,7 +314,7 @@ _RX_HOLIDAY = _c(rf"\b(?P<h>{FIXED_HOLIDAYS_RE})\b(?:\s+(?P<y>{_YEAR4})\b)?")
 _RX_REL_DAY = _c(
     r"\b(?P<w>i\s?dag|today|tod|i\s?morgon|imorrn|imorn|imrn|imrgn|i\s?morn|tomorrows?|tmrw|tmr|i\s?över(?:i)?morgon|övermorgon|"
     r"(?:the\s+)?day\s+after\s+tomorrow|i\s?går|yesterday|i\s?förrgår|förrgår|(?:the\s+)?day\s+before\s+yesterday|"
-    r"i\s?kväll|ikväll|tonight|tonite|i\s?eftermiddag|i\s?förmiddag|i\s?morse|i\s?natt|"
+    r"i\s?kväll|ikväll|tonight|tonite|i\s?eftermiddag|i\s?förmiddag|i\s+em|i\s+fm|i\s?morse|i\s?natt|"
     r"(?:this|today)\s+(?:morning|afternoon|evening)|last\s+night|under\s+(?:eftermiddagen|förmiddagen|dagen)|"
     r"later\s+today|senare\s+idag|senare\s+i\s?dag|(?:efter|före|innan|after|before)\s+lunch(?:en)?)\b(?:\s+(?P<bitti>bitti))?"
 )
@@ -336,6 +336,8 @@ _RX_WEEK_REL = _c(
     rf"\b{_EARLY_LATE}(?P<mod>{_REL_WEEK})\s+(?:vecka|veckan|week|wk)\b(?:\s+(?P<after>after\s+next|efter\s+nästa|därpå|därefter))?"
     r"|\b(?:(?:the\s+)?week\s+after\s+next|veckan\s+efter\s+nästa|(?:the\s+)?week\s+after\s+the\s+next)\b"
     r"|\b(?P<iv>i\s+veckan|under\s+veckan|later\s+this\s+week|senare\s+i\s+veckan|all\s+week|rest\s+of\s+the\s+week)\b"
+    # colloquial "till veckan" is next week (not "till veckan efter", "till veckan 49")
+    r"|\b(?P<nv>till\s+veckan)\b(?!\s*(?:\d|efter|därpå|därefter|som|innan|före|dessförinnan))"
 )
 _RX_WEEKEND = _c(
     rf"\b(?:(?P<mod>{_REL_WEEK})\s+(?:helg|helgen|weekend|week-end)|(?P<iv>i\s+helgen|över\s+helgen|till\s+helgen|(?:at|on|over|during)\s+the\s+weekend))\b"
@@ -420,7 +422,8 @@ _PRECHECK_SOURCE = (
     r"eftermiddag|förmiddag|\bq[1-4]|\bk[1-4]|some|line|road|track|later|senare|gång|gang|tillfälle|passar|suits|"
     "convenien|harvest|skörd|fair|mässa|show|expo|exhibit|conferen|convention|break|invent|stocktak|budget|"
     "bokslut|säsong|season|lov|future|framtid|närtid|lider|skede|sikt|thirty|forty|fifty|twenty|fifteen|"
-    "have time|has time|har tid|vacation|leave|ledighet|arbetet|due course|somras|vintras|höstas|våras"
+    "have time|has time|har tid|vacation|leave|ledighet|arbetet|due course|somras|vintras|höstas|våras|"
+    r"\bi\s+[ef]m\b"
 )
 _PRECHECK = re.compile(sv(_PRECHECK_SOURCE), _I)
 # Most notes pass, and this finds that sooner: the digit and plain-word alternatives,
@@ -1118,13 +1121,27 @@ def _r_rel_day(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     w = fold(re.sub(r"\s+", "", m.group("w")))
     if w == "tod" and not _whole(text, m):
         return None
+    if w in ("iem", "ifm") and text[m.end("w") - 2 : m.end("w")].isupper():
+        return None  # "i EM" is a championship, "i FM" a radio band: "i em" is this afternoon
     pm: bool | None = None
-    if any(
-        k in w
-        for k in ("kvall", "tonight", "tonite", "eftermiddag", "afternoon", "evening", "natt", "lastnight")
+    if (
+        any(
+            k in w
+            for k in (
+                "kvall",
+                "tonight",
+                "tonite",
+                "eftermiddag",
+                "afternoon",
+                "evening",
+                "natt",
+                "lastnight",
+            )
+        )
+        or w == "iem"
     ):
         pm = True
-    elif any(k in w for k in ("formiddag", "morning", "morse")):
+    elif any(k in w for k in ("formiddag", "morning", "morse")) or w == "ifm":
         pm = False
     off = _REL_DAY_OFFSETS.get(w, 0)
     dd = ref + timedelta(days=off)
@@ -1134,7 +1151,8 @@ def _r_rel_day(text: str, m: re.Match[str], ref: date) -> _Atom | None:
 def _r_part(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     p = fold(m.group("p")).replace(".", "")
     if p in ("eod", "cob", "dagens slut") or p.startswith(("end of", "close of")):
-        return _Atom(m.start(), m.end(), "date", d=ref, pm=True)
+        # The note's day unless it stands next to another day ("EOD Friday", see _merge_pair).
+        return _Atom(m.start(), m.end(), "date", d=ref, pm=True, edge="eod")
     if p == "em" and not m.group(0).lower().startswith(("på", "pa")):
         # "em" is also a pronoun; it only counts right next to a day or a time (merge)
         pass
@@ -1217,6 +1235,8 @@ def _r_wd_past(text: str, m: re.Match[str], ref: date) -> _Atom | None:
 
 
 def _r_week_rel(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    if m.group("nv"):  # "till veckan"
+        return _Atom(m.start(), m.end(), "week", d=_monday(ref) + timedelta(weeks=1))
     if m.group("mod") is None and m.group("iv") is None:  # "the week after next"
         return _Atom(m.start(), m.end(), "week", d=_monday(ref) + timedelta(weeks=2))
     shift = 0 if m.group("iv") else _rel_shift(m.group("mod"))
@@ -1632,7 +1652,7 @@ _GATES: dict[object, object] = {
         "iovermorgon overmorgon iöverimorgon överimorgon ioverimorgon overimorgon after igår går igar gar yesterday "
         "iförrgår förrgår iforrgar forrgar before ikväll kväll ikvall kvall tonight tonite ieftermiddag eftermiddag "
         "iförmiddag förmiddag iformiddag formiddag imorse morse inatt natt morning afternoon evening night "
-        "eftermiddagen förmiddagen formiddagen dagen later senare lunch lunchen"
+        "eftermiddagen förmiddagen formiddagen dagen later senare lunch lunchen em fm"
     ),
     _r_part: _PART_TOKENS,
     _r_wd: _WD_TOKENS,
@@ -2009,6 +2029,14 @@ def _merge_pair(a: _Atom, b: _Atom, ref: date) -> _Atom | None:
         at = _Atom(a.start, b.end, kb, d=b.d, hm=b.hm, ampm=b.ampm, padded=b.padded, y=b.y, n=b.n)
         at.wd, at.wd_mode, at.yearless, at.dayonly, at.day = b.wd, b.wd_mode, b.yearless, b.dayonly, b.day
         at.pm, at.edge, at.past, at.has_time = b.pm, b.edge, b.past, b.has_time
+        return at
+    # end of day + day ("EOD Friday", "tomorrow COB", "by end of day Monday"): that day
+    if (a.edge == "eod") != (b.edge == "eod") and ka in ("date", "wd") and kb in ("date", "wd"):
+        e, d = (a, b) if a.edge == "eod" else (b, a)
+        if d.hm is not None:
+            return None
+        at = _Atom(*span, d.kind, d=d.d, wd=d.wd, wd_mode=d.wd_mode, pm=True)
+        at.past = d.past
         return at
     # weekday + date / date + weekday
     if ka == "wd" and kb == "date" or ka == "date" and kb == "wd":

@@ -53,6 +53,20 @@ RESOLVE = [
     ("tomorrow", "date", "2026-11-27"),
     ("i övermorgon", "date", "2026-11-28"),
     ("the day after tomorrow", "date", "2026-11-28"),
+    ("ringer i em", "date", "2026-11-26"),
+    ("hörs i fm", "date", "2026-11-26"),
+    # end of day belongs to the day it stands next to
+    ("EOD Friday", "date", "2026-11-27"),
+    ("by Thursday EOD", "date", "2026-12-03"),
+    ("by EOD tomorrow", "date", "2026-11-27"),
+    ("tomorrow COB", "date", "2026-11-27"),
+    ("end of day Monday", "date", "2026-11-30"),
+    ("by wed eod", "date", "2026-12-02"),
+    ("EOD today", "date", "2026-11-26"),
+    ("send it by EOD", "date", "2026-11-26"),
+    # colloquial "till veckan" is next week
+    ("Skickar offerten till veckan", "week", "2026-W49"),
+    ("återkommer till veckan", "week", "2026-W49"),
     # parts of the day are not clock times
     ("tomorrow morning", "date", "2026-11-27"),
     ("imorgon fm", "date", "2026-11-27"),
@@ -373,6 +387,9 @@ def test_has_time(text: str, has_time: bool) -> None:
 
 
 TRAPS = [
+    "Laget vann guld i EM",
+    "Reklam i FM-bandet",
+    "Flyttar mötet till veckan efter",
     # names
     "Maj Andersson ringer tillbaka.",
     "Pratade med Tor om licenserna.",
