@@ -422,7 +422,7 @@ _PRECHECK_SOURCE = (
     r"eftermiddag|förmiddag|\bq[1-4]|\bk[1-4]|some|line|road|track|later|senare|gång|gang|tillfälle|passar|suits|"
     "convenien|harvest|skörd|fair|mässa|show|expo|exhibit|conferen|convention|break|invent|stocktak|budget|"
     "bokslut|säsong|season|lov|future|framtid|närtid|lider|skede|sikt|thirty|forty|fifty|twenty|fifteen|"
-    "have time|has time|har tid|vacation|leave|ledighet|arbetet|due course|somras|vintras|höstas|våras|"
+    "have time|has time|har tid|vacation|leave|ledighet|arbetet|due course|somras|vintras|höstas|våras|days|shortly|"
     r"\bi\s+[ef]m\b"
 )
 _PRECHECK = re.compile(sv(_PRECHECK_SOURCE), _I)
@@ -840,6 +840,10 @@ _DATE_CONTEXT_BEFORE = _ci(
     rf"(?:\b(?:den|on|the|på|senast|by|until|tills|innan|före|before|från|from|datum|date|mötet|möte|due|efter|after|"
     rf"ring|ringer|call|demo|möte|meeting)|{_WD})\s*,?\s*$"
 )
+_YEAR_AFTER = re.compile(r"\s*,?\s*(?:19|20)\d\d\b")
+_WD_JUST_BEFORE = _ci(rf"(?<!\w)(?P<wd>{_WD})\s*,?\s*$")
+# opening hours and weekday ranges ("öppet mån-fre 8-17"), a year after ("10-11 2026")
+_HOURS_CONTEXT = _ci(r"\b(?:öppet|öppettider|open|opening|hours|vardagar|weekdays)\b|[-–]\s*$")
 _TIME_AFTER = _ci(r"^\s*,?\s*(?:kl\.?|klockan|at|@|\d{1,2}[:.]\d\d|\d{1,2}\s*(?:am|pm))")
 
 
@@ -847,6 +851,14 @@ def _r_num_dm(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     a, b = int(m.group("a")), int(m.group("b"))
     before = text[max(0, m.start() - 25) : m.start()]
     after = text[m.end() : m.end() + 20]
+    if m.group("s") == "-" and a < b <= 23 and not _TIME_AFTER.match(after) and not _YEAR_AFTER.match(after):
+        # "tis 10-11", "fredag 13-15": hours after a weekday, unless the day and month
+        # really fall on that weekday ("tis 10-11" is also Tuesday 10 November 2026)
+        wd = _WD_JUST_BEFORE.search(before)
+        if wd is not None and not _HOURS_CONTEXT.search(text[max(0, m.start() - 40) : wd.start()]):
+            day = _next_dm(ref, b, a) if b <= 12 else None
+            if day is None or day.weekday() != _wd_index(wd.group("wd")):
+                return _time_atom(m, a, 0, None, len(m.group("a")) == 2)
     context = bool(_DATE_CONTEXT_BEFORE.search(before) or _TIME_AFTER.match(after))
     if m.group("s") == "-":
         # "8-17", "öppet 9-16" are ranges; accept a hyphen date only when it is padded

@@ -64,6 +64,11 @@ RESOLVE = [
     ("by wed eod", "date", "2026-12-02"),
     ("EOD today", "date", "2026-11-26"),
     ("send it by EOD", "date", "2026-11-26"),
+    # hours after a weekday, unless day-month falls on that weekday
+    ("tis 10-11", "datetime", "2026-12-01T10:00"),
+    ("fredag 13-15", "datetime", "2026-11-27T13:00"),
+    ("mtg w/ Dan mon 9-10", "datetime", "2026-11-30T09:00"),
+    ("tis 1-12", "date", "2026-12-01"),
     # colloquial "till veckan" is next week
     ("Skickar offerten till veckan", "week", "2026-W49"),
     ("återkommer till veckan", "week", "2026-W49"),
@@ -246,6 +251,9 @@ def test_spec_example() -> None:
 
 
 FUZZY = [
+    "in a couple of days",
+    "in a few days",
+    "shortly",
     "längre fram",
     "om ett tag",
     "om ett par veckor",
