@@ -216,6 +216,15 @@ _RX_TIME_AMPM = re.compile(
     rf"(?<![\w.,:/+])(?:(?P<h>[01]?\d)(?:[:.](?P<m>[0-5]\d))?|(?P<hm>[1-9][0-5]\d))(?:\s*(?:ish|o'?clock))?\s*"
     rf"(?P<ap>a\.?\s?m\b\.?|p\.?\s?m\b\.?|[ap]\b\.?|in\s+the\s+(?:am|pm)){_ZONE}",
 )
+# "kl 10-11", "13.00-14.00", "2-3pm", "10:30–11": a clock-time range; its start is the time
+_RX_TIME_RANGE = re.compile(
+    r"(?<![\w.,:/+-])(?P<kl>(?:kl\.?|klockan|at)\s*)?(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*[-–]\s*"
+    rf"(?P<h2>[01]?\d|2[0-3])(?:[:.](?P<m2>[0-5]\d))?(?:\s*(?P<ap>[ap]\.?m\b\.?))?{_ZONE}"
+    r"(?![\w/%-]|[.,:]\d|\s*(?:%|kr|sek|st\b|pcs|personer|people|pers|år|years|dagar|days|veckor|weeks|mån|months|h\b|tim))"
+)
+_RANGE_DAY_NEXT = _ci(
+    rf"^\s*,?\s*(?:(?:på|on|nästa|next|this|kommande)\s+)?(?:{_WD}|imorgon|i\s+morgon|idag|i\s+dag|tomorrow|today|tmrw)"
+)
 _RX_TIME_H = re.compile(rf"(?<![\w.,:/+-])(?P<h>[01]?\d|2[0-3])h(?P<m>[0-5]\d)?\b{_ZONE}")
 _RX_TIME_AT = re.compile(
     r"(?:\b(?:at|around|approximately|about)|@)\s*(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d)|(?P<m2>[0-5]\d)|\s(?P<m3>[0-5]\d))?"
@@ -333,14 +342,15 @@ _RX_WD_PAST = _c(r"\bi\s+(?P<wd>måndag|tisdag|onsdag|torsdag|fredag|lördag|sö
 # Weeks.
 _EARLY_LATE = r"(?:(?:early|late|later|tidigt|tidig|sent|senare|mid)\s+(?:in\s+|i\s+)?)?"
 _RX_WEEK_REL = _c(
-    rf"\b{_EARLY_LATE}(?P<mod>{_REL_WEEK})\s+(?:vecka|veckan|week|wk)\b(?:\s+(?P<after>after\s+next|efter\s+nästa|därpå|därefter))?"
+    rf"\b{_EARLY_LATE}(?P<mod>{_REL_WEEK})\s+(?:(?:vecka|veckan|week|wk)\b|v\b\.?(?!\s*\d))(?:\s+(?P<after>after\s+next|efter\s+nästa|därpå|därefter))?"
     r"|\b(?:(?:the\s+)?week\s+after\s+next|veckan\s+efter\s+nästa|(?:the\s+)?week\s+after\s+the\s+next)\b"
     r"|\b(?P<iv>i\s+veckan|under\s+veckan|later\s+this\s+week|senare\s+i\s+veckan|all\s+week|rest\s+of\s+the\s+week)\b"
     # colloquial "till veckan" is next week (not "till veckan efter", "till veckan 49")
     r"|\b(?P<nv>till\s+veckan)\b(?!\s*(?:\d|efter|därpå|därefter|som|innan|före|dessförinnan))"
 )
 _RX_WEEKEND = _c(
-    rf"\b(?:(?P<mod>{_REL_WEEK})\s+(?:helg|helgen|weekend|week-end)|(?P<iv>i\s+helgen|över\s+helgen|till\s+helgen|(?:at|on|over|during)\s+the\s+weekend))\b"
+    rf"\b(?:(?P<mod>{_REL_WEEK})\s+(?:helg|helgen|weekend|week-end)|(?P<iv>i\s+helgen|över\s+helgen|till\s+helgen|(?:at|on|over|during)\s+the\s+weekend)"
+    r"|(?P<nx>efter\s+helgen|after\s+the\s+weekend))\b"
 )
 _RX_WEEKNUM = _c(
     r"(?:\b(?:v\.\s?|v\s|v(?=\d)|vecka\s|veckan\s|vecka\s?nr\.?\s?|week\s|wk\.?\s?|w\.?\s?|w(?=\d)|vnr\s?|kw\s?))"
@@ -423,7 +433,7 @@ _PRECHECK_SOURCE = (
     "convenien|harvest|skörd|fair|mässa|show|expo|exhibit|conferen|convention|break|invent|stocktak|budget|"
     "bokslut|säsong|season|lov|future|framtid|närtid|lider|skede|sikt|thirty|forty|fifty|twenty|fifteen|"
     "have time|has time|har tid|vacation|leave|ledighet|arbetet|due course|somras|vintras|höstas|våras|days|shortly|"
-    r"\bi\s+[ef]m\b"
+    r"\bi\s+[ef]m\b|nästa\s+v\b"
 )
 _PRECHECK = re.compile(sv(_PRECHECK_SOURCE), _I)
 # Most notes pass, and this finds that sooner: the digit and plain-word alternatives,
@@ -630,6 +640,22 @@ def _time_atom(m: re.Match[str], h: int, mi: int, ap: str | None, padded: bool) 
     if hm is None:
         return None
     return _Atom(m.start(), m.end(), "time", hm=hm, ampm=a, padded=padded, has_time=True)
+
+
+def _r_time_range(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    """A clock-time range stands for its start. Bare "10-11" is taken only next to a day
+    ("tis 10-11" is handled with the dates), with "kl"/"at", minutes or am/pm."""
+    h, h2 = int(m.group("h")), int(m.group("h2"))
+    mi, mi2 = int(m.group("m") or 0), int(m.group("m2") or 0)
+    ap = m.group("ap")
+    if not (m.group("kl") or m.group("m") or m.group("m2") or ap or _RANGE_DAY_NEXT.match(text[m.end() :])):
+        return None
+    if ap is None and (h, mi) >= (h2, mi2) or ap is not None and h > h2 and h2 != 12:
+        return None  # ranges ascend ("10-11", "2-3pm"; "11-12pm" is 11 to noon)
+    start_ap = ap if ap is None or h <= h2 else None
+    if ap is not None and h2 == 12 and h < 12:
+        start_ap = "am"  # "11-12pm" runs from 11 am to noon
+    return _time_atom(m, h, mi, start_ap, len(m.group("h")) == 2)
 
 
 def _hour_word(w: str) -> int:
@@ -1157,6 +1183,10 @@ def _r_rel_day(text: str, m: re.Match[str], ref: date) -> _Atom | None:
         pm = False
     off = _REL_DAY_OFFSETS.get(w, 0)
     dd = ref + timedelta(days=off)
+    if "lunch" in w:  # "after lunch": today, unless next to another day ("tomorrow after lunch")
+        return _Atom(
+            m.start(), m.end(), "date", d=dd, pm=not w.startswith(("fore", "innan", "before")), edge="ofday"
+        )
     return _Atom(m.start(), m.end(), "date", d=dd, pm=pm)
 
 
@@ -1164,7 +1194,7 @@ def _r_part(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     p = fold(m.group("p")).replace(".", "")
     if p in ("eod", "cob", "dagens slut") or p.startswith(("end of", "close of")):
         # The note's day unless it stands next to another day ("EOD Friday", see _merge_pair).
-        return _Atom(m.start(), m.end(), "date", d=ref, pm=True, edge="eod")
+        return _Atom(m.start(), m.end(), "date", d=ref, pm=True, edge="ofday")
     if p == "em" and not m.group(0).lower().startswith(("på", "pa")):
         # "em" is also a pronoun; it only counts right next to a day or a time (merge)
         pass
@@ -1260,6 +1290,10 @@ def _r_week_rel(text: str, m: re.Match[str], ref: date) -> _Atom | None:
 
 
 def _r_weekend(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    if m.group("nx"):
+        if fold(m.group("nx")).startswith("efter"):
+            return _Atom(m.start(), m.end(), "fuzzy")  # "helgen" is also a holiday ("efter helgerna")
+        return _Atom(m.start(), m.end(), "week", d=_monday(ref) + timedelta(weeks=1))  # after the weekend
     shift = 0 if m.group("iv") else _rel_shift(m.group("mod"))
     if shift is None:
         return None
@@ -1555,6 +1589,7 @@ _RULES_LIST: tuple[tuple[re.Pattern[str], object], ...] = (
     (_RX_LUNCH_TIME, _r_lunch_time),
     (_RX_NOON, _r_noon),
     (_RX_TIME_RANGE_BARE, _r_time_at),
+    (_RX_TIME_RANGE, _r_time_range),
     (_RX_TIME_BEFORE_PART, _r_time_before_part),
     (_RX_ISO, _r_iso),
     (_RX_NUM_Y, _r_num_y),
@@ -1623,6 +1658,7 @@ _ORD_TOKENS = _toks(
 _GATES: dict[object, object] = {
     _r_time_kl: _toks("#"),
     _r_time_hm: _toks("#"),
+    _r_time_range: _toks("#"),
     _r_time_ampm: _toks("#"),
     _r_time_h: _toks("#"),
     _r_time_at: _toks("#"),
@@ -1669,7 +1705,7 @@ _GATES: dict[object, object] = {
     _r_part: _PART_TOKENS,
     _r_wd: _WD_TOKENS,
     _r_wd_past: _toks("måndags tisdags onsdags torsdags fredags lördags söndags mandags lordags sondags"),
-    _r_week_rel: _toks("vecka veckan week wk"),
+    _r_week_rel: _toks("vecka veckan week wk v"),
     _r_weekend: _toks("helg helgen weekend week end"),
     _r_weeknum: (_toks("#"), _toks("v w wk kw vecka veckan week vnr nr")),
     _r_weekof: _toks("w c wc week veckan"),
@@ -2042,12 +2078,12 @@ def _merge_pair(a: _Atom, b: _Atom, ref: date) -> _Atom | None:
         at.wd, at.wd_mode, at.yearless, at.dayonly, at.day = b.wd, b.wd_mode, b.yearless, b.dayonly, b.day
         at.pm, at.edge, at.past, at.has_time = b.pm, b.edge, b.past, b.has_time
         return at
-    # end of day + day ("EOD Friday", "tomorrow COB", "by end of day Monday"): that day
-    if (a.edge == "eod") != (b.edge == "eod") and ka in ("date", "wd") and kb in ("date", "wd"):
-        e, d = (a, b) if a.edge == "eod" else (b, a)
+    # end of day / after lunch + a day ("EOD Friday", "tomorrow after lunch"): that day
+    if (a.edge == "ofday") != (b.edge == "ofday") and ka in ("date", "wd") and kb in ("date", "wd"):
+        e, d = (a, b) if a.edge == "ofday" else (b, a)
         if d.hm is not None:
             return None
-        at = _Atom(*span, d.kind, d=d.d, wd=d.wd, wd_mode=d.wd_mode, pm=True)
+        at = _Atom(*span, d.kind, d=d.d, wd=d.wd, wd_mode=d.wd_mode, pm=e.pm)
         at.past = d.past
         return at
     # weekday + date / date + weekday

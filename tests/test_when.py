@@ -69,6 +69,19 @@ RESOLVE = [
     ("fredag 13-15", "datetime", "2026-11-27T13:00"),
     ("mtg w/ Dan mon 9-10", "datetime", "2026-11-30T09:00"),
     ("tis 1-12", "date", "2026-12-01"),
+    # a clock-time range stands for its start
+    ("Friday 2-3pm", "datetime", "2026-11-27T14:00"),
+    ("tomorrow 10-11am", "datetime", "2026-11-27T10:00"),
+    ("kl 13.00-14.00 på fredag", "datetime", "2026-11-27T13:00"),
+    ("10-11 imorgon", "datetime", "2026-11-27T10:00"),
+    ("11-12pm", "datetime", "2026-11-26T11:00"),
+    # "after lunch" and end of day belong to the day beside them
+    ("ring igen imorgon efter lunch", "date", "2026-11-27"),
+    ("tomorrow after lunch", "date", "2026-11-27"),
+    ("after lunch", "date", "2026-11-26"),
+    # shorthand and weekends
+    ("ringer nästa v.", "week", "2026-W49"),
+    ("call after the weekend", "week", "2026-W49"),
     # colloquial "till veckan" is next week
     ("Skickar offerten till veckan", "week", "2026-W49"),
     ("återkommer till veckan", "week", "2026-W49"),
@@ -251,6 +264,7 @@ def test_spec_example() -> None:
 
 
 FUZZY = [
+    "efter helgen",
     "in a couple of days",
     "in a few days",
     "shortly",
@@ -305,6 +319,8 @@ def test_jul_is_christmas_not_july() -> None:
 
 # (text, expected span text): the span includes the preposition/marker.
 SPANS = [
+    ("Möte fre kl 10-11 hos kunden", "fre kl 10-11"),
+    ("Workshop Thursday 26 Feb, 9:30-11:00, onsite", "Thursday 26 Feb, 9:30-11:00"),
     ("Vi ses på fredag.", "på fredag"),
     ("Demo i december med IT.", "i december"),
     ("Ringer om två veckor igen.", "om två veckor"),
@@ -395,6 +411,8 @@ def test_has_time(text: str, has_time: bool) -> None:
 
 
 TRAPS = [
+    "vi blir 10-12 personer",
+    "leverans 2-3 pcs",
     "Laget vann guld i EM",
     "Reklam i FM-bandet",
     "Flyttar mötet till veckan efter",
