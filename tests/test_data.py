@@ -30,6 +30,20 @@ def test_split_records_are_valid(split: str) -> None:
     assert validate(records) == []
 
 
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "training_data" / "extra").glob("*.jsonl")), ids=lambda p: p.name
+)
+def test_extra_records_are_valid_and_apart_from_dev_and_test(path: Path) -> None:
+    records = read_jsonl(path)
+    assert records and validate(records) == []
+    held_out = {
+        r["text"].strip().lower()
+        for s in ("dev", "test")
+        for r in read_jsonl(ROOT / "training_data" / f"{s}.jsonl")
+    }
+    assert not {r["text"].strip().lower() for r in records} & held_out
+
+
 def test_splits_share_no_note() -> None:
     texts = {
         s: {r["text"].strip().lower() for r in read_jsonl(ROOT / "training_data" / f"{s}.jsonl")}
