@@ -8,11 +8,12 @@ few numpy calls per note:
 - The embedding stage (four hash embeddings, a maxout and a layer norm) depends on nothing
   but the token's own lexeme, so its output is cached per word form.
 - The window encoder, the projection and the parser's precomputed lower layer are matrix
-  products over the whole note.
+  products over a few notes at once.
 - The BILUO transition parser (spaCy's ``BiluoPushDown``, greedy) looks at three tokens:
   the next one, the first token of the open entity and the one before the next. While no
   entity is open the last two are padding, so the scores of every "outside" step are one
-  matrix product; only the few steps inside an entity are computed one at a time.
+  matrix product; inside an entity they depend only on its start and the position, so each
+  entity's steps are scored a stretch of positions at a time.
 
 Nothing here is learned or saved: the spaCy pipeline stays the artifact, and
 ``tests/test_fast_paths.py`` checks that both give the same entities on every annotated note.
