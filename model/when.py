@@ -433,7 +433,7 @@ _PRECHECK_SOURCE = (
     "convenien|harvest|skörd|fair|mässa|show|expo|exhibit|conferen|convention|break|invent|stocktak|budget|"
     "bokslut|säsong|season|lov|future|framtid|närtid|lider|skede|sikt|thirty|forty|fifty|twenty|fifteen|"
     "have time|has time|har tid|vacation|leave|ledighet|arbetet|due course|somras|vintras|höstas|våras|days|shortly|"
-    r"\bi\s+[ef]m\b|nästa\s+v\b"
+    r"\bi\s+[ef]m\b|nästa\s+v\b|thanksgiving|black\s+(?:friday|week)|cyber\s+monday"
 )
 _PRECHECK = re.compile(sv(_PRECHECK_SOURCE), _I)
 # Most notes pass, and this finds that sooner: the digit and plain-word alternatives,
@@ -1743,7 +1743,7 @@ _GATES: dict[object, object] = {
     _r_fuzzy_en_event: _toks(
         "fair show expo exhibition conference convention harvest holidays holiday break season inventory "
         "stocktake stocktaking budget new easter christmas xmas thanksgiving midsummer vacation leave summer "
-        "winter spring autumn fall springtime summertime"
+        "winter spring autumn fall springtime summertime black cyber"
     ),
     _r_fuzzy: _toks(
         "later road line track course point stage date future suits convenient convenience time couple few pair "

@@ -270,7 +270,7 @@ FUZZY_EN_EVENT_SEASON_RE = (
     rf"|(?:{_EN_PREP}|this|next|coming|the\s+coming|this\s+coming|sometime\s+in|some\s+time\s+in)\s+(?:the\s+)?"
     rf"(?:{SEASON_EN})\b(?:\s+(?:19|20)\d\d)?"
     r"|(?:spring|summer|autumn|fall|winter)\s+(?:19|20)\d\d"
-    r"|christmas|xmas|new\s+year|easter|midsummer"
+    r"|christmas|xmas|new\s+year|easter|midsummer|thanksgiving|black\s+(?:friday|week)|cyber\s+monday"
 )
 FUZZY_EN_WORDS_RE = (
     r"later\s+on|later\s+this\s+year|later\s+in\s+the\s+year|(?:early|late)\s+(?:next|this)\s+year"
