@@ -73,7 +73,6 @@ class _NoteFacts:
 
 
 _GAP_EDGES = (0, 1, 3, 6, 10, 20)
-_GAP_PREFIX = 400
 # ``_bucket(n, _GAP_EDGES)`` for every count up to the last edge, and the key past it.
 _GAP_KEYS = tuple(f"gap_tokens{_bucket(n, _GAP_EDGES)}" for n in range(_GAP_EDGES[-1] + 1))
 _GAP_MORE = f"gap_tokens>{_GAP_EDGES[-1]}"
@@ -82,23 +81,16 @@ _N_KEYS = tuple(f"n={n}" for n in range(5))
 _DAY_EDGES = (-1, 0, 1, 7, 31, 92, 366)
 
 
-def _token_count(text: str) -> int:
-    """``len(tokens(text))`` without the diacritic folding: it maps letters to letters, so
-    it never changes where tokens start or end, only what they spell."""
-    return len(TOKEN_PATTERN.findall(text.lower()))
-
-
 def _gap_bucket(gap: str) -> str:
-    """``_bucket(len(tokens(gap)), _GAP_EDGES)`` without tokenizing all of a long gap:
-    every token of a prefix but the last two is a token of the whole gap."""
-    if len(gap) > _GAP_PREFIX and _token_count(gap[:_GAP_PREFIX]) - 2 > _GAP_EDGES[-1]:
-        return f">{_GAP_EDGES[-1]}"
-    return _bucket(_token_count(gap), _GAP_EDGES)
+    """``_bucket(len(tokens(gap)), _GAP_EDGES)``: the diacritic folding maps letters to
+    letters, so the lower-cased gap has the same tokens to count."""
+    low = gap.lower()
+    return _gap_key(low, 0, len(low)).removeprefix("gap_tokens")
 
 
 def _gap_key(folded: str, start: int, end: int) -> str:
-    """``"gap_tokens" + _gap_bucket(text[start:end])`` from the note's folded text: counts
-    the gap's tokens only until the count passes the last edge, where the bucket is known."""
+    """``"gap_tokens"`` and the bucket of the token count of ``folded[start:end]``: counts
+    only until the count passes the last edge, where the bucket is known."""
     limit = len(_GAP_KEYS)
     n = 0
     for _ in TOKEN_PATTERN.finditer(folded, start, end):

@@ -32,18 +32,8 @@ from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 from thinc.api import NumpyOps
-from threadpoolctl import ThreadpoolController
 
 _OPS = NumpyOps()
-_BLAS: ThreadpoolController | None = None
-
-
-def single_blas_thread() -> Any:
-    """A context in which numpy's BLAS runs on one thread (the controller is made once)."""
-    global _BLAS
-    if _BLAS is None:
-        _BLAS = ThreadpoolController()
-    return _BLAS.limit(limits=1, user_api="blas")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,15 +99,14 @@ class FastNER:
         self.encoders: list[_Maxout] = parts["encoders"]
         self.window: int = parts["window"]
         self.proj_W, self.proj_b = parts["proj"]
-        lower_W: np.ndarray = parts["lower_W"]  # (nF * nP * nH, nI)
-        # One block per state feature: the first is needed for every token, the other two
-        # only for the few tokens in and just before an entity.
-        self.lower_blocks = [np.ascontiguousarray(b.T) for b in np.split(lower_W, 3)]
+        # One (nI, nP * nH) block per state feature: the first is needed for every token, the
+        # other two only for the few tokens in and just before an entity.
+        self.lower_blocks: list[np.ndarray] = parts["lower_blocks"]
         self.lower_b: np.ndarray = parts["lower_b"]  # (nP, nH)
         self.pad: np.ndarray = parts["pad"]  # (nF, nP, nH)
         self.upper_W, self.upper_b = parts["upper"]
         self.unseen: np.ndarray = parts["unseen"]
-        self.nF, self.nP, self.nH = self.pad.shape
+        _, self.nP, self.nH = self.pad.shape
         moves: list[tuple[str, str]] = parts["moves"]  # (action letter, label) per class
         self.labels = sorted({label for act, label in moves if label})
         self._out = [i for i, (act, _) in enumerate(moves) if act == "O"]
@@ -384,7 +373,10 @@ def _extract(nlp: Language) -> dict[str, Any]:
         "encoders": [_maxout(m, ln) for m, ln in zip(maxouts[1:], norms[1:], strict=True)],
         "window": window.pop(),
         "proj": (linears[0].get_param("W"), linears[0].get_param("b")),
-        "lower_W": np.ascontiguousarray(lower.get_param("W").transpose(0, 2, 1, 3).reshape(nF * nP * nO, nI)),
+        "lower_blocks": [
+            np.ascontiguousarray(block.reshape(nP * nO, nI).T)
+            for block in lower.get_param("W").transpose(0, 2, 1, 3)  # (nF, nP, nO, nI)
+        ],
         "lower_b": np.ascontiguousarray(lower.get_param("b").T),
         "pad": np.ascontiguousarray(lower.get_param("pad").reshape(nF, nO, nP).transpose(0, 2, 1)),
         "upper": (upper.get_param("W"), upper.get_param("b")),

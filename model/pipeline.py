@@ -14,13 +14,14 @@ from pathlib import Path
 
 from model.artifacts import Artifacts, load_artifacts
 from model.choose import choose_primary, when_features_all
-from model.fastner import FastNER, single_blas_thread
+from model.fastner import FastNER
 from model.features import sentence_bounds, span_context
 from model.lang import detect_language
 from model.masking import MaskedText, mask_times
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
 from model.settings import get_settings
+from model.threads import single_blas_thread
 from model.tokentag import Token, token_features, tokenize
 from model.when import TimeMention, find_times
 
@@ -118,8 +119,7 @@ class Klarsteg:
         notes = list(notes)
         mentions = [find_times(n.text, n.note_date) for n in notes]
         masked = [mask_times(n.text, m) for n, m in zip(notes, mentions, strict=True)]
-        # spaCy's pipeline and the fast NER's cache are not thread-safe. The NER's matrices
-        # are small: BLAS threads only add hand-over costs (and fight other workers for cores).
+        # spaCy's pipeline and the fast NER's cache are not thread-safe.
         with self._lock, single_blas_thread():
             entities = self._entities([m.text for m in masked], batch_size)
         return [

@@ -20,13 +20,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from benchmark import make_notes  # noqa: E402
-from threadpoolctl import threadpool_limits  # noqa: E402
 
 from model.choose import when_features_all  # noqa: E402
 from model.features import span_context  # noqa: E402
 from model.lang import detect_language  # noqa: E402
 from model.masking import mask_times  # noqa: E402
 from model.pipeline import Klarsteg, validate_input  # noqa: E402
+from model.threads import single_blas_thread  # noqa: E402
 from model.when import find_times  # noqa: E402
 
 
@@ -73,7 +73,7 @@ def main() -> None:
             clf.when_proba(when_features_all(n.text, m, s, n.note_date)) for n, m, s in ranked
         ],
     }
-    with threadpool_limits(limits=1, user_api="blas"):
+    with single_blas_thread():
         times = {name: best_ms(fn, len(notes)) for name, fn in pieces.items()}
     total = times.pop("score_many (all of it)")
     rows = [

@@ -49,6 +49,7 @@ from uvicorn.protocols.http.auto import AutoHTTPProtocol
 from model.pipeline import LANGUAGES, Klarsteg, NoteInput, validate_input
 from model.schema import ScoreResult
 from model.settings import Settings, get_settings
+from model.threads import limit_process_threads
 from service.api_models import (
     EN_EXAMPLE,
     EXAMPLE_DATE,
@@ -583,7 +584,7 @@ def create_app(settings: Settings | None = None, model: Klarsteg | None = None) 
         state.limiter = anyio.CapacityLimiter(settings.max_concurrency)
         if state.model is None:
             started = time.perf_counter()
-            _single_threaded()
+            limit_process_threads()
             log.info("loading the model from %s", settings.model_dir)
             try:
                 state.model = await anyio.to_thread.run_sync(Klarsteg.load, settings.model_dir)
@@ -800,17 +801,6 @@ def _document_limits(app: FastAPI, settings: Settings) -> None:
         return doc
 
     app.openapi = openapi  # type: ignore[method-assign]
-
-
-def _single_threaded() -> None:
-    """One BLAS/OpenMP thread per process: requests already run in parallel threads and
-    ``--workers`` processes, and a note's matrices are far too small to split."""
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-    except Exception:  # pragma: no cover - threadpoolctl ships with scikit-learn
-        log.debug("threadpoolctl could not limit the thread pools")
 
 
 def _check_id(note_id: object, index: int) -> None:

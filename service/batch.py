@@ -29,6 +29,7 @@ from typing import Any, Protocol
 from model.artifacts import verify_artifacts
 from model.pipeline import Klarsteg, NoteInput, validate_input
 from model.settings import get_settings
+from model.threads import limit_process_threads
 from service.formats import (
     APPENDABLE,
     FormatError,
@@ -215,21 +216,6 @@ def parse_row_date(value: Any, column: str) -> date:
 
 # --------------------------------------------------------------------------- scoring (workers)
 
-_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
-
-
-def single_threaded() -> None:
-    """Limit the numeric libraries of this process to one thread each."""
-    for name in _THREAD_VARS:
-        os.environ.setdefault(name, "1")
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-    except Exception:  # pragma: no cover - threadpoolctl ships with scikit-learn
-        log.debug("threadpoolctl could not limit the thread pools")
-
-
 _worker_model: Klarsteg | None = None
 
 
@@ -246,7 +232,7 @@ def _init_worker(model_dir: str | None, parent_pid: int) -> None:
     over them), load the model once."""
     global _worker_model
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    single_threaded()
+    limit_process_threads()
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
     _worker_model = Klarsteg.load(model_dir)
 
