@@ -6,12 +6,14 @@ VENV := .venv/bin
 .PHONY: setup run test lint audit train evaluate benchmark
 
 setup:
-	bash scripts/setup.sh
+	@bash scripts/setup.sh
 
 run: setup
-	$(VENV)/klarsteg score examples/notes.csv -o out/scored.csv
-	$(VENV)/klarsteg report out/scored.csv -o out/report.html --group-col seller --deal-col deal
-	@echo "scored notes: out/scored.csv   report: out/report.html"
+	@$(VENV)/klarsteg score examples/notes.csv -o out/scored.csv --quiet
+	@$(VENV)/klarsteg report out/scored.csv -o out/report.html --group-col seller --deal-col deal
+	@echo "Scored notes: out/scored.csv"
+	@echo "Report:       out/report.html (open it in a browser)"
+	@echo "The web page: source .venv/bin/activate && klarsteg serve, then open http://127.0.0.1:8000"
 
 lint:
 	$(VENV)/ruff check model service scripts tests training_data

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from model.normalize import normalize
 from model.schema import ACTIONS, OWNERS
 
 GRANULARITY_FORMATS: dict[str, re.Pattern[str]] = {
@@ -233,3 +234,34 @@ def validate(records: Iterable[dict]) -> list[str]:
             errors.append(f"{rid}: duplicate id")
         seen.add(rid)
     return errors
+
+
+def normalized_record(record: dict) -> dict:
+    """The record as the model reads it: the text normalized (``model.normalize``) and each
+    span moved onto the normalized text. Training uses this so that it learns on the same
+    text that scoring sees; a record whose text needs no change is returned as it is."""
+    norm = normalize(record["text"])
+    if not norm.changed:
+        return record
+    out = dict(record, text=norm.text)
+    for field in FIELDS:
+        span = locate(record["text"], record.get(field))
+        if span is None:
+            continue
+        lo, hi = norm.from_original(span.start, span.end)
+        piece = norm.text[lo:hi]
+        lo += len(piece) - len(piece.lstrip())
+        hi -= len(piece) - len(piece.rstrip())
+        piece = norm.text[lo:hi]
+        moved = {k: v for k, v in record[field].items() if k != "occurrence"}
+        moved["text"] = piece
+        occurrence, pos = 0, -1  # as locate() counts: one character at a time
+        while True:
+            pos = norm.text.find(piece, pos + 1)
+            if pos < 0 or pos > lo:
+                break
+            occurrence += 1
+        if occurrence > 1:
+            moved["occurrence"] = occurrence
+        out[field] = moved
+    return out

@@ -1,4 +1,4 @@
-"""Metrics of predictions against annotated notes, per field and per language."""
+"""Metrics of predictions against annotated notes, per field, per language and per register."""
 
 from __future__ import annotations
 
@@ -147,10 +147,19 @@ def evaluate(records: Sequence[dict], preds: Sequence[dict]) -> tuple[dict[str, 
     for lang in sorted({r["lang"] for r in records}):
         idx = [i for i, r in enumerate(records) if r["lang"] == lang]
         report[lang] = summarize([records[i] for i in idx], [preds[i] for i in idx], [rows[i] for i in idx])
+    registers = sorted({r["register"] for r in records if r.get("register")})
+    if registers:
+        report["registers"] = {}
+        for reg in registers:
+            idx = [i for i, r in enumerate(records) if r.get("register") == reg]
+            report["registers"][reg] = summarize(
+                [records[i] for i in idx], [preds[i] for i in idx], [rows[i] for i in idx]
+            )
     errors = [
         {
             "id": r["id"],
             "lang": r["lang"],
+            **({"register": r["register"]} if r.get("register") else {}),
             "note_date": r["note_date"],
             "text": r["text"],
             "errors": row["errors"],

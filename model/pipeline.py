@@ -6,18 +6,22 @@ that manage its lifetime (the service loads one in its lifespan).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from model.artifacts import Artifacts, load_artifacts
 from model.choose import choose_primary, when_features_all
+from model.data import period_end
 from model.fastner import FastNER
 from model.features import sentence_bounds, span_context
 from model.lang import detect_language
 from model.masking import MaskedText, mask_times
+from model.normalize import Normalized, normalize
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
 from model.settings import get_settings
@@ -26,6 +30,7 @@ from model.tokentag import Token, token_features, tokenize
 from model.when import TimeMention, find_times
 
 LANGUAGES = ("auto", "sv", "en")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2}\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,14 +122,15 @@ class Klarsteg:
     def score_many(self, notes: Iterable[NoteInput], batch_size: int = 64) -> list[ScoreResult]:
         """Score validated notes, running the span model over them in batches."""
         notes = list(notes)
-        mentions = [find_times(n.text, n.note_date) for n in notes]
-        masked = [mask_times(n.text, m) for n, m in zip(notes, mentions, strict=True)]
+        norms = [normalize(n.text) for n in notes]
+        mentions = [find_times(nm.text, n.note_date) for nm, n in zip(norms, notes, strict=True)]
+        masked = [mask_times(nm.text, m) for nm, m in zip(norms, mentions, strict=True)]
         # spaCy's pipeline and the fast NER's cache are not thread-safe.
         with self._lock, single_blas_thread():
             entities = self._entities([m.text for m in masked], batch_size)
         return [
-            self._score_doc(ents, mk, ms, n)
-            for ents, mk, ms, n in zip(entities, masked, mentions, notes, strict=True)
+            self._score_doc(ents, mk, ms, n, nm)
+            for ents, mk, ms, n, nm in zip(entities, masked, mentions, notes, norms, strict=True)
         ]
 
     def _entities(self, texts: list[str], batch_size: int) -> list[list[tuple[int, int, str]]]:
@@ -142,8 +148,9 @@ class Klarsteg:
         masked: MaskedText,
         mentions: list[TimeMention],
         note: NoteInput,
+        norm: Normalized,
     ) -> ScoreResult:
-        text = note.text
+        text = norm.text
         language = detect_language(text) if note.language == "auto" else note.language
         view = _TokenView(text, mentions)
         presence = self._clf.presence_proba([text])[0]
@@ -167,6 +174,8 @@ class Klarsteg:
             )
             reason = self._find_reason(text, ents["REASON"], step, view)
             when = self._choose_when(text, mentions, step, note.note_date)
+            if norm.changed:
+                next_step, reason, when = (_to_original(f, norm) for f in (next_step, reason, when))
         return build_result(next_step, reason, when, language, self.version)
 
     def _find_step(
@@ -220,6 +229,10 @@ class Klarsteg:
             return None
         feats = when_features_all(text, mentions, step, note_date)
         probs = self._clf.when_proba(feats)
+        # A date with an explicit year before the note date is a record, never the next step's.
+        for i, m in enumerate(mentions):
+            if _explicitly_past(m, note_date):
+                probs[i] = 0.0
         best = int(probs.argmax())
         if probs[best] < self._clf.when_threshold:
             return None
@@ -234,6 +247,29 @@ class Klarsteg:
             clear=m.clear,
             confidence=round(float(probs[best]), 3),
         )
+
+
+_SpanField = TypeVar("_SpanField", NextStep, Reason, When)
+
+
+def _to_original(field: _SpanField | None, norm: Normalized) -> _SpanField | None:
+    """A field found in the normalized text, with offsets into the caller's text. Its
+    ``text`` is the caller's ``text[start:end]``, except for HTML input, where that slice
+    may hold tags and entities: there it is the span as plain text."""
+    if field is None:
+        return None
+    start, end = norm.to_original(field.start, field.end)
+    update: dict[str, object] = {"start": start, "end": end}
+    if not norm.html:
+        update["text"] = norm.original[start:end]
+    return field.model_copy(update=update)
+
+
+def _explicitly_past(mention: TimeMention, note_date: date) -> bool:
+    """True for a mention that names its year and lies wholly before the note date."""
+    if mention.value is None or not _YEAR.search(mention.text):
+        return False
+    return period_end(mention.granularity, mention.value) < note_date
 
 
 def _plausible_reason(text: str, step: tuple[int, int], reason: tuple[int, int]) -> bool:

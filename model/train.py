@@ -10,6 +10,7 @@ from typing import Any
 
 from model.artifacts import Artifacts, save_artifacts
 from model.classify import train_classifiers
+from model.data import normalized_record
 from model.evaluate import evaluate
 from model.pipeline import Klarsteg, NoteInput, parse_note_date
 from model.spans import train_span_model
@@ -70,8 +71,14 @@ def train(
 ) -> dict[str, Any]:
     """Train every component, pick the when threshold on dev, save; return the metadata."""
     started = time.monotonic()
+    # learn on the text that scoring reads (HTML as plain text, bullets unified)
+    train_records = [normalized_record(r) for r in train_records]
     spans, span_f1 = train_span_model(
-        train_records, dev_records, seed=seed, epochs=span_epochs, time_budget_s=span_time_budget_s
+        train_records,
+        [normalized_record(r) for r in dev_records],
+        seed=seed,
+        epochs=span_epochs,
+        time_budget_s=span_time_budget_s,
     )
     log.info("span model trained: dev span F1 %.3f (%.0f s)", span_f1, time.monotonic() - started)
     classifiers = train_classifiers(train_records, seed=seed)

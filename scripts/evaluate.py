@@ -1,6 +1,8 @@
 """Evaluate the shipped (or a given) model on a split; print metrics and write them as JSON.
 
 python scripts/evaluate.py --split test
+python scripts/evaluate.py --split test_real       # the real-register test split, per register too
+python scripts/evaluate.py --split all             # dev, test, dev_real and test_real, one after another
 python scripts/evaluate.py --data my.jsonl --model /tmp/m --out out/eval.json
 """
 
@@ -45,9 +47,12 @@ def _get(d: dict, path: tuple[str, ...]) -> object:
     return d
 
 
+SPLITS = ("dev", "test", "dev_real", "test_real")
+
+
 def format_table(report: dict) -> str:
-    """The report as a plain-text table, one column per language."""
-    cols = list(report)
+    """The report as a plain-text table, one column per language (or register)."""
+    cols = [c for c in report if c != "registers"]
     lines = [f"{'metric':<26}" + "".join(f"{c:>9}" for c in cols)]
     lines.append(f"{'notes':<26}" + "".join(f"{report[c]['notes']:>9}" for c in cols))
     for label, path in ROWS:
@@ -63,18 +68,32 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--split", default="test", help="train, dev or test (training_data/<split>.jsonl)")
+    parser.add_argument(
+        "--split",
+        default="test",
+        help="train, dev, test, dev_real, test_real (training_data/<split>.jsonl) or all (the four evaluation splits)",
+    )
     parser.add_argument("--data", type=Path, help="an annotated JSONL file instead of a split")
     parser.add_argument("--model", type=Path, help="artifact directory (default: the shipped model)")
     parser.add_argument("--out", type=Path, help="metrics JSON (default: out/eval_<split>.json)")
     parser.add_argument("--errors", type=Path, help="errors JSONL (default: beside --out)")
     args = parser.parse_args(argv)
-    data = args.data or ROOT / "training_data" / f"{args.split}.jsonl"
-    name = data.stem
-    out = args.out or ROOT / "out" / f"eval_{name}.json"
-    errors_path = args.errors or out.with_name(f"errors_{name}.jsonl")
-    records = read_jsonl(data)
     model = Klarsteg.load(args.model)
+    if args.split == "all" and not args.data:
+        for split in SPLITS:
+            run(model, ROOT / "training_data" / f"{split}.jsonl", None, None)
+            sys.stdout.write("\n")
+        return 0
+    run(model, args.data or ROOT / "training_data" / f"{args.split}.jsonl", args.out, args.errors)
+    return 0
+
+
+def run(model: Klarsteg, data: Path, out: Path | None, errors_path: Path | None) -> None:
+    """Evaluate one annotated file; print the tables, write metrics JSON and the errors."""
+    name = data.stem
+    out = out or ROOT / "out" / f"eval_{name}.json"
+    errors_path = errors_path or out.with_name(f"errors_{name}.jsonl")
+    records = read_jsonl(data)
     report, errors = evaluate(records, predict(model, records))
     report_out = {"data": str(data), "model_version": model.version, "metrics": report}
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -82,8 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     write_jsonl(errors_path, errors)
     sys.stdout.write(f"{data} ({len(records)} notes), model {model.version}\n")
     sys.stdout.write(format_table(report) + "\n")
+    if "registers" in report:
+        sys.stdout.write("\nby register:\n" + format_table(report["registers"]) + "\n")
     sys.stdout.write(f"metrics: {out}\nerrors:  {errors_path} ({len(errors)} notes)\n")
-    return 0
 
 
 if __name__ == "__main__":

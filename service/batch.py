@@ -10,6 +10,7 @@ Privacy: nothing here logs note text. Errors name a record number (and the id co
 
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing
 import os
@@ -353,6 +354,10 @@ def _skip_done(
     summary.resumed = done
 
 
+SMALL_INPUT_ROWS = 2000
+"""Inputs with fewer rows than this are scored in-process: starting workers costs more."""
+
+
 def score_file(
     input_path: Path,
     output_path: Path,
@@ -404,9 +409,16 @@ def score_file(
             writer.start()
         try:
             with _Stopper() as stopper:
-                records = iter(reader)
+                records: Iterator[Record] = iter(reader)
                 if done:
                     _skip_done(records, done, last, cols, summary)
+                if workers > 1:
+                    # Worker processes each load the model (~2 s): a small input is scored
+                    # sooner in this process.
+                    head = list(itertools.islice(records, SMALL_INPUT_ROWS))
+                    if len(head) < SMALL_INPUT_ROWS:
+                        workers = summary.workers = 1
+                    records = itertools.chain(head, records)
                 _run(
                     reader,
                     records,

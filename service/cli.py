@@ -10,8 +10,55 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Klarsteg: which follow-ups are real.")
+
+def _plain_flags(params: list) -> list:
+    """On/off flags show no type column (``<bool>``) in the help: they take no value."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class _Command(TyperCommand):
+    def get_params(self, ctx):  # type: ignore[no-untyped-def]
+        return _plain_flags(super().get_params(ctx))
+
+
+class _Group(TyperGroup):
+    def get_params(self, ctx):  # type: ignore[no-untyped-def]
+        return _plain_flags(super().get_params(ctx))
+
+
+EXAMPLES = """[b]Examples[/b]
+
+  Score a CRM export, then write a report for the sales manager:
+
+  [cyan]klarsteg score export.csv -o scored.csv[/cyan]
+
+  [cyan]klarsteg report scored.csv -o report.html --group-col seller[/cyan]
+
+  Serve the API and the web page on http://127.0.0.1:8000:
+
+  [cyan]klarsteg serve --port 8000[/cyan]
+
+  Each command has its own help: [cyan]klarsteg score --help[/cyan]
+"""
+
+app = typer.Typer(
+    cls=_Group,
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    help="Klarsteg: which follow-ups are real. Scores the next step, reason and date in sales notes.",
+    epilog=EXAMPLES,
+    context_settings={"max_content_width": 100},
+)
+
+_IN = "Input"
+_OUT = "Output"
+_RUN = "Running"
 
 
 def _fail(message: str) -> None:
@@ -19,46 +66,90 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-@app.command()
+@app.command(
+    cls=_Command,
+    rich_help_panel="Files",
+    epilog="[b]Examples[/b]\n\n"
+    "  [cyan]klarsteg score export.csv -o scored.csv[/cyan]\n\n"
+    "  [cyan]klarsteg score notes.jsonl -o scored.jsonl --text-col body --date-col created[/cyan]\n\n"
+    "  [cyan]klarsteg score export.csv -o scored.csv --resume[/cyan]   (after Ctrl-C or a crash)",
+)
 def score(
     input: Annotated[
         Path,
-        typer.Argument(help="Notes to score: .csv, .jsonl, .xlsx or .parquet.", exists=True, dir_okay=False),
+        typer.Argument(
+            help="Notes to score: .csv, .jsonl, .xlsx or .parquet.",
+            exists=True,
+            dir_okay=False,
+            metavar="INPUT",
+            show_default=False,
+        ),
     ],
     output: Annotated[
         Path,
         typer.Option(
             "-o",
             "--output",
+            metavar="FILE",
             help="Output file; its suffix picks the format (.csv, .jsonl, .xlsx, .parquet).",
+            rich_help_panel=_OUT,
         ),
     ],
     text_col: Annotated[
-        str | None, typer.Option(help="Column holding the note text (default: found by name).")
+        str | None,
+        typer.Option(
+            metavar="COLUMN", help="Column with the note text (default: found by name).", rich_help_panel=_IN
+        ),
     ] = None,
     date_col: Annotated[
-        str | None, typer.Option(help="Column holding each note's date (default: found by name).")
+        str | None,
+        typer.Option(
+            metavar="COLUMN",
+            help="Column with each note's date (default: found by name).",
+            rich_help_panel=_IN,
+        ),
     ] = None,
     id_col: Annotated[
-        str | None, typer.Option(help="Column holding a record id, named in error messages.")
+        str | None,
+        typer.Option(
+            metavar="COLUMN", help="Column with a record id, named in error messages.", rich_help_panel=_IN
+        ),
     ] = None,
     note_date: Annotated[
-        str | None, typer.Option(help="One note date for every row (ISO, 2026-03-10).")
+        str | None,
+        typer.Option(
+            metavar="DATE", help="One note date for every row (ISO, 2026-03-10).", rich_help_panel=_IN
+        ),
     ] = None,
-    workers: Annotated[int, typer.Option(min=0, help="Worker processes (0: one per CPU core).")] = 0,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0, metavar="N", help="Worker processes (0: one per CPU core).", rich_help_panel=_RUN
+        ),
+    ] = 0,
     chunk_size: Annotated[
-        int, typer.Option(min=1, help="Notes per chunk (scored and written together).")
+        int,
+        typer.Option(
+            min=1, metavar="N", help="Notes per chunk (scored and written together).", rich_help_panel=_RUN
+        ),
     ] = 256,
     resume: Annotated[
         bool,
         typer.Option(
-            help="Continue an interrupted run: keep OUTPUT's complete records, score the rest. "
-            "Needs a .csv or .jsonl output."
+            "--resume",
+            help="Continue an interrupted run: keep OUTPUT's complete records, score the rest "
+            "(.csv or .jsonl output).",
+            rich_help_panel=_OUT,
         ),
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.", rich_help_panel=_RUN)
+    ] = False,
     model_dir: Annotated[
-        Path | None, typer.Option(help="Artifact directory (default: shipped model).")
+        Path | None,
+        typer.Option(
+            metavar="DIR", help="Artifact directory (default: the shipped model).", rich_help_panel=_RUN
+        ),
     ] = None,
 ) -> None:
     """Score every note in INPUT and write one output record per input record, in order.
@@ -94,8 +185,9 @@ def score(
             )
         resumed = f" (resumed after {summary.resumed})" if summary.resumed else ""
         typer.echo(
-            f"read {summary.read} rows{resumed}: scored {summary.scored}, errors {summary.errors} "
-            f"in {summary.seconds:.1f} s ({summary.rate:.0f} rows/s, {summary.workers} workers) -> {output}",
+            f"read {_plural(summary.read, 'row')}{resumed}: scored {summary.scored}, errors {summary.errors} "
+            f"in {summary.seconds:.1f} s ({_rate(summary.rate)}, {_plural(summary.workers, 'worker')}) "
+            f"-> {output}",
             err=True,
         )
     if summary.interrupted:
@@ -107,25 +199,42 @@ def score(
         raise typer.Exit(130)
 
 
-@app.command()
+@app.command(
+    cls=_Command,
+    rich_help_panel="Files",
+    epilog="[b]Example[/b]\n\n"
+    "  [cyan]klarsteg report scored.csv -o report.html --group-col seller --deal-col deal[/cyan]",
+)
 def report(
     scored: Annotated[
         Path,
         typer.Argument(
-            help="Output of `klarsteg score` (.csv, .jsonl, .xlsx, .parquet).", exists=True, dir_okay=False
+            help="Output of `klarsteg score` (.csv, .jsonl, .xlsx, .parquet).",
+            exists=True,
+            dir_okay=False,
+            metavar="SCORED",
         ),
     ],
-    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML report to write.")],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="FILE", help="The HTML report to write.")],
     group_col: Annotated[
-        str | None, typer.Option(help="Column to break results down by (seller, team).")
+        str | None, typer.Option(metavar="COLUMN", help="Column to break results down by (seller, team).")
     ] = None,
-    deal_col: Annotated[str | None, typer.Option(help="Column naming the deal; lists stalled deals.")] = None,
+    deal_col: Annotated[
+        str | None, typer.Option(metavar="COLUMN", help="Column naming the deal; lists stalled deals.")
+    ] = None,
     stall_notes: Annotated[
-        int, typer.Option(min=1, help="A deal is stalled when its last N notes are all vague or none.")
+        int,
+        typer.Option(
+            min=1, metavar="N", help="A deal is stalled when its last N notes are all vague or none."
+        ),
     ] = 3,
-    text_col: Annotated[str | None, typer.Option(help="Column holding the note text (for excerpts).")] = None,
-    date_col: Annotated[str | None, typer.Option(help="Column holding each note's date.")] = None,
-    title: Annotated[str, typer.Option(help="The report's title.")] = "Follow-up quality",
+    text_col: Annotated[
+        str | None, typer.Option(metavar="COLUMN", help="Column with the note text (for excerpts).")
+    ] = None,
+    date_col: Annotated[
+        str | None, typer.Option(metavar="COLUMN", help="Column with each note's date.")
+    ] = None,
+    title: Annotated[str, typer.Option(metavar="TEXT", help="The report's title.")] = "Follow-up quality",
 ) -> None:
     """Write a self-contained HTML report on a scored export, for a sales manager."""
     from service.report import ReportOptions, write_report
@@ -145,8 +254,12 @@ def report(
     typer.echo(f"report on {stats.notes} notes -> {output}", err=True)
 
 
-@app.command()
-def info(model_dir: Annotated[Path | None, typer.Option(help="Artifact directory.")] = None) -> None:
+@app.command(cls=_Command, rich_help_panel="Model")
+def info(
+    model_dir: Annotated[
+        Path | None, typer.Option(metavar="DIR", help="Artifact directory (default: the served model).")
+    ] = None,
+) -> None:
     """Print the model's metadata: version, training date, dev metrics."""
     from model.artifacts import ArtifactError, verify_artifacts
     from model.settings import get_settings
@@ -158,11 +271,19 @@ def info(model_dir: Annotated[Path | None, typer.Option(help="Artifact directory
     typer.echo(json.dumps({k: v for k, v in meta.items() if k != "files"}, indent=2, ensure_ascii=False))
 
 
-@app.command()
+@app.command(
+    cls=_Command,
+    rich_help_panel="Service",
+    epilog="[b]Example[/b]\n\n  [cyan]KLARSTEG_API_KEY=secret klarsteg serve --port 8000 --workers 2[/cyan]",
+)
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes; each loads the model.")] = 1,
+    host: Annotated[
+        str, typer.Option(metavar="ADDRESS", help="Address to listen on (0.0.0.0: every interface).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, metavar="PORT", help="TCP port.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, metavar="N", help="Worker processes; each loads the model.")
+    ] = 1,
 ) -> None:
     """Serve the JSON API and the web page. With KLARSTEG_API_KEY set, the API needs that key."""
     from model.artifacts import ArtifactError, verify_artifacts
@@ -178,6 +299,19 @@ def serve(
     from service.app import run_server
 
     run_server(host=host, port=port, workers=workers)
+
+
+def _rate(rows_per_s: float) -> str:
+    """A rate as people read it: ``1,234 rows/s``, ``3.5 rows/s``, ``0.42 rows/s``."""
+    if rows_per_s >= 100:
+        return f"{rows_per_s:,.0f} rows/s"
+    if rows_per_s >= 1:
+        return f"{rows_per_s:.1f} rows/s"
+    return f"{rows_per_s:.2g} rows/s"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _cli_log_level() -> int:

@@ -307,7 +307,13 @@ def chart_verdicts(stats: ReportStats) -> str:
 
 def chart_histogram(stats: ReportStats) -> str:
     """Notes per score band of ten points, coloured from red (0) to green (100)."""
+    return _svg(histogram_figure(stats))
+
+
+def histogram_figure(stats: ReportStats) -> Any:
+    """The histogram's matplotlib figure (whole-number count ticks)."""
     import matplotlib
+    from matplotlib.ticker import MaxNLocator
 
     fig, ax = _figure(6.0, 2.6)
     cmap = matplotlib.colormaps["RdYlGn"]
@@ -315,8 +321,9 @@ def chart_histogram(stats: ReportStats) -> str:
     ax.bar(labels, stats.histogram, color=[cmap(0.1 + 0.8 * i / 9) for i in range(10)])
     ax.set_xlabel("score")
     ax.set_ylabel("notes")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 2.5 notes
     ax.tick_params(axis="x", labelsize=8)
-    return _svg(fig)
+    return fig
 
 
 def chart_fields(stats: ReportStats) -> str:

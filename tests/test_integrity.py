@@ -41,7 +41,7 @@ class Evil:
         self.marker = marker
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (open, (str(self.marker), "w"))
+        return (os.mkdir, (str(self.marker),))
 
 
 @pytest.fixture(scope="module")

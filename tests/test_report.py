@@ -171,3 +171,20 @@ def test_report_refuses_an_unscored_file(tmp_path: Path) -> None:
 
 def test_normalise_phrase() -> None:
     assert normalise_phrase("  Circle back\nnext   Quarter. ") == "circle back next quarter"
+
+
+def test_histogram_counts_are_whole_numbers() -> None:
+    import matplotlib.pyplot as plt
+
+    from service.report import ReportStats, histogram_figure
+
+    for counts in ([3, 7, 12, 15, 9, 4, 2, 1, 0, 1], [0, 1, 0, 0, 0, 0, 0, 0, 0, 3]):
+        stats = ReportStats()
+        stats.histogram = counts
+        fig = histogram_figure(stats)
+        try:
+            ticks = [t for t in fig.axes[0].get_yticks() if 0 <= t <= max(counts)]
+            assert len(ticks) >= 2
+            assert all(float(t).is_integer() for t in ticks), ticks
+        finally:
+            plt.close(fig)

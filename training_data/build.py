@@ -2,9 +2,11 @@
 
     python training_data/build.py
 
-train.jsonl = raw/train_*.jsonl (hand-written) + train_templated.jsonl (augment.py)
-dev.jsonl   = raw/dev_*.jsonl   (hand-written by a writer who never saw train or test)
-test.jsonl  = raw/test_*.jsonl  (hand-written by a writer who never saw train or dev)
+train.jsonl     = raw/train_*.jsonl (hand-written) + train_templated.jsonl (augment.py)
+dev.jsonl       = raw/dev_*.jsonl   (hand-written by a writer who never saw train or test)
+test.jsonl      = raw/test_*.jsonl  (hand-written by a writer who never saw train or dev)
+dev_real.jsonl  = raw/realdev_*.jsonl  (round 3: real CRM registers, its own writer)
+test_real.jsonl = raw/realtest_*.jsonl (round 3: real CRM registers, its own writer)
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ def main() -> int:
         "train": sorted((HERE / "raw").glob("train_*.jsonl")) + [HERE / "train_templated.jsonl"],
         "dev": sorted((HERE / "raw").glob("dev_*.jsonl")),
         "test": sorted((HERE / "raw").glob("test_*.jsonl")),
+        "dev_real": sorted((HERE / "raw").glob("realdev_*.jsonl")),
+        "test_real": sorted((HERE / "raw").glob("realtest_*.jsonl")),
     }
     seen: dict[str, str] = {}
     failed = False
