@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     max_batch_notes: int = Field(1_000, ge=1, description="Most notes in one batch request.")
     max_body_bytes: int = Field(2 * 1024 * 1024, ge=1024, description="Largest request body.")
     max_concurrency: int = Field(32, ge=1, description="Requests scored at once before 503.")
+    max_queue: int = Field(
+        64, ge=0, description="Requests that may wait for a scoring slot; more get 503 at once."
+    )
     queue_timeout_s: float = Field(2.0, gt=0, description="How long a request waits for a slot.")
     api_key: SecretStr | None = Field(None, description="When set, requests must carry this key.")
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS.")

@@ -296,7 +296,7 @@ def serve(
     except ArtifactError as exc:
         _fail(f"the model cannot be served: {exc}")
 
-    from service.app import run_server
+    from service.server import run_server
 
     run_server(host=host, port=port, workers=workers)
 

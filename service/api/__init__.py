@@ -1,0 +1,1 @@
+"""The API's routes, by topic; ``service.app.create_app`` includes them."""
