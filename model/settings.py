@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(None, description="When set, requests must carry this key.")
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS.")
     log_level: str = Field("INFO", description="Log level of the service.")
+    data_dir: Path = Field(
+        default_factory=lambda: Path.cwd() / "klarsteg-data",
+        description="Where the service keeps its SQLite store (corrections, webhook events).",
+    )
 
 
 @lru_cache(maxsize=1)

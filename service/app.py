@@ -75,9 +75,15 @@ def create_app(settings: Settings | None = None, model: Klarsteg | None = None) 
             state.owns_model = True
             log.info("model %s loaded in %.1f s", state.model.version, time.perf_counter() - started)
         state.batcher = NoteBatcher(state.model)
+        started_parts = []
         try:
+            for start, stop in state.lifecycle:
+                await start()
+                started_parts.append(stop)
             yield
         finally:
+            for stop in reversed(started_parts):
+                await stop()
             batcher, state.batcher = state.batcher, None
             await anyio.to_thread.run_sync(batcher.stop)
             if state.owns_model:

@@ -6,7 +6,7 @@ import asyncio
 import concurrent.futures
 import math
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -93,6 +93,14 @@ class ServiceState:
     batcher: NoteBatcher | None = None
     owns_model: bool = field(default=False)
     admitted: int = 0  # scoring requests in the service now, scoring or waiting for a slot
+    lifecycle: list[tuple[Callable[[], Awaitable[None]], Callable[[], Awaitable[None]]]] = field(
+        default_factory=list
+    )
+
+    def on_lifespan(self, start: Callable[[], Awaitable[None]], stop: Callable[[], Awaitable[None]]) -> None:
+        """Run ``start`` once the model is loaded and ``stop`` at shutdown (in reverse order):
+        how background parts (the webhook event processor, stores) join the app's lifespan."""
+        self.lifecycle.append((start, stop))
 
     def open(self) -> None:
         """Create the scoring slots (in the lifespan: they belong to the running event loop)."""

@@ -8,6 +8,8 @@ CI sees the same requests every time; the budget keeps the module well under a m
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import schemathesis
@@ -20,8 +22,12 @@ from service.app import create_app
 SECRET = "fuzz-api-key-0123456789"
 
 
+# Whatever the fuzzed operations store (corrections, webhook events) goes to a scratch folder.
+DATA_DIR = Path(tempfile.mkdtemp(prefix="klarsteg-fuzz-"))
+
+
 def _settings(**overrides: Any) -> Settings:
-    return Settings(**({"api_key": None, "cors_origins": []} | overrides))
+    return Settings(**({"api_key": None, "cors_origins": [], "data_dir": DATA_DIR} | overrides))
 
 
 class LazyApp:
