@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from model import when as when_module
 from model.when import TimeMention, find_times
+from model.when import patterns as when_patterns
+from model.when import prescan as when_prescan
 
 REF = date(2026, 11, 26)  # Thursday, ISO week 2026-W48
 REF_DEC = date(2026, 12, 28)  # Monday, ISO week 2026-W53 (year rollover)
@@ -772,7 +773,7 @@ def test_possessive_var_next_to_a_real_date() -> None:
     assert [(m.text, m.value) for m in found] == [("på fredag", "2026-11-27")]
 
 
-# The pre-scan (model.when._start_positions) only decides where each rule's pattern is
+# The pre-scan (model.when.prescan._start_positions) only decides where each rule's pattern is
 # tried; it must never leave out a position where the pattern matches.
 DEV = Path(__file__).resolve().parents[1] / "training_data" / "dev.jsonl"
 PRESCAN_EXTRA = [
@@ -800,8 +801,8 @@ def _prescan_texts() -> list[str]:
 def test_prescan_keeps_every_match_start() -> None:
     for text in _prescan_texts():
         low = text.lower()
-        positions = when_module._start_positions(low)
-        for (rx, fn, _, _), at in zip(when_module._ALL_RULES, positions, strict=True):
+        positions = when_prescan._start_positions(low)
+        for (rx, fn, _, _), at in zip(when_prescan._ALL_RULES, positions, strict=True):
             if at is not None:
                 missed = {m.start() for m in rx.finditer(low)} - set(at)
                 assert not missed, (fn.__name__, text, missed)
@@ -810,16 +811,16 @@ def test_prescan_keeps_every_match_start() -> None:
 def test_prescan_gives_the_same_mentions_as_full_searches(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = _prescan_texts()
     fast = [find_times(t, REF) for t in texts]
-    monkeypatch.setattr(when_module, "_start_positions", lambda low: [None] * len(when_module._ALL_RULES))
+    monkeypatch.setattr(when_prescan, "_start_positions", lambda low: [None] * len(when_prescan._ALL_RULES))
     assert [find_times(t, REF) for t in texts] == fast
 
 
 def test_every_rule_pattern_is_indexed() -> None:
     """A pattern the pre-scan cannot read is searched in full: correct, but slow."""
-    assert not any(when_module._start_index().searched)
+    assert not any(when_prescan._start_index().searched)
 
 
 def test_quick_precheck_hit_is_a_precheck_hit() -> None:
     for text in _prescan_texts():
-        if when_module._PRECHECK_QUICK.search(text.lower()):
-            assert when_module._PRECHECK.search(text), text
+        if when_patterns._PRECHECK_QUICK.search(text.lower()):
+            assert when_patterns._PRECHECK.search(text), text

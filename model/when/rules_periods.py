@@ -1,0 +1,350 @@
+"""The rules both languages share for periods: weeks, weekends, months, quarters, years, the
+edges of periods ("i slutet av", "EOM"), offsets ("om två veckor", "in 3 days") and vague
+phrases, each resolved against the reference date."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, timedelta
+
+from model.when.lexicon import (
+    FILLERS,
+    PAST_SEASONS,
+    WEAK_MONTHS,
+    fold,
+)
+from model.when.patterns import _I, _YEAR_PREP, _Atom, _ci, _wordset
+from model.when.resolve import (
+    _add_months,
+    _day_number,
+    _monday,
+    _month_index,
+    _num,
+    _rel_shift,
+    _safe_date,
+    _week_from_number,
+    _whole,
+    _year2,
+)
+from model.when.rules_days import _weak_month_ok, _year_groups
+
+
+def _r_week_rel(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    if m.group("nv"):  # "till veckan"
+        return _Atom(m.start(), m.end(), "week", d=_monday(ref) + timedelta(weeks=1))
+    if m.group("mod") is None and m.group("iv") is None:  # "the week after next"
+        return _Atom(m.start(), m.end(), "week", d=_monday(ref) + timedelta(weeks=2))
+    shift = 0 if m.group("iv") else _rel_shift(m.group("mod"))
+    if shift is None:
+        return None
+    if m.group("after"):
+        shift += 1
+    return _Atom(m.start(), m.end(), "week", d=_monday(ref) + timedelta(weeks=shift))
+
+
+def _r_weekend(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    if m.group("nx"):
+        if fold(m.group("nx")).startswith("efter"):
+            return _Atom(m.start(), m.end(), "fuzzy")  # "helgen" is also a holiday ("efter helgerna")
+        return _Atom(m.start(), m.end(), "week", d=_monday(ref) + timedelta(weeks=1))  # after the weekend
+    shift = 0 if m.group("iv") else _rel_shift(m.group("mod"))
+    if shift is None:
+        return None
+    return _Atom(m.start(), m.end(), "week", d=_monday(ref) + timedelta(weeks=shift))
+
+
+def _r_weeknum(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    n = int(m.group("n"))
+    if not 1 <= n <= 53:
+        return None
+    lead = m.group(0).lstrip().lower()
+    if re.match(r"(?:w|v|kw)\d", lead) and re.search(r"[\w/]$", text[: m.start()]):
+        return None
+    d = _week_from_number(ref, n, int(m.group("y")) if m.group("y") else None)
+    return _Atom(m.start(), m.end(), "week", d=d) if d else None
+
+
+def _r_weekof(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    return _Atom(m.start(), m.end(), "weekof")
+
+
+def _r_month_rel(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    shift = 0 if m.group("iv") else _rel_shift(m.group("mod"))
+    if shift is None:
+        return None
+    y, mo = _add_months(ref.year, ref.month, shift)
+    return _Atom(m.start(), m.end(), "month", y=y, n=mo)
+
+
+def _r_month(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    mon = text[m.start("mon") : m.end("mon")]
+    f = fold(mon.strip(". "))
+    mod = fold(m.group("mod") or "")
+    y = _year_groups(m, ref, ("y", "y2"))
+    supported = bool(mod or y)
+    if f == "jul" and not y:
+        return None  # bare "jul" is Christmas
+    if f in WEAK_MONTHS and not supported and not _whole(text, m):
+        return None
+    if f in ("march", "mar") and not supported and mon[:1].islower() and not _whole(text, m):
+        return None
+    if not _weak_month_ok(text, m, mon, supported):
+        return None
+    if f == "maj" and mon[:1].isupper() and mod in ("med", "och"):
+        return None
+    mo = _month_index(mon)
+    if y is None:
+        y = ref.year if mo >= ref.month else ref.year + 1
+        if mod in ("forra", "last", "past", "previous"):
+            y = ref.year if mo < ref.month else ref.year - 1
+    return _Atom(m.start(), m.end(), "month", y=y, n=mo)
+
+
+def _r_quarter(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    ref_q = (ref.month - 1) // 3 + 1
+    if m.group("mod"):
+        shift = _rel_shift(m.group("mod"))
+        if shift is None:
+            return None
+        t = ref.year * 4 + ref_q - 1 + shift
+        return _Atom(m.start(), m.end(), "quarter", y=t // 4, n=t % 4 + 1)
+    if m.group("q"):
+        q = int(m.group("q"))
+        ys = m.group("y0") or m.group("yy") or m.group("y")
+    else:
+        q = int(m.group("q2")) if m.group("q2") else _day_number(m.group("o").replace(":", ""))
+        ys = m.group("y3")
+    if not 1 <= q <= 4:
+        return None
+    if ys:
+        ys = ys.lstrip("'")
+        y = int(ys) if len(ys) == 4 else _year2(int(ys), ref)
+    else:
+        y = ref.year if q >= ref_q else ref.year + 1
+    return _Atom(m.start(), m.end(), "quarter", y=y, n=q)
+
+
+def _r_year(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    if m.group("iy"):
+        iy = fold(m.group("iy"))
+        return _Atom(m.start(), m.end(), "year", y=ref.year - 1 if "fjo" in iy else ref.year)
+    shift = _rel_shift(m.group("mod"))
+    if shift is None:
+        return None
+    return _Atom(m.start(), m.end(), "year", y=ref.year + shift)
+
+
+def _r_year_num(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    if not _YEAR_PREP.search(text[max(0, m.start() - 8) : m.start()]):
+        return None
+    start = m.start() - len(_YEAR_PREP.search(text[max(0, m.start() - 8) : m.start()]).group(0))  # type: ignore[union-attr]
+    return _Atom(start, m.end(), "year", y=int(m.group("y")))
+
+
+def _r_edge(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    e = fold(m.group("e"))
+    noun = fold(m.group("noun") or "")
+    if noun:
+        if noun.startswith(("month", "manad")):
+            return _Atom(m.start(), m.end(), "month", y=ref.year, n=ref.month, edge=e)
+        if noun.startswith(("week", "veck")):
+            return _Atom(m.start(), m.end(), "week", d=_monday(ref), edge=e)
+        if noun.startswith(("quarter", "kvartal")):
+            return _Atom(m.start(), m.end(), "quarter", y=ref.year, n=(ref.month - 1) // 3 + 1, edge=e)
+        return _Atom(m.start(), m.end(), "year", y=ref.year, edge=e)
+    # ambiguous words ("sent" = English past tense): require an explicit "i"/"av" form
+    if e in ("sent", "tidig", "tidigt", "start") and not re.search(
+        r"\b(?:av|i|in|of|på)\s*$", m.group(0), _I
+    ):
+        return None
+    return _Atom(m.start(), m.end(), "edge", edge=e)
+
+
+def _r_eo(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    a = fold(m.group("a"))
+    if a in ("eow", "veckoslut"):
+        return _Atom(m.start(), m.end(), "week", d=_monday(ref))
+    if a in ("eom", "bom", "manadsslut", "manadsslutet"):
+        return _Atom(m.start(), m.end(), "month", y=ref.year, n=ref.month)
+    if a == "eoq":
+        return _Atom(m.start(), m.end(), "quarter", y=ref.year, n=(ref.month - 1) // 3 + 1)
+    return _Atom(m.start(), m.end(), "year", y=ref.year)
+
+
+def _unit_kind(u: str) -> str:
+    f = fold(u)
+    if f in ("'",) or f.startswith(("sek", "sec")):
+        return "s"
+    if f.startswith(("min",)):
+        return "min"
+    if f.startswith(("tim", "hour", "hr")) or f in ("t", "h"):
+        return "h"
+    if f.startswith(("dag", "day")):
+        return "d"
+    if f.startswith(("veck", "week", "wk")):
+        return "w"
+    if f.startswith("fortnight"):
+        return "f"
+    if f.startswith(("manad", "month")) or f == "man":
+        return "m"
+    if f.startswith("halvar"):
+        return "hy"
+    if f.startswith(("kvartal", "quarter")):
+        return "q"
+    return "y"
+
+
+def _offset_atom(
+    m: re.Match[str], ref: date, ref_dt: datetime | None, n: float, unit: str, sign: int
+) -> _Atom:
+    start, end = m.start(), m.end()
+    if unit in ("s", "min", "h"):
+        secs = {"s": 1, "min": 60, "h": 3600}[unit] * n * sign
+        base = ref_dt if ref_dt is not None else datetime(ref.year, ref.month, ref.day)
+        t = base + timedelta(seconds=secs)
+        if ref_dt is None:
+            return _Atom(start, end, "date", d=t.date())
+        at = _Atom(start, end, "dt", d=t.date(), hm=(t.hour, t.minute))
+        at.padded = True
+        return at
+    if unit == "d":
+        return _Atom(start, end, "date", d=ref + timedelta(days=round(n) * sign))
+    if unit in ("w", "f"):
+        days = int(round(n * (14 if unit == "f" else 7)))
+        if sign < 0:
+            return _Atom(start, end, "date", d=ref - timedelta(days=days))
+        return _Atom(start, end, "week", d=_monday(ref + timedelta(days=days)))
+    if unit == "m":
+        y, mo = _add_months(ref.year, ref.month, int(round(n)) * sign)
+        if sign < 0:
+            dd = _safe_date(y, mo, min(ref.day, calendar.monthrange(y, mo)[1]))
+            return _Atom(start, end, "date", d=dd)
+        return _Atom(start, end, "month", y=y, n=mo)
+    if unit == "q":
+        t = ref.year * 4 + (ref.month - 1) // 3 + int(round(n)) * sign
+        return _Atom(start, end, "quarter", y=t // 4, n=t % 4 + 1)
+    return _Atom(start, end, "year", y=ref.year + int(round(n)) * sign)
+
+
+def _r_offset(text: str, m: re.Match[str], ref: date, ref_dt: datetime | None = None) -> _Atom | None:
+    g = m.groupdict()
+    nword = g.get("n") or g.get("n2") or ""
+    unit = _unit_kind(g.get("u") or g.get("u2") or "")
+    uword = fold(g.get("u") or g.get("u2") or "")
+    spaced = re.search(r"\s", text[m.start("u") - 1 : m.start("u")] if g.get("u") else " ")
+    if uword in ("t", "h", "man") and spaced:
+        return None  # "om 2 t" / "in 2 h" with a space: too ambiguous
+    n = _num(nword)
+    fn = fold(" ".join(nword.split()))
+    vague = n is None or fn in (
+        "a few",
+        "few",
+        "nagra",
+        "nara",
+        "a couple of",
+        "a couple",
+        "ett par",
+        "a pair of",
+    )
+    if (vague or g.get("vague")) and unit in ("d", "w", "f", "m", "q", "y", "hy"):
+        return _Atom(m.start(), m.end(), "fuzzy")
+    if n is None:
+        return None
+    if unit == "hy":  # "om ett halvår": six months
+        unit, n = "m", n * 6
+    elif unit == "y" and n != int(n) and n * 12 == int(n * 12):  # "om 1,5 år": months
+        unit, n = "m", n * 12
+    if unit not in ("s", "min", "h") and n != int(n) and unit != "w":
+        return None
+    return _offset_atom(m, ref, ref_dt, n, unit, 1)
+
+
+def _r_ago(text: str, m: re.Match[str], ref: date, ref_dt: datetime | None = None) -> _Atom | None:
+    n = _num(m.group("n"))
+    if n is None:
+        return _Atom(m.start(), m.end(), "fuzzy", past=True)
+    at = _offset_atom(m, ref, ref_dt, n, _unit_kind(m.group("u")), -1)
+    at.past = True
+    return at
+
+
+_SPRING_NEXT_OK = _wordset(
+    "ska skall kommer blir blev är har planerar vill kan tänker hoppas räknar borde bör får måste igen någon nån "
+    "eller och men när då så kanske tror troligen förhoppningsvis efter innan före under med om det de vi hon han "
+    "jag dom man till på sen senast tidigast helst gärna eventuellt typ ungefär ca runt kring"
+)
+
+
+_UNIT_BEFORE = _ci(
+    r"(?:\d|\b(?:dagar|dag|veckor|vecka|månader|månad|år|timmar|timme|minuter|days?|weeks?|months?|years?|hours?|"
+    r"minutes?|an?|the|en|ett|den|det|de|sin|sitt|sina|min|mitt|mina|vår|vårt|våra|er|ert|era|no|not|much|even|"
+    r"någon|nån|inte|ej|aldrig|never|still|lite|mycket|allt|ännu|än))\s*$"
+)
+
+
+_AFTER_LATER = _ci(
+    r"\s*(?:than|än|versions?|del(?:en|ar)?|år(?:en|s)?|stages?|dates?|skede|tillfälle|generation)\b"
+)
+
+
+def _r_fuzzy(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    w = fold(" ".join(m.group(0).split()))
+    if w in ("jul", "julen") and re.match(r"\s*\d", text[m.end() : m.end() + 3]):
+        return None
+    if w == "soon" and re.match(r"\s+as\b", text[m.end() : m.end() + 4], _I):
+        return None
+    raw = text[m.start() : m.end()]
+    if w == "i var":
+        # "i vår" is spring only written with å and not followed by a noun ("i vår offert")
+        if "å" not in raw.lower():
+            return None
+        nxt = re.match(r"\s*(\w+|[^\w\s]|$)", text[m.end() : m.end() + 30])
+        word = nxt.group(1).lower() if nxt else ""
+        if word and word[0].isalpha() and word not in _SPRING_NEXT_OK and not word.isdigit():
+            return None
+    if w in ("i host", "i hosten") and "ö" not in raw.lower() and raw[:1] == "I":
+        return None  # "I host the webinar"
+    at = _Atom(m.start(), m.end(), "fuzzy", past=w in PAST_SEASONS)
+    if w in FILLERS:
+        if w in ("later", "senare"):
+            before = text[max(0, m.start() - 20) : m.start()]
+            if _UNIT_BEFORE.search(before) or _AFTER_LATER.match(text[m.end() : m.end() + 15]):
+                return None
+        at.edge = "filler"
+    return at
+
+
+def _r_next_n(text: str, m: re.Match[str], ref: date, ref_dt: datetime | None = None) -> _Atom | None:
+    """ "nästa 3 veckor" / "last 2 days": the period starts at the next (previous) unit;
+    "upcoming 2 weeks" / "2 kommande veckor": N units from now."""
+    n = _num(m.group("n") or m.group("n2"))
+    unit = _unit_kind(m.group("u") or m.group("u2"))
+    if n is None or n != int(n):
+        return None
+    mod = fold(m.group("mod") or "upcoming")
+    if mod == "upcoming" or m.group("n2"):
+        return _offset_atom(m, ref, ref_dt, n, unit, 1)
+    sign = -1 if mod in ("senaste", "last", "past") else 1
+    k = int(n) if sign < 0 else 1
+    if unit in ("s", "min", "h"):
+        if ref_dt is None:
+            return _Atom(m.start(), m.end(), "date", d=ref, past=sign < 0)
+        step = {"s": timedelta(seconds=1), "min": timedelta(minutes=1), "h": timedelta(hours=1)}[unit]
+        base = ref_dt.replace(microsecond=0)
+        if unit == "h":
+            base = base.replace(minute=0, second=0)
+        elif unit == "min":
+            base = base.replace(second=0)
+        t = base + step * (k * sign)
+        at = _Atom(m.start(), m.end(), "dt", d=t.date(), hm=(t.hour, t.minute), padded=True)
+        at.past = sign < 0
+        return at
+    at = _offset_atom(m, ref, ref_dt, float(k), unit, sign)
+    if unit in ("w", "f") and sign < 0:
+        at = _Atom(m.start(), m.end(), "week", d=_monday(ref) - timedelta(weeks=k))
+    elif unit == "m" and sign < 0:
+        y, mo = _add_months(ref.year, ref.month, -k)
+        at = _Atom(m.start(), m.end(), "month", y=y, n=mo)
+    at.past = sign < 0
+    return at
