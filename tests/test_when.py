@@ -824,3 +824,51 @@ def test_quick_precheck_hit_is_a_precheck_hit() -> None:
     for text in _prescan_texts():
         if when_patterns._PRECHECK_QUICK.search(text.lower()):
             assert when_patterns._PRECHECK.search(text), text
+
+
+# Short weekdays written on their own, as reps do in logs and lists (REF is a Thursday).
+SHORT_DAYS = [
+    ("ring igen mån", "mån", "2026-11-30"),
+    ("1. Hallins – ring mån ang. lönefiler", "mån", "2026-11-30"),
+    ("ring Jenny ons om kaffeavtalet", "ons", "2026-12-02"),
+    ("call back Mon", "Mon", "2026-11-30"),
+    ("#callback Mon - Jasper", "Mon", "2026-11-30"),
+    ("Call Fri to collect their requirements", "Fri", "2026-11-27"),
+    ("catalogue to go out Mon]", "Mon", "2026-11-30"),
+    ("decision by Weds.", "by Weds.", "2026-12-02"),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "value"), SHORT_DAYS)
+def test_short_weekdays_on_their_own(text: str, span: str, value: str) -> None:
+    m = one(text)
+    assert (m.text, m.granularity, m.value) == (span, "date", value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i mån av tid",
+        "i viss mån",
+        "det vet man",
+        "we sat down",
+        "Fri frakt över 5000 kr",
+        "Sun Microsystems",
+        "add-ons",
+        "the sun",
+    ],
+)
+def test_short_weekday_words_stay_words(text: str) -> None:
+    assert find_times(text, REF) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("senast fre\n2025-11-03 Ring", [("senast fre", "2026-11-27"), ("2025-11-03", "2025-11-03")]),
+        ("i maj\n2. Offert", [("i maj", "2027-05")]),
+        ("tomorrow\n15:00 internal sign-off", [("tomorrow", "2026-11-27"), ("15:00", "2026-11-26T15:00")]),
+    ],
+)
+def test_a_line_break_ends_a_time_expression(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(m.text, m.value) for m in find_times(text, REF)] == expected

@@ -76,8 +76,8 @@ def find_times(text: str, ref: date | datetime) -> list[TimeMention]:
             at = fn(text, m, ref_date) if i < n_plain else fn(text, m, ref_date, ref_dt)  # type: ignore[operator]
         except (OverflowError, ValueError):  # a date beyond year 1..9999 ("om 99999999 dagar")
             continue
-        if at is not None and (at.end > at.start or i >= n_plain):
-            cands.append(at)
+        if at is not None and (at.end > at.start or i >= n_plain) and "\n" not in text[at.start : at.end]:
+            cands.append(at)  # a time expression never runs over a line break
     if not cands:
         return []
     # longest first, then the more precise ("Oct 24" before "by Oct"), then leftmost

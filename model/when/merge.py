@@ -164,6 +164,10 @@ def _merge(atoms: list[_Atom], text: str, ref: date, phase: int) -> list[_Atom]:
             if i + 1 < len(atoms):
                 a, b = atoms[i], atoms[i + 1]
                 gap = text[a.end : b.start]
+                if "\n" in gap:  # a line break ends a time expression: lists, logs, minutes
+                    out.append(a)
+                    i += 1
+                    continue
                 if phase == 1 and a.kind == "time" and b.kind == "time" and _RANGE_GAP.match(gap):
                     # "9:30 - 11:00": keep the start, span the whole range
                     hm = a.hm

@@ -483,9 +483,44 @@ _LUNCH_TREAT = re.compile(
 )
 
 
+# Short weekdays as reps write them on their own ("ring mån ang. avtalet", "ring Jenny ons om
+# kaffet", "call back Mon", "Call Fri to collect", "by Weds."). "mån" and "ons" in any case,
+# except in "i mån av", "i viss mån", "add-ons"; the English forms that are also words or
+# names only capitalized, and not before a capitalized word ("Sun Microsystems") or, for
+# "Fri", a Swedish noun ("Fri frakt").
+_CLAUSE_END = re.compile(r"[ \t]*(?:[,;:!?)\]]|\.(?!\w)|\n|$)")
+_MAN_AS_NOUN_BEFORE = frozenset({"i", "viss", "den", "större", "storre", "mindre", "samma"})
+_MAN_AS_NOUN_AFTER = re.compile(r"\s+(?:av|och|som)\b", _I)
+_CAPITALIZED_NEXT = re.compile(r"[ \t]+[A-ZÅÄÖ]")
+_FRI_NOUN_AFTER = re.compile(
+    r"\s+(?:frakt|leverans|installation|tillgång|tillgang|entré|entre|parkering|retur|tid|vecka|montering)",
+    _I,
+)
+_SHORT_DAY_CAPITALIZED = frozenset({"Mon", "Wed", "Weds", "Fri", "Sat", "Sun"})
+
+
+def _short_day_alone(text: str, start: int, raw: str) -> bool:
+    """True when a short weekday form that is also a word reads as a day here."""
+    end = start + len(raw)
+    low = raw.lower()
+    if low == "ons":
+        return text[max(0, start - 1) : start] != "-"
+    if low == "mån":
+        return _prev_word(text, start) not in _MAN_AS_NOUN_BEFORE and not _MAN_AS_NOUN_AFTER.match(text, end)
+    if raw in _SHORT_DAY_CAPITALIZED:
+        if _CLAUSE_END.match(text, end):
+            return True
+        return not (_CAPITALIZED_NEXT.match(text, end) or raw == "Fri" and _FRI_NOUN_AFTER.match(text, end))
+    return False
+
+
 def _weak_wd_ok(text: str, m: re.Match[str], wd_word: str) -> bool:
     f = fold(wd_word.strip(". "))
     if f not in WEAK_WEEKDAYS:
+        return True
+    start = m.start("wd")
+    raw = text[start : start + len(wd_word.rstrip(". "))]  # as written: the match is on lower case
+    if _short_day_alone(text, start, raw):
         return True
     if f in ("tor", "man", "son") and _looks_like_name(
         text, m.start("wd"), m.start("wd") + len(wd_word.rstrip("."))
@@ -503,7 +538,7 @@ def _weak_wd_ok(text: str, m: re.Match[str], wd_word: str) -> bool:
     return bool(
         re.match(
             sv(
-                rf"\s*[,.]?\s*(?:\d|kl\b|klockan|at\s+\d|@|den\s+\d|the\s+\d|{MONTHS}|fm\b|em\b|förmiddag|eftermiddag|morgon|kväll|lunch|morning|afternoon|evening|"
+                rf"\s*[,.]?\s*(?:\d|kl\b|klockan|at\s+\d|@|den\s+\d|the\s+\d|{MONTHS}|fm\b|em\b|am\b|pm\b|a\.m|p\.m|förmiddag|eftermiddag|morgon|kväll|lunch|morning|afternoon|evening|"
                 r"nästa\s+vecka|next\s+week|denna\s+vecka|this\s+week|v\.?\s?\d|w\d|vecka\s+\d|week\s+\d)"
             ),
             after,
