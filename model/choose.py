@@ -55,16 +55,29 @@ class _NoteFacts:
 
     __slots__ = ("distances", "earliest", "folded", "line", "nearest", "sent")
 
-    def __init__(self, text: str, mentions: Sequence[TimeMention], step: tuple[int, int] | None) -> None:
+    def __init__(
+        self,
+        text: str,
+        mentions: Sequence[TimeMention],
+        step: tuple[int, int] | None,
+        folded: str | None = None,
+        sentences: SentenceIndex | None = None,
+    ) -> None:
         future = [(period_start(m), i) for i, m in enumerate(mentions) if not m.past]
         dated = sorted((d, i) for d, i in future if d is not None)
         self.earliest = dated[0][1] if dated else None
-        folded = fold(text)
-        self.folded = folded if len(folded) == len(text) and "\u03a3" not in text else None
+        if folded is None:  # not given: fold here (None again when folding moves offsets)
+            folded = fold(text)
+            folded = folded if len(folded) == len(text) and "\u03a3" not in text else None
+        self.folded = folded
         if step is None:
             return
         s_start, s_end = step
-        self.sent = sentence_bounds(text, s_start, s_end)
+        self.sent = (
+            sentences.bounds(s_start, s_end)
+            if sentences is not None
+            else sentence_bounds(text, s_start, s_end)
+        )
         line_start = text.rfind("\n", 0, s_start) + 1
         line_end = text.find("\n", s_end)
         self.line = (line_start, len(text) if line_end < 0 else line_end)
@@ -113,10 +126,16 @@ def when_features(
 
 
 def when_features_all(
-    text: str, mentions: Sequence[TimeMention], step: tuple[int, int] | None, note_date: date
+    text: str,
+    mentions: Sequence[TimeMention],
+    step: tuple[int, int] | None,
+    note_date: date,
+    folded: str | None = None,
+    sentences: SentenceIndex | None = None,
 ) -> list[dict[str, float]]:
-    """``when_features`` of every mention of a note, sharing the per-note work."""
-    facts = _NoteFacts(text, mentions, step)
+    """``when_features`` of every mention of a note, sharing the per-note work (the note's
+    folded text and sentence index when the caller has them)."""
+    facts = _NoteFacts(text, mentions, step, folded, sentences)
     return [_when_features(text, m, i, mentions, step, note_date, facts) for i, m in enumerate(mentions)]
 
 
@@ -198,7 +217,12 @@ def mention_overlaps(mention: TimeMention, start: int, end: int) -> bool:
     return mention.start < end and start < mention.end
 
 
-def choose_primary(steps: Sequence[tuple[int, int]], mentions: Sequence[TimeMention], text: str) -> int:
+def choose_primary(
+    steps: Sequence[tuple[int, int]],
+    mentions: Sequence[TimeMention],
+    text: str,
+    sentences: SentenceIndex | None = None,
+) -> int:
     """Index of the primary next step: the earliest dated one still ahead, else the first.
 
     Each step is dated by the nearest non-past mention in its sentence.
@@ -206,7 +230,7 @@ def choose_primary(steps: Sequence[tuple[int, int]], mentions: Sequence[TimeMent
     if len(steps) <= 1:
         return 0
     best: tuple[date, int] | None = None
-    sentences = SentenceIndex(text)
+    sentences = sentences or SentenceIndex(text)
     for i, (s, e) in enumerate(steps):
         left, right = sentences.bounds(s, e)
         near = [m for m in mentions if not m.past and left <= m.start and m.end <= right and period_start(m)]

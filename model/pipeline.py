@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -18,15 +19,14 @@ from model.artifacts import Artifacts, load_artifacts
 from model.choose import choose_primary, when_features_all
 from model.data import period_end
 from model.fastner import FastNER
-from model.features import sentence_bounds, span_context
-from model.lang import detect_language
-from model.masking import MaskedText, mask_times
-from model.normalize import Normalized, normalize
+from model.lang import detect_language as language_of
+from model.masking import mask_times
+from model.normalize import Normalized
+from model.note import Note
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
 from model.settings import get_settings
 from model.threads import single_blas_thread
-from model.tokentag import Token, token_features, tokenize
 from model.when import TimeMention, find_times
 
 LANGUAGES = ("auto", "sv", "en")
@@ -120,133 +120,160 @@ class Klarsteg:
         return self.score_many([validate_input(text, note_date, language)])[0]
 
     def score_many(self, notes: Iterable[NoteInput], batch_size: int = 64) -> list[ScoreResult]:
-        """Score validated notes, running the span model over them in batches."""
-        notes = list(notes)
-        norms = [normalize(n.text) for n in notes]
-        mentions = [find_times(nm.text, n.note_date) for nm, n in zip(norms, notes, strict=True)]
-        masked = [mask_times(nm.text, m) for nm, m in zip(norms, mentions, strict=True)]
-        # spaCy's pipeline and the fast NER's cache are not thread-safe.
-        with self._lock, single_blas_thread():
-            entities = self._entities([m.text for m in masked], batch_size)
-        return [
-            self._score_doc(ents, mk, ms, n, nm)
-            for ents, mk, ms, n, nm in zip(entities, masked, mentions, notes, norms, strict=True)
-        ]
+        """Score validated notes: each becomes a :class:`Note`, and the stages run in order
+        over all of them (the span model batches its matrices across notes)."""
+        docs = [Note.make(n.text, n.note_date, n.language) for n in notes]
+        for stage in self.stages:
+            stage(docs)
+        return [self._result(d) for d in docs]
 
-    def _entities(self, texts: list[str], batch_size: int) -> list[list[tuple[int, int, str]]]:
-        """The span NER's ``(start, end, label)`` entities of each masked text."""
-        if self._fast_ner is not None:
-            return self._fast_ner.spans_many(texts)
-        return [
-            [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-            for doc in self._nlp.pipe(texts, batch_size=batch_size)
-        ]
+    # ------------------------------------------------------------------ the stages, in order
 
-    def _score_doc(
-        self,
-        entities: list[tuple[int, int, str]],
-        masked: MaskedText,
-        mentions: list[TimeMention],
-        note: NoteInput,
-        norm: Normalized,
-    ) -> ScoreResult:
-        text = norm.text
-        language = detect_language(text) if note.language == "auto" else note.language
-        view = _TokenView(text, mentions)
-        presence = self._clf.presence_proba([text])[0]
-        ents: dict[str, list[tuple[int, int]]] = {"NEXT_STEP": [], "REASON": []}
-        for start, end, label in entities:
-            ents[label].append(masked.to_original(start, end))
-        step = self._find_step(text, ents["NEXT_STEP"], mentions, presence, view)
-        next_step = reason = when = None
-        if step is not None:
-            ctx = span_context(text, *step)
-            (action, p_action), (owner, _) = self._clf.predict_labels(
-                (self._clf.action, self._clf.owner), ctx
+    @property
+    def stages(self) -> tuple[Callable[[list[Note]], None], ...]:
+        """What scoring does to every note, top to bottom (like a spaCy pipeline's components)."""
+        return (
+            self.find_dates,  # time mentions, resolved against the note date; masked text
+            self.detect_language,  # sv or en, unless the caller said
+            self.find_spans,  # the span model: next-step and reason candidates
+            self.presence,  # how sure the note states a step at all
+            self.choose_step,  # the primary step (token tagger if the span model is silent)
+            self.label_step,  # action and owner
+            self.find_reason,  # the reason nearest the step, and whether it is clear
+            self.choose_when,  # which mention is the step's when
+            self.to_caller_offsets,  # offsets into the text the caller sent
+        )
+
+    def find_dates(self, notes: list[Note]) -> None:
+        for n in notes:
+            n.mentions = find_times(n.text, n.note_date)
+            n.masked = mask_times(n.text, n.mentions)
+
+    def detect_language(self, notes: list[Note]) -> None:
+        for n in notes:
+            n.language = language_of(n.text) if n.requested_language == "auto" else n.requested_language
+
+    def find_spans(self, notes: list[Note], batch_size: int = 64) -> None:
+        texts = [n.masked.text for n in notes]  # type: ignore[union-attr]
+        # spaCy's pipeline and the fast NER's cache are not thread-safe. One note's matrices
+        # are too small for BLAS to start threads: limiting them would cost more than it saves.
+        with self._lock, single_blas_thread() if len(texts) > 1 else nullcontext():
+            if self._fast_ner is not None:
+                entities = self._fast_ner.spans_many(texts)
+            else:
+                entities = [
+                    [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+                    for doc in self._nlp.pipe(texts, batch_size=batch_size)
+                ]
+        for n, ents in zip(notes, entities, strict=True):
+            for start, end, label in ents:
+                span = n.masked.to_original(start, end)  # type: ignore[union-attr]
+                (n.steps if label == "NEXT_STEP" else n.reasons).append(span)
+
+    def presence(self, notes: list[Note]) -> None:
+        for n, p in zip(notes, self._clf.presence_proba([n.text for n in notes]), strict=True):
+            n.presence = p
+
+    def choose_step(self, notes: list[Note]) -> None:
+        """The primary next step's span: from the span model, else from the token tagger when
+        the note-level model is sure there is one."""
+        clf = self._clf
+        for n in notes:
+            steps = n.steps
+            if steps and n.presence < clf.presence_floor:
+                continue
+            if not steps and n.presence >= clf.step_fallback:
+                found = clf.tagger.best_span(
+                    "next_step",
+                    n.text,
+                    *n.tagger_input(),
+                    threshold=clf.step_tagger_threshold,
+                    sentences=n.sentences,
+                )
+                steps = [found[:2]] if found else []
+            if steps:
+                n.step = steps[choose_primary(steps, n.mentions, n.text, n.sentences)]
+
+    def label_step(self, notes: list[Note]) -> None:
+        clf = self._clf
+        for n in notes:
+            if n.step is None:
+                continue
+            start, end = n.step
+            (action, p_action), (owner, _) = clf.predict_labels(
+                (clf.action, clf.owner), n.context(start, end)
             )
-            next_step = NextStep(
-                text=text[step[0] : step[1]],
-                start=step[0],
-                end=step[1],
+            n.next_step = NextStep(
+                text=n.text[start:end],
+                start=start,
+                end=end,
                 action=action,
                 owner=owner,
-                confidence=round((presence + p_action) / 2, 3),
+                confidence=round((n.presence + p_action) / 2, 3),
             )
-            reason = self._find_reason(text, ents["REASON"], step, view)
-            when = self._choose_when(text, mentions, step, note.note_date)
-            if norm.changed:
-                next_step, reason, when = (_to_original(f, norm) for f in (next_step, reason, when))
-        return build_result(next_step, reason, when, language, self.version)
 
-    def _find_step(
-        self,
-        text: str,
-        steps: list[tuple[int, int]],
-        mentions: Sequence[TimeMention],
-        presence: float,
-        view: _TokenView,
-    ) -> tuple[int, int] | None:
-        """The primary next step's span: from the NER, else from the token tagger when the
-        note-level model is sure there is one."""
-        if steps and presence < self._clf.presence_floor:
-            return None
-        if not steps and presence >= self._clf.step_fallback:
-            found = self._clf.tagger.best_span(
-                "next_step", text, *view.get(), threshold=self._clf.step_tagger_threshold
+    def find_reason(self, notes: list[Note]) -> None:
+        """The reason nearest the step, from the span model or, failing that, the tagger."""
+        clf = self._clf
+        for n in notes:
+            if n.step is None:
+                continue
+            s_start, s_end = n.step
+            reasons = n.reasons
+            if not reasons and clf.reason_fallback <= 1.0:
+                found = clf.tagger.best_span(
+                    "reason", n.text, *n.tagger_input(), threshold=clf.reason_fallback, sentences=n.sentences
+                )
+                if found is not None and _plausible_reason(n, n.step, found[:2]):
+                    reasons = [found[:2]]
+            if not reasons:
+                continue
+            r_start, r_end = min(reasons, key=lambda r: min(abs(r[0] - s_end), abs(s_start - r[1])))
+            clear, p_clear = clf.predict_label(clf.clear, n.context(r_start, r_end))
+            n.reason = Reason(
+                text=n.text[r_start:r_end],
+                start=r_start,
+                end=r_end,
+                clear=bool(clear),
+                confidence=round(p_clear, 3),
             )
-            steps = [found[:2]] if found else []
-        if not steps:
-            return None
-        return steps[choose_primary(steps, mentions, text)]
 
-    def _find_reason(
-        self, text: str, reasons: list[tuple[int, int]], step: tuple[int, int], view: _TokenView
-    ) -> Reason | None:
-        """The reason nearest the step, from the NER or, failing that, the token tagger."""
-        s_start, s_end = step
-        if not reasons and self._clf.reason_fallback <= 1.0:
-            found = self._clf.tagger.best_span(
-                "reason", text, *view.get(), threshold=self._clf.reason_fallback
+    def choose_when(self, notes: list[Note]) -> None:
+        clf = self._clf
+        for n in notes:
+            if n.step is None or not n.mentions:
+                continue
+            feats = when_features_all(n.text, n.mentions, n.step, n.note_date, n.folded, n.sentences)
+            probs = clf.when_proba(feats)
+            # A date with an explicit year before the note date is a record, never the step's.
+            for i, m in enumerate(n.mentions):
+                if _explicitly_past(m, n.note_date):
+                    probs[i] = 0.0
+            best = int(probs.argmax())
+            if probs[best] < clf.when_threshold:
+                continue
+            m = n.mentions[best]
+            n.when = When(
+                text=m.text,
+                start=m.start,
+                end=m.end,
+                granularity=m.granularity,
+                value=m.value,
+                has_time=m.has_time,
+                clear=m.clear,
+                confidence=round(float(probs[best]), 3),
             )
-            if found is not None and _plausible_reason(text, step, found[:2]):
-                reasons = [found[:2]]
-        if not reasons:
-            return None
-        r_start, r_end = min(reasons, key=lambda r: min(abs(r[0] - s_end), abs(s_start - r[1])))
-        clear, p_clear = self._clf.predict_label(self._clf.clear, span_context(text, r_start, r_end))
-        return Reason(
-            text=text[r_start:r_end],
-            start=r_start,
-            end=r_end,
-            clear=bool(clear),
-            confidence=round(p_clear, 3),
-        )
 
-    def _choose_when(
-        self, text: str, mentions: Sequence[TimeMention], step: tuple[int, int], note_date: date
-    ) -> When | None:
-        if not mentions:
-            return None
-        feats = when_features_all(text, mentions, step, note_date)
-        probs = self._clf.when_proba(feats)
-        # A date with an explicit year before the note date is a record, never the next step's.
-        for i, m in enumerate(mentions):
-            if _explicitly_past(m, note_date):
-                probs[i] = 0.0
-        best = int(probs.argmax())
-        if probs[best] < self._clf.when_threshold:
-            return None
-        m = mentions[best]
-        return When(
-            text=m.text,
-            start=m.start,
-            end=m.end,
-            granularity=m.granularity,
-            value=m.value,
-            has_time=m.has_time,
-            clear=m.clear,
-            confidence=round(float(probs[best]), 3),
-        )
+    def to_caller_offsets(self, notes: list[Note]) -> None:
+        for n in notes:
+            if n.source.changed:
+                n.next_step, n.reason, n.when = (
+                    _to_original(f, n.source) for f in (n.next_step, n.reason, n.when)
+                )
+
+    def _result(self, n: Note) -> ScoreResult:
+        """The SPEC's answer from the note's fields (score, verdict, missing, questions)."""
+        return build_result(n.next_step, n.reason, n.when, n.language, self.version)
 
 
 _SpanField = TypeVar("_SpanField", NextStep, Reason, When)
@@ -272,30 +299,17 @@ def _explicitly_past(mention: TimeMention, note_date: date) -> bool:
     return period_end(mention.granularity, mention.value) < note_date
 
 
-def _plausible_reason(text: str, step: tuple[int, int], reason: tuple[int, int]) -> bool:
+def _plausible_reason(note: Note, step: tuple[int, int], reason: tuple[int, int]) -> bool:
     """A tagger-found reason must be two words or more, apart from the step, and in the
     step's sentence or the one after it."""
     if reason[0] < step[1] and step[0] < reason[1]:
         return False
+    text = note.text
     if len(text[reason[0] : reason[1]].split()) < 2:
         return False
-    left, right = sentence_bounds(text, *step)
-    next_right = sentence_bounds(text, right + 1, right + 1)[1] if right + 1 < len(text) else right
+    left, right = note.bounds(*step)
+    next_right = note.bounds(right + 1, right + 1)[1] if right + 1 < len(text) else right
     return left <= reason[0] and reason[1] <= max(right, next_right)
-
-
-class _TokenView:
-    """Tokens and token features of a note, computed only if the token tagger is needed."""
-
-    def __init__(self, text: str, mentions: Sequence[TimeMention]) -> None:
-        self._text, self._mentions = text, mentions
-        self._cached: tuple[list[Token], list[list[str]]] | None = None
-
-    def get(self) -> tuple[list[Token], list[list[str]]]:
-        if self._cached is None:
-            toks = tokenize(self._text)
-            self._cached = toks, token_features(self._text, toks, [(m.start, m.end) for m in self._mentions])
-        return self._cached
 
 
 _default: Klarsteg | None = None

@@ -112,16 +112,26 @@ class TokenTagger:
         return self.models[field].predict_proba(_HASHER.transform(feats))[:, 1]
 
     def best_span(
-        self, field: str, text: str, toks: Sequence[Token], feats: list[list[str]], threshold: float = 0.35
+        self,
+        field: str,
+        text: str,
+        toks: Sequence[Token],
+        feats: list[list[str]],
+        threshold: float = 0.35,
+        sentences: SentenceIndex | None = None,
     ) -> tuple[int, int, float] | None:
-        """The most likely span for ``field`` as (start, end, peak probability), or None."""
+        """The most likely span for ``field`` as (start, end, peak probability), or None.
+        ``sentences``: the note's sentence index, if it has one already."""
         if not toks:
             return None
         proba = self.proba(field, feats)
         peak = int(np.argmax(proba))
         if proba[peak] < threshold:
             return None
-        left, right = sentence_bounds(text, toks[peak].start, toks[peak].end)
+        if sentences is not None:
+            left, right = sentences.bounds(toks[peak].start, toks[peak].end)
+        else:
+            left, right = sentence_bounds(text, toks[peak].start, toks[peak].end)
         lo = hi = peak
         while lo > 0 and toks[lo - 1].start >= left and proba[lo - 1] >= threshold:
             lo -= 1

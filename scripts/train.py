@@ -26,14 +26,21 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--train", type=Path, default=ROOT / "training_data" / "train.jsonl")
-    parser.add_argument("--dev", type=Path, default=ROOT / "training_data" / "dev.jsonl")
+    parser.add_argument(
+        "--dev",
+        type=Path,
+        nargs="+",
+        default=[ROOT / "training_data" / "dev.jsonl", ROOT / "training_data" / "dev_real.jsonl"],
+        help="dev files (thresholds, span model selection): the story split and the real-register split",
+    )
     parser.add_argument("--out", type=Path, default=PACKAGE_MODEL_DIR)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--epochs", type=int, default=30, help="most epochs of the span model")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
 
-    train_records, dev_records = read_jsonl(args.train), read_jsonl(args.dev)
+    train_records = read_jsonl(args.train)
+    dev_records = [r for path in args.dev if path.exists() for r in read_jsonl(path)]
     problems = validate(train_records) + validate(dev_records)
     if problems:
         sys.stderr.write("invalid training data:\n  " + "\n  ".join(problems[:50]) + "\n")
@@ -47,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         train_records,
         dev_records,
         staging,
-        data_sha256=data_hash([args.train, args.dev]),
+        data_sha256=data_hash([args.train, *[p for p in args.dev if p.exists()]]),
         seed=args.seed,
         span_epochs=args.epochs,
     )
