@@ -1,4 +1,5 @@
-"""The scikit-learn classifiers: action, owner, reason clarity, note-level presence, when ranker.
+"""The scikit-learn classifiers: action, owner, reason clarity, note-level presence, when ranker,
+and the step ranker that picks the primary step among several candidates.
 
 All are linear models over sparse features: fast to train, fast to apply, and they give
 calibrated-enough probabilities for the ``confidence`` fields.
@@ -21,8 +22,10 @@ from model.choose import mention_overlaps, when_features_all
 from model.data import locate
 from model.fastlinear import FastDictLR, FastTfidfLR, fast_model
 from model.features import SpanContext, note_analyzer, span_analyzer, span_context
+from model.reasons import reason_examples
+from model.steps import ranker_examples
 from model.tokentag import TokenTagger, train_token_tagger
-from model.when import find_times
+from model.when import TimeMention, find_times
 
 
 def _span_pipeline(c: float, seed: int) -> Pipeline:
@@ -51,6 +54,12 @@ class Classifiers:
     reason_fallback: float = 0.5
     # Drop an NER step when the note-level model gives a step less than this.
     presence_floor: float = 0.0
+    # Picks the primary step among several candidates (model.steps); None in older artifacts.
+    step_ranker: Pipeline | None = None
+    # Decides which proposed telegraphic purpose is the reason (model.reasons), when the span
+    # model found none and its best candidate is at least this likely.
+    reason_picker: Pipeline | None = None
+    reason_pick_threshold: float = 0.5
 
     def __getstate__(self) -> dict[str, Any]:
         # The fast paths are derived at load time and never saved with the artifacts.
@@ -60,7 +69,11 @@ class Classifiers:
 
     def prepare(self) -> None:
         """Derive the fast prediction paths from the fitted models (see :mod:`model.fastlinear`)."""
-        models = (self.action, self.owner, self.clear, self.presence, self.when)
+        models = tuple(
+            m
+            for m in (self.action, self.owner, self.clear, self.presence, self.when, self.step_ranker)
+            if m is not None
+        )
         # Keyed by id, holding the model too: a model replaced after this is noticed.
         self.__dict__["_fast"] = {id(m): (m, fast_model(m)) for m in models}
         self.tagger.prepare()
@@ -107,6 +120,24 @@ class Classifiers:
             return [float(fast.proba(t)[positive]) for t in texts]
         return [float(p[positive]) for p in self.presence.predict_proba(list(texts))]
 
+    def step_scores(self, feats: Sequence[dict[str, float]]) -> np.ndarray:
+        """Probability, for each candidate step's features, that it is the primary step."""
+        assert self.step_ranker is not None
+        return self._positive(self.step_ranker, feats)
+
+    def reason_scores(self, feats: Sequence[dict[str, float]]) -> np.ndarray:
+        """Probability, for each proposed purpose's features, that it is the step's reason."""
+        assert self.reason_picker is not None
+        return self._positive(self.reason_picker, feats)
+
+    def _positive(self, model: Pipeline, feats: Sequence[dict[str, float]]) -> np.ndarray:
+        positive = list(model.classes_).index(True)
+        fast = self._fast_for(model)
+        if isinstance(fast, FastDictLR):
+            p = fast.positive_proba(feats)
+            return p if positive == 1 else 1.0 - p
+        return model.predict_proba(list(feats))[:, positive]
+
     def when_proba(self, feats: Sequence[dict[str, float]]) -> np.ndarray:
         """Probability, for each candidate mention's features, that it is the step's when."""
         positive = list(self.when.classes_).index(True)
@@ -126,17 +157,19 @@ def _contexts(records: Sequence[dict], field: str) -> list[tuple[SpanContext, di
     return out
 
 
-def when_examples(records: Sequence[dict]) -> tuple[list[dict[str, float]], list[bool]]:
+def when_examples(
+    records: Sequence[dict], mentions_of: Sequence[Sequence[TimeMention]] | None = None
+) -> tuple[list[dict[str, float]], list[bool]]:
     """Ranker training rows: each time mention in a note with a gold next step."""
     feats: list[dict[str, float]] = []
     labels: list[bool] = []
-    for r in records:
+    for k, r in enumerate(records):
         step = locate(r["text"], r.get("next_step"))
         if step is None:
             continue
         gold = locate(r["text"], r.get("when"))
         note_date = date.fromisoformat(r["note_date"])
-        mentions = find_times(r["text"], note_date)
+        mentions = mentions_of[k] if mentions_of is not None else find_times(r["text"], note_date)
         feats.extend(when_features_all(r["text"], mentions, (step.start, step.end), note_date))
         labels.extend(gold is not None and mention_overlaps(m, gold.start, gold.end) for m in mentions)
     return feats, labels
@@ -157,12 +190,31 @@ def train_classifiers(records: Sequence[dict], seed: int = 13) -> Classifiers:
         TfidfVectorizer(analyzer=note_analyzer, sublinear_tf=True),
         LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced", random_state=seed),
     ).fit([r["text"] for r in records], [r.get("next_step") is not None for r in records])
-    feats, labels = when_examples(records)
+    mentions = [find_times(r["text"], date.fromisoformat(r["note_date"])) for r in records]
+    feats, labels = when_examples(records, mentions)
     when = make_pipeline(
         DictVectorizer(),
         LogisticRegression(C=1.0, max_iter=3000, random_state=seed),
     ).fit(feats, labels)
-    tagger = train_token_tagger(
-        records, lambda r: find_times(r["text"], date.fromisoformat(r["note_date"])), seed=seed
+    by_text = {id(r): m for r, m in zip(records, mentions, strict=True)}
+    tagger = train_token_tagger(records, lambda r: by_text[id(r)], seed=seed)
+    step_feats, step_labels = ranker_examples(records, mentions)
+    step_ranker = make_pipeline(
+        DictVectorizer(),
+        LogisticRegression(C=0.5, max_iter=3000, class_weight="balanced", random_state=seed),
+    ).fit(step_feats, step_labels)
+    reason_feats, reason_labels = reason_examples(records, mentions)
+    reason_picker = make_pipeline(
+        DictVectorizer(),
+        LogisticRegression(C=0.5, max_iter=3000, random_state=seed),
+    ).fit(reason_feats, reason_labels)
+    return Classifiers(
+        action=action,
+        owner=owner,
+        clear=clear,
+        presence=presence,
+        when=when,
+        tagger=tagger,
+        step_ranker=step_ranker,
+        reason_picker=reason_picker,
     )
-    return Classifiers(action=action, owner=owner, clear=clear, presence=presence, when=when, tagger=tagger)

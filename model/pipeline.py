@@ -23,9 +23,12 @@ from model.lang import detect_language as language_of
 from model.masking import mask_times
 from model.normalize import Normalized
 from model.note import Note
+from model.reasons import folded_same_length, reason_features
+from model.reasons import propose as propose_reasons
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
 from model.settings import get_settings
+from model.steps import step_features
 from model.threads import single_blas_thread
 from model.when import TimeMention, find_times
 
@@ -191,7 +194,10 @@ class Klarsteg:
                     sentences=n.sentences,
                 )
                 steps = [found[:2]] if found else []
-            if steps:
+            if len(steps) > 1 and clf.step_ranker is not None and _on_several_lines(n.text, steps):
+                feats = step_features(n.text, steps, n.mentions, n.note_date, n.folded, n.sentences)
+                n.step = steps[int(clf.step_scores(feats).argmax())]
+            elif steps:
                 n.step = steps[choose_primary(steps, n.mentions, n.text, n.sentences)]
 
     def label_step(self, notes: list[Note]) -> None:
@@ -220,6 +226,8 @@ class Klarsteg:
                 continue
             s_start, s_end = n.step
             reasons = n.reasons
+            if not reasons and clf.reason_picker is not None:
+                reasons = self._telegraphic_reason(n)
             if not reasons and clf.reason_fallback <= 1.0:
                 found = clf.tagger.best_span(
                     "reason", n.text, *n.tagger_input(), threshold=clf.reason_fallback, sentences=n.sentences
@@ -237,6 +245,16 @@ class Klarsteg:
                 clear=bool(clear),
                 confidence=round(p_clear, 3),
             )
+
+    def _telegraphic_reason(self, n: Note) -> list[tuple[int, int]]:
+        """The proposed purpose the reason picker is sure of (``[]`` when none is)."""
+        folded = n.folded if n.folded is not None else folded_same_length(n.text)
+        cands = propose_reasons(n.text, folded, n.step, n.mentions)  # type: ignore[arg-type]
+        if not cands:
+            return []
+        scores = self._clf.reason_scores(reason_features(n.text, folded, n.step, cands))  # type: ignore[arg-type]
+        best = int(scores.argmax())
+        return [cands[best][0]] if scores[best] >= self._clf.reason_pick_threshold else []
 
     def choose_when(self, notes: list[Note]) -> None:
         clf = self._clf
@@ -290,6 +308,12 @@ def _to_original(field: _SpanField | None, norm: Normalized) -> _SpanField | Non
     if not norm.html:
         update["text"] = norm.original[start:end]
     return field.model_copy(update=update)
+
+
+def _on_several_lines(text: str, spans: Sequence[tuple[int, int]]) -> bool:
+    """True when the spans sit on different lines (a list, a log, minutes): there the step
+    ranker decides; within one paragraph the earliest dated step is the primary one."""
+    return len({text.count("\n", 0, s) for s, _ in spans}) > 1
 
 
 def _explicitly_past(mention: TimeMention, note_date: date) -> bool:

@@ -28,6 +28,7 @@ THRESHOLD_GRID: list[tuple[str, tuple[float, ...]]] = [
     ("when_threshold", (0.2, 0.3, 0.4, 0.5, 0.6)),
     ("step_fallback", (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)),
     ("step_tagger_threshold", (0.15, 0.2, 0.25, 0.3, 0.35)),
+    ("reason_pick_threshold", (0.3, 0.4, 0.5, 0.6, 0.7, 1.01)),
     ("reason_fallback", (0.3, 0.4, 0.5, 0.6, 0.7, 1.01)),
     ("presence_floor", (0.0, 0.05, 0.1, 0.2, 0.3)),
 ]
@@ -68,8 +69,12 @@ def train(
     seed: int = 13,
     span_epochs: int = 30,
     span_time_budget_s: float = 360.0,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Train every component, pick the when threshold on dev, save; return the metadata."""
+    """Train every component, pick the when threshold on dev, save; return the metadata.
+
+    ``extra`` goes into the metadata as it is (``klarsteg retrain`` puts the model's lineage there).
+    """
     started = time.monotonic()
     # learn on the text that scoring reads (HTML as plain text, bullets unified)
     train_records = [normalized_record(r) for r in train_records]
@@ -101,6 +106,7 @@ def train(
             "train_notes": len(train_records),
             "dev_notes": len(dev_records),
             "train_seconds": round(time.monotonic() - started, 1),
+            **(extra or {}),
         },
     )
     return metadata

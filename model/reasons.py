@@ -1,0 +1,141 @@
+"""Telegraphic purposes: reason candidates a rule proposes and a learned model decides.
+
+Reps write the why of a step in a few words after a dash or a short connector: "Ring Magnus
+mån kl 9 - trade-in av Nimbus 30", "Ring Åsa om ljudriggen", "Site visit Wed 2pm - survey
+lifts 3 & 4", "I'll call you Friday with feedback", "Fokus på BIM-samordning". The span model
+misses many of them. :func:`propose` lists the phrases after (or before) such a connector on
+the step's line; a logistic regression over the connector, the phrase's words, its length and
+its place next to the step says which, if any, is the reason. It runs only when the span model
+found no reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from model.text import TOKEN_PATTERN, fold
+from model.when import TimeMention
+
+Span = tuple[int, int]
+
+# Connectors, folded (å/ä/ö -> a/o); the phrase after one is a candidate. Longest first.
+_CONNECTOR = re.compile(
+    r"(?:(?<=\s)|^)(?:for att|i syfte att|sa att|so that|so they can|so we can|in order to|fokus pa|focus on|"
+    r"angaende|ang\.?|regarding|re:|re|about|om|kring|gallande|for|to|med|with|w/|inkl\.?|"
+    r"nar|when|once|efter att|after|innan|before|"
+    r"[-–:])(?=\s)"
+)
+_STOP = re.compile(r"[.;!?\n]|,\s|\s[-–]\s|\s\(")
+_TRIM = frozenset(
+    ["och", "and", "the", "den", "det", "en", "ett", "a", "an", "i", "in", "pa", "on", "at", "kl", "till"]
+)
+
+
+def propose(text: str, folded: str, step: Span, mentions: Sequence[TimeMention]) -> list[tuple[Span, str]]:
+    """Phrases after a connector on the step's line: (span, connector), the step excluded."""
+    line_start = text.rfind("\n", 0, step[0]) + 1
+    line_end = text.find("\n", step[1])
+    line_end = len(text) if line_end < 0 else line_end
+    out: list[tuple[Span, str]] = []
+    for m in _CONNECTOR.finditer(folded, line_start, line_end):
+        start = m.end()
+        while start < line_end and text[start].isspace():
+            start += 1
+        if start >= line_end or (step[0] <= start < step[1]):
+            continue
+        stop = _STOP.search(text, start, line_end)
+        end = stop.start() if stop else line_end
+        for t in mentions:  # a date ends the phrase ("trade-in av X mån kl 9")
+            if start <= t.start < end:
+                end = t.start
+        if step[0] > start:
+            end = min(end, step[0])
+        words = list(TOKEN_PATTERN.finditer(folded, start, end))
+        while words and (words[-1].group() in _TRIM or not words[-1].group()[0].isalnum()):
+            words.pop()
+        if not words or words[0].start() != start and not words[0].group()[0].isalnum():
+            continue
+        span = (words[0].start(), words[-1].end())
+        if span[1] - span[0] < 3 or (span[0] < step[1] and step[0] < span[1]):
+            continue
+        out.append((span, m.group().strip()))
+    return out
+
+
+def _bucket(n: int, edges: Sequence[int]) -> str:
+    for edge in edges:
+        if n <= edge:
+            return f"<={edge}"
+    return f">{edges[-1]}"
+
+
+def reason_features(
+    text: str, folded: str, step: Span, candidates: Sequence[tuple[Span, str]]
+) -> list[dict[str, float]]:
+    """Features of each candidate reason next to the step."""
+    step_words = TOKEN_PATTERN.findall(folded, step[0], step[1])[:2]
+    out = []
+    for k, ((s, e), conn) in enumerate(candidates):
+        words = TOKEN_PATTERN.findall(folded, s, e)
+        side = "after" if s >= step[1] else "before"
+        gap = (
+            TOKEN_PATTERN.findall(folded, step[1], s)
+            if side == "after"
+            else TOKEN_PATTERN.findall(folded, e, step[0])
+        )
+        f: dict[str, float] = {
+            f"conn:{conn}": 1.0,
+            f"side:{side}": 1.0,
+            f"{side}:conn:{conn}": 1.0,
+            f"gap{_bucket(len(gap), (0, 1, 3, 6, 10))}": 1.0,
+            f"len{_bucket(len(words), (1, 2, 3, 5, 8, 12))}": 1.0,
+            f"k={min(k, 2)}": 1.0,
+        }
+        if words:
+            f["w0:" + words[0]] = 1.0
+            f["wl:" + words[-1]] = 1.0
+            if len(words) > 1:
+                f["w1:" + words[1]] = 1.0
+        for w in words[:8]:
+            f["cw:" + w] = 1.0
+        for w in step_words:
+            f["st:" + w] = 1.0
+        for w in gap[-2:]:
+            f["g:" + w] = 1.0
+        if e >= len(text) or text[e : e + 1] in ("\n", ".", ""):
+            f["ends_line"] = 1.0
+        out.append(f)
+    return out
+
+
+def folded_same_length(text: str) -> str:
+    """``fold(text)``, or a same-length stand-in when folding would move offsets."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        folded = "".join(fold(ch)[:1] or " " for ch in text)
+    return folded
+
+
+def reason_examples(
+    records: Sequence[dict], mentions_of: Sequence[Sequence[TimeMention]]
+) -> tuple[list[dict[str, float]], list[bool]]:
+    """Training rows: the proposed phrases next to each gold step, positive when they overlap
+    the gold reason."""
+    from model.data import locate
+
+    feats: list[dict[str, float]] = []
+    labels: list[bool] = []
+    for r, mentions in zip(records, mentions_of, strict=True):
+        step = locate(r["text"], r.get("next_step"))
+        if step is None:
+            continue
+        text = r["text"]
+        folded = folded_same_length(text)
+        cands = propose(text, folded, (step.start, step.end), mentions)
+        if not cands:
+            continue
+        gold = locate(text, r.get("reason"))
+        feats.extend(reason_features(text, folded, (step.start, step.end), cands))
+        labels.extend(gold is not None and s < gold.end and gold.start < e for (s, e), _ in cands)
+    return feats, labels

@@ -1,0 +1,201 @@
+"""Choosing the primary next step among several candidates: a learned ranker.
+
+Real notes hold several step-like phrases: a log's earlier entries ("2025-01-13 Ring igen,
+upptagen"), a journal's past days, a list's items for several customers, internal action
+items in minutes. The span model proposes candidates; this ranker decides which one is the
+note's primary next step from what a reader uses: where the candidate sits (first, last, which
+line), what its line says about time (a dated log line in the past, a future date beside it),
+the header it falls under ("Next steps:", "Åtgärder:", "Internal:"), and its own words.
+
+It is trained on the annotated notes: the gold step is the positive candidate, and step-like
+phrases elsewhere in the note (found by :func:`propose`, a rule that only proposes) are the
+negatives. Nothing here is hand-weighted: the rule finds phrases, the model decides.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from model.choose import period_start
+from model.features import SentenceIndex
+from model.text import TOKEN_PATTERN, fold
+from model.when import TimeMention
+
+Span = tuple[int, int]
+
+# Step-like words, folded (å/ä/ö -> a/o), past and future forms alike: the ranker learns which
+# is which. Only for proposing negatives at training time.
+_PROPOSE = re.compile(
+    r"\b(?:ring\w*|call\w*|phone\w*|tel|mejl\w*|mail\w*|email\w*|e-post|skick\w*|send\w*|sent|"
+    r"bok\w*|book\w*|mot\w*|meet\w*|mtg|demo\w*|lunch\w*|besok\w*|visit\w*|traff\w*|offert\w*|"
+    r"quote\w*|follow[- ]?up|f/u|uppfolj\w*|aterkom\w*|hor\w* av|horas|touch base|check in|"
+    r"present\w*|workshop\w*|genomgang\w*|review\w*|chase\w*|jaga|pamin\w*|remind\w*|"
+    r"get back|come back|reach out|ping\w*|contact\w*|kontakt\w*)\b"
+)
+_HEADER = re.compile(r"^\s*([^\n]{1,40}):\s*$|^\s*([A-Za-zÅÄÖåäö][^\n:]{0,30}):\s")
+
+
+def propose(text: str, folded: str) -> list[Span]:
+    """Step-like phrases: a step word and up to three words after it, within its line."""
+    out: list[Span] = []
+    for m in _PROPOSE.finditer(folded):
+        end = m.end()
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        for _ in range(3):
+            nxt = TOKEN_PATTERN.search(folded, end, line_end)
+            if nxt is None or not nxt.group()[0].isalnum():
+                break
+            end = nxt.end()
+        out.append((m.start(), end))
+    return out
+
+
+def _bucket(n: int, edges: Sequence[int]) -> str:
+    for edge in edges:
+        if n <= edge:
+            return f"<={edge}"
+    return f">{edges[-1]}"
+
+
+class _Lines:
+    """Line starts and ends of a note, found once."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self.n = len(self.starts)
+        self.text = text
+
+    def index(self, pos: int) -> int:
+        lo, hi = 0, self.n - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.starts[mid] <= pos:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    def bounds(self, i: int) -> Span:
+        end = self.starts[i + 1] - 1 if i + 1 < self.n else len(self.text)
+        return self.starts[i], end
+
+
+def _header_words(text: str, folded: str, lines: _Lines, line_no: int) -> list[str]:
+    """The words of the nearest header line above (``Next steps:``, ``Åtgärder:``), if any,
+    or of a label opening this line (``Internal: ...``)."""
+    words: list[str] = []
+    start, end = lines.bounds(line_no)
+    own = _HEADER.match(text, start, end)
+    if own and own.group(2):
+        words += [f"own:{w}" for w in TOKEN_PATTERN.findall(folded, start, start + len(own.group(0)))[:3]]
+    for k in range(line_no - 1, max(-1, line_no - 8), -1):
+        s, e = lines.bounds(k)
+        m = _HEADER.match(text, s, e)
+        if m and m.group(1):
+            words += [f"hd:{w}" for w in TOKEN_PATTERN.findall(folded, s, e)[:3]]
+            break
+    return words
+
+
+def step_features(
+    text: str,
+    steps: Sequence[Span],
+    mentions: Sequence[TimeMention],
+    note_date: date,
+    folded: str | None = None,
+    sentences: SentenceIndex | None = None,
+) -> list[dict[str, float]]:
+    """Features of each candidate step of one note (see the module docstring)."""
+    if folded is None or len(folded) != len(text):
+        folded = fold(text)
+        if len(folded) != len(text):  # a character folded to two: use a same-length stand-in
+            folded = "".join(fold(ch)[:1] or " " for ch in text)
+    sentences = sentences or SentenceIndex(text)
+    lines = _Lines(text)
+    n = len(steps)
+    dated = [(m, period_start(m)) for m in mentions]
+    out = []
+    for i, (s, e) in enumerate(steps):
+        line_no = lines.index(s)
+        l_start, l_end = lines.bounds(line_no)
+        sent = sentences.bounds(s, e)
+        f: dict[str, float] = {
+            f"k={min(i, 3)}": 1.0,
+            f"n={min(n, 4)}": 1.0,
+            f"pos={int(5 * s / max(1, len(text)))}": 1.0,
+            f"lines{_bucket(lines.n, (1, 2, 4, 8))}": 1.0,
+        }
+        if i == n - 1:
+            f["last"] = 1.0
+        if line_no == 0:
+            f["first_line"] = 1.0
+        if line_no == lines.n - 1:
+            f["last_line"] = 1.0
+        lead = TOKEN_PATTERN.findall(folded, l_start, min(l_end, l_start + 12))[:1]
+        if lead:
+            f["lead:" + ("#" if lead[0][0].isdigit() else lead[0])] = 1.0
+        for m, start in dated:
+            where = []
+            if l_start <= m.start and m.end <= l_end:
+                where.append("line")
+            if sent[0] <= m.start and m.end <= sent[1]:
+                where.append("sent")
+            if not where:
+                continue
+            if m.past or (start is not None and start < note_date):
+                tense = "past"
+            elif start is None:
+                tense = "fuzzy"
+            else:
+                tense = f"future{_bucket((start - note_date).days, (0, 1, 7, 31))}"
+            for w in where:
+                f[f"{w}_{tense}"] = 1.0
+            if m.start - l_start <= 2:
+                f[f"line_opens_{tense}"] = 1.0
+        for w in _header_words(text, folded, lines, line_no):
+            f[w] = 1.0
+        own = TOKEN_PATTERN.findall(folded, s, e)[:3]
+        for w in own:
+            f["w:" + w] = 1.0
+        if own:
+            f["w0:" + own[0]] = 1.0
+            f["suf:" + own[0][-2:]] = 1.0
+        for w in TOKEN_PATTERN.findall(folded, max(l_start, s - 30), s)[-2:]:
+            f["b:" + w] = 1.0
+        for w in TOKEN_PATTERN.findall(folded, e, min(l_end, e + 30))[:2]:
+            f["a:" + w] = 1.0
+        for w in TOKEN_PATTERN.findall(folded, l_start, l_end)[:12]:
+            f["lw:" + w] = 1.0
+        out.append(f)
+    return out
+
+
+def ranker_examples(
+    records: Sequence[dict], mentions_of: Sequence[Sequence[TimeMention]]
+) -> tuple[list[dict[str, float]], list[bool]]:
+    """Training rows: in each note with a gold step, the gold span (positive) and the
+    proposed step-like phrases that do not overlap it (negatives)."""
+    from model.data import locate
+
+    feats: list[dict[str, float]] = []
+    labels: list[bool] = []
+    for r, mentions in zip(records, mentions_of, strict=True):
+        gold = locate(r["text"], r.get("next_step"))
+        if gold is None:
+            continue
+        text = r["text"]
+        folded = fold(text)
+        others = [
+            (s, e)
+            for s, e in propose(text, folded if len(folded) == len(text) else text.lower())
+            if e <= gold.start or s >= gold.end
+        ]
+        if not others:
+            continue
+        cands = sorted([(gold.start, gold.end), *others])
+        feats.extend(step_features(text, cands, mentions, date.fromisoformat(r["note_date"])))
+        labels.extend(c == (gold.start, gold.end) for c in cands)
+    return feats, labels
