@@ -1,6 +1,6 @@
 # The two commands of the README:
 #   make run    set up, then score the example notes and write a report
-#   make test   set up (with the browser), lint, run the test suite
+#   make test   set up (with the browser and Spark), lint, run the test suite
 VENV := .venv/bin
 
 .PHONY: setup run test lint audit train evaluate benchmark
@@ -29,7 +29,7 @@ audit:
 	$(VENV)/python scripts/audit.py $(AUDIT_FLAGS)
 
 test:
-	bash scripts/setup.sh --browser
+	bash scripts/setup.sh --browser --spark
 	$(MAKE) lint
 	$(MAKE) audit AUDIT_FLAGS=--offline-ok
 	$(VENV)/pytest -q

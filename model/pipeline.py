@@ -138,8 +138,8 @@ class Klarsteg:
         return (
             self.find_dates,  # time mentions, resolved against the note date; masked text
             self.detect_language,  # sv or en, unless the caller said
-            self.find_spans,  # the span model: next-step and reason candidates
             self.presence,  # how sure the note states a step at all
+            self.find_spans,  # the span model: next-step and reason candidates
             self.choose_step,  # the primary step (token tagger if the span model is silent)
             self.label_step,  # action and owner
             self.find_reason,  # the reason nearest the step, and whether it is clear
@@ -157,6 +157,12 @@ class Klarsteg:
             n.language = language_of(n.text) if n.requested_language == "auto" else n.requested_language
 
     def find_spans(self, notes: list[Note], batch_size: int = 64) -> None:
+        """The span model's candidates, for the notes that can still get a step: below both
+        the presence floor and the tagger fallback a note's steps would all be dropped."""
+        clf = self._clf
+        notes = [n for n in notes if n.presence >= clf.presence_floor or n.presence >= clf.step_fallback]
+        if not notes:
+            return
         texts = [n.masked.text for n in notes]  # type: ignore[union-attr]
         # spaCy's pipeline and the fast NER's cache are not thread-safe. One note's matrices
         # are too small for BLAS to start threads: limiting them would cost more than it saves.

@@ -25,9 +25,10 @@ from starlette.middleware.cors import CORSMiddleware
 from model.pipeline import Klarsteg
 from model.settings import Settings, get_settings
 from model.threads import limit_process_threads
-from service.api import ops, page, score
+from service.api import corrections, integrations, ops, page, score
 from service.api.page import STATIC_DIR
 from service.errors import install_error_handlers, log
+from service.integrations.events import WebhookQueue
 from service.middleware import (
     REQUEST_ID_HEADER,
     AdmissionMiddleware,
@@ -101,6 +102,8 @@ def create_app(settings: Settings | None = None, model: Klarsteg | None = None) 
         openapi_tags=[
             {"name": "scoring", "description": "Score notes."},
             {"name": "operations", "description": "Model info and health checks."},
+            {"name": "integrations", "description": "CRM webhooks (HubSpot, Pipedrive) and their events."},
+            {"name": "corrections", "description": "Fix a result: corrections become training data."},
         ],
     )
     app.state.klarsteg = state
@@ -108,6 +111,10 @@ def create_app(settings: Settings | None = None, model: Klarsteg | None = None) 
     install_error_handlers(app)
     app.include_router(score.router(settings))
     app.include_router(ops.router(settings))
+    app.include_router(corrections.router(settings, state))
+    webhooks = WebhookQueue(state)
+    state.on_lifespan(webhooks.start, webhooks.stop)
+    app.include_router(integrations.router(settings, webhooks))
     page.mount(app)
 
     # Added last = outermost: request context, CORS, admission, then the body guard.
@@ -135,7 +142,7 @@ def _document_limits(app: FastAPI, settings: Settings) -> None:
             return app.openapi_schema
         doc = build()
         schemas = doc.get("components", {}).get("schemas", {})
-        for name in ("ScoreRequest", "BatchNote"):
+        for name in ("ScoreRequest", "BatchNote", "CorrectionRequest"):
             text = schemas.get(name, {}).get("properties", {}).get("text")
             if text is not None:
                 text["maxLength"] = settings.max_text_chars

@@ -1,4 +1,4 @@
-"""Counts for the datasheet: per split, language, writer, case type (verdict), granularity.
+"""Counts for the datasheet: per split, language, writer, register, case type (verdict), granularity.
 
 python training_data/stats.py > /tmp/stats.md
 """
@@ -33,7 +33,10 @@ def table(title: str, rows: dict[str, Counter], keys: list[str]) -> str:
 
 
 def main() -> None:
-    splits = {s: read_jsonl(HERE / f"{s}.jsonl") for s in ("train", "dev", "test")}
+    splits = {
+        s: read_jsonl(HERE / f"{s}.jsonl") for s in ("train", "dev", "test", "dev_real", "test_real")
+    }
+    register = {s: Counter(r.get("register", "(story, round 1-2)") for r in rs) for s, rs in splits.items()}
     lang = {s: Counter(("mixed" if "-mx-" in r["id"] else r["lang"]) for r in rs) for s, rs in splits.items()}
     verdict = {s: Counter(verdict_from_gold(r) for r in rs) for s, rs in splits.items()}
     gran = {s: Counter((r["when"] or {}).get("granularity", "none") for r in rs) for s, rs in splits.items()}
@@ -44,6 +47,11 @@ def main() -> None:
     writer = {s: Counter(r["id"].split("-")[0] for r in rs) for s, rs in splits.items()}
     out = [
         table("Language (mixed = Swedish/English code-switching)", lang, ["sv", "en", "mixed"]),
+        table(
+            "Register (round 3; earlier rounds are stories)",
+            register,
+            ["oneliner", "log", "list", "journal", "html", "email", "minutes", "story", "(story, round 1-2)"],
+        ),
         table(
             "Case type (verdict implied by the annotation)", verdict, ["concrete", "partial", "vague", "none"]
         ),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
 from model.pipeline import Klarsteg
+from model.promote import lineage
 from model.settings import Settings
 from service.api.score import error_responses, protection
 from service.api_models import ErrorBody, InfoResponse
@@ -53,10 +54,15 @@ def router(settings: Settings) -> APIRouter:
         summary="Readiness",
         responses={503: {"model": ErrorBody, "description": "The model is not loaded yet."}},
     )
-    async def readyz(state: Annotated[ServiceState, Depends(get_state)]) -> dict[str, str]:
-        """200 once the model is loaded, 503 before."""
+    async def readyz(state: Annotated[ServiceState, Depends(get_state)]) -> dict[str, Any]:
+        """200 once the model is loaded, 503 before; with the model's version and lineage (the
+        model it replaced, how many corrections it learned from, its date)."""
         if state.model is None:
             raise ServiceError(503, "the model is not loaded yet", headers={"Retry-After": "1"})
-        return {"status": "ready", "model_version": state.model.version}
+        return {
+            "status": "ready",
+            "model_version": state.model.version,
+            "lineage": lineage(state.model.artifacts.metadata),
+        }
 
     return api

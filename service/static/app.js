@@ -51,8 +51,43 @@
       when: "When",
       questionsHeading: "Questions to settle with the customer",
       noQuestions: "Nothing to settle: the next step, its reason and its date are all clear.",
-      footer: "Notes are scored on this server and are not stored.",
+      footer: "Notes are scored on this server and are not stored; only corrections you save are kept.",
       apiDocs: "API documentation",
+      correctHeading: "Is something wrong?",
+      correctOpen: "Correct this result",
+      corrHelp:
+        "Select words in the note with the mouse, or with Shift and the arrow keys, then press what they are. Or type the words in a field.",
+      corrNoteLabel: "The note: select words in it",
+      markAs: "Mark the selected words as:",
+      markStep: "Next step",
+      markReason: "Reason",
+      markWhen: "When",
+      marked: (field, words) => `Marked \u201c${words}\u201d as ${field}.`,
+      selectFirst: "Select words in the note first.",
+      notInNote: "Not in the note",
+      phrase: "Words in the note",
+      actionLabel: "Action",
+      ownerLabel: "Who takes it",
+      clarityLabel: "Purpose",
+      granularityLabel: "Kind of date",
+      valueLabel: "Date",
+      granularityAuto: "As the words read",
+      valueHint: {
+        datetime: "2026-03-17T10:00", date: "2026-03-17", week: "2026-W12", month: "2026-03",
+        quarter: "2026-Q2", year: "2027", fuzzy: "",
+      },
+      reading: (g, v) => `The words read as: ${g}${v ? " " + v : ""}.`,
+      noReading: "No date can be read from these words: choose the kind of date and give it.",
+      override: "Keep my date: the words are read wrongly",
+      corrScore: (n, word, was) => `With your correction: ${n}/100, ${word} (the model said ${was}).`,
+      corrProblems: "Fix this before saving:",
+      corrSave: "Save the correction",
+      saving: "Saving\u2026",
+      cancel: "Cancel",
+      saved: (id) => `Saved as correction ${id}. It is used the next time the model is retrained.`,
+      corrFailed: "The correction was not saved.",
+      needWords: (f) => `Mark or type the words of the ${f}, or tick \u201cNot in the note\u201d.`,
+      needValue: "Give the date in the format shown.",
       partsLabel: "Score parts",
       legend: "Legend",
       missing: "Missing",
@@ -125,8 +160,43 @@
       when: "När",
       questionsHeading: "Frågor att reda ut med kunden",
       noQuestions: "Inget att reda ut: nästa steg, syftet och datumet är tydliga.",
-      footer: "Anteckningar bedöms på den här servern och sparas inte.",
+      footer: "Anteckningar bedöms på den här servern och sparas inte; bara rättningar du sparar behålls.",
       apiDocs: "API-dokumentation",
+      correctHeading: "Blev något fel?",
+      correctOpen: "Rätta resultatet",
+      corrHelp:
+        "Markera ord i anteckningen med musen, eller med Skift och piltangenterna, och tryck sedan på vad de är. Eller skriv orden i ett fält.",
+      corrNoteLabel: "Anteckningen: markera ord i den",
+      markAs: "Markera orden som:",
+      markStep: "Nästa steg",
+      markReason: "Varför",
+      markWhen: "När",
+      marked: (field, words) => `\u201d${words}\u201d markerat som ${field}.`,
+      selectFirst: "Markera ord i anteckningen först.",
+      notInNote: "Finns inte i anteckningen",
+      phrase: "Ord i anteckningen",
+      actionLabel: "Typ",
+      ownerLabel: "Vem tar det",
+      clarityLabel: "Syfte",
+      granularityLabel: "Typ av datum",
+      valueLabel: "Datum",
+      granularityAuto: "Som orden läses",
+      valueHint: {
+        datetime: "2026-03-17T10:00", date: "2026-03-17", week: "2026-W12", month: "2026-03",
+        quarter: "2026-Q2", year: "2027", fuzzy: "",
+      },
+      reading: (g, v) => `Orden läses som: ${g}${v ? " " + v : ""}.`,
+      noReading: "Inget datum kan läsas ur orden: välj typ av datum och ange det.",
+      override: "Behåll mitt datum: orden läses fel",
+      corrScore: (n, word, was) => `Med din rättning: ${n}/100, ${word} (modellen sa ${was}).`,
+      corrProblems: "Rätta detta innan du sparar:",
+      corrSave: "Spara rättningen",
+      saving: "Sparar\u2026",
+      cancel: "Avbryt",
+      saved: (id) => `Sparad som rättning ${id}. Den används nästa gång modellen tränas om.`,
+      corrFailed: "Rättningen sparades inte.",
+      needWords: (f) => `Markera eller skriv orden för ${f}, eller kryssa i \u201dFinns inte i anteckningen\u201d.`,
+      needValue: "Ange datumet i formatet som visas.",
       partsLabel: "Poängens delar",
       legend: "Färgförklaring",
       missing: "Saknas",
@@ -183,6 +253,7 @@
   let uiPinned = Boolean(safeGet(UI_STORE));
   let lastResult = null;
   let lastText = "";
+  let lastDate = null;
 
   function safeGet(name) {
     try {
@@ -244,6 +315,7 @@
     updateCounter();
     updateKeyStatus();
     if (lastResult) render(lastResult, lastText);
+    correction.relabel();
   }
 
   function setUi(lang, pinned) {
@@ -358,6 +430,8 @@
       }
       lastResult = payload;
       lastText = text;
+      lastDate = body.note_date || null;
+      correction.reset();
       if (!uiPinned && (payload.language === "sv" || payload.language === "en") && payload.language !== ui) {
         setUi(payload.language, false); /* re-renders */
       } else {
@@ -543,6 +617,394 @@
       resultBox.scrollIntoView({ behavior: smooth ? "smooth" : "auto", block: "start" });
     }
   }
+
+  /* ------------------------------------------------------------------ correcting a result */
+
+  /* After scoring, the person marks the right next step, reason and when in the note (select
+     words, then press what they are; or type them), picks the action and owner, sees the score
+     the correction gives (POST v1/corrections/preview: the SPEC's table, computed by the
+     server) and saves it (POST v1/corrections). Offsets: the server speaks code points, the
+     textarea UTF-16; spans are sent as text + occurrence, as in the training data. */
+  const correction = (function () {
+    const panel = $("correct-panel");
+    const openButton = $("correct-open");
+    const noteBox = $("corr-note");
+    const status = $("corr-status");
+    const markStatus = $("mark-status");
+    const saveButton = $("corr-save");
+    const gran = $("when-gran");
+    const whenValue = $("when-value");
+    const override = $("when-override");
+    const ACTIONS = ["meeting", "demo", "call", "email", "send", "contact", "other"];
+    const OWNERS = ["seller", "customer", "both", "unknown"];
+    const GRANULARITIES = ["datetime", "date", "week", "month", "quarter", "year", "fuzzy"];
+    const FIELDS = {
+      next_step: { text: $("step-text"), none: $("step-none"), detail: $("step-detail") },
+      reason: { text: $("reason-text"), none: $("reason-none"), detail: $("reason-detail") },
+      when: { text: $("when-text"), none: $("when-none"), detail: $("when-detail") },
+    };
+    let timer = null;
+    let sequence = 0;
+    let lastPreview = null;
+
+    function fill(select, values, label) {
+      const current = select.value;
+      select.replaceChildren(...values.map((v) => el("option", { value: v, text: label(v) })));
+      if (current && values.includes(current)) select.value = current;
+    }
+
+    function relabel() {
+      fill($("step-action"), ACTIONS, (a) => t("actions")[a]);
+      fill($("step-owner"), OWNERS, (o) => t("owners")[o]);
+      fill($("reason-clear"), ["true", "false"], (v) => (v === "true" ? t("clearReason") : t("genericReason")));
+      fill(gran, ["auto", ...GRANULARITIES], (g) => (g === "auto" ? t("granularityAuto") : t("granularity")[g]));
+      updateWhenInputs();
+      if (lastPreview && !panel.hidden) showPreview(lastPreview);
+    }
+
+    /* ---- offsets */
+    function utf16Index(text, cp) {
+      return codePoints(text).slice(0, cp).join("").length;
+    }
+    function cpIndex(text, i) {
+      return codePoints(text.slice(0, i)).length;
+    }
+    function occurrenceAt(text, phrase, start) {
+      let n = 0;
+      let pos = text.indexOf(phrase);
+      while (pos !== -1 && pos <= start) {
+        n += 1;
+        pos = text.indexOf(phrase, pos + 1);
+      }
+      return Math.max(1, n);
+    }
+    function locate(text, phrase, occurrence) {
+      if (!phrase) return null;
+      let pos = -1;
+      for (let i = 0; i < (occurrence || 1); i++) {
+        pos = text.indexOf(phrase, pos + 1);
+        if (pos < 0) return null;
+      }
+      return [pos, pos + phrase.length];
+    }
+
+    /* ---- the form */
+    function setSpan(name, phrase, occurrence) {
+      const f = FIELDS[name];
+      f.text.value = phrase;
+      f.text.dataset.occurrence = occurrence > 1 ? String(occurrence) : "";
+      f.none.checked = false;
+    }
+
+    function updateWhenInputs() {
+      const g = gran.value;
+      whenValue.disabled = FIELDS.when.none.checked || FIELDS.next_step.none.checked || g === "auto" || g === "fuzzy";
+      whenValue.placeholder = g && g !== "auto" ? t("valueHint")[g] || "" : "";
+      if (g === "fuzzy") whenValue.value = "";
+    }
+
+    function syncDisabled() {
+      const stepNone = FIELDS.next_step.none.checked;
+      $("fs-reason").disabled = stepNone;
+      $("fs-when").disabled = stepNone;
+      for (const f of Object.values(FIELDS)) {
+        for (const control of f.detail.querySelectorAll("input, select")) control.disabled = f.none.checked;
+      }
+      updateWhenInputs();
+    }
+
+    function prefill() {
+      const r = lastResult;
+      for (const [name, f] of Object.entries(FIELDS)) {
+        const got = r[name];
+        f.text.dataset.occurrence = "";
+        if (!got) {
+          f.text.value = "";
+          f.none.checked = true;
+          continue;
+        }
+        const start = utf16Index(lastText, got.start);
+        const phrase = lastText.slice(start, utf16Index(lastText, got.end));
+        if (phrase && phrase === got.text) setSpan(name, phrase, occurrenceAt(lastText, phrase, start));
+        else setSpan(name, got.text, 1);
+      }
+      if (r.next_step) {
+        $("step-action").value = r.next_step.action;
+        $("step-owner").value = r.next_step.owner;
+      }
+      $("reason-clear").value = r.reason && !r.reason.clear ? "false" : "true";
+      gran.value = "auto";
+      whenValue.value = "";
+      override.checked = false;
+      $("when-override-row").hidden = true;
+      syncDisabled();
+    }
+
+    function body() {
+      const b = { text: lastText, language: lastResult.language, next_step: null, reason: null, when: null };
+      if (lastDate) b.note_date = lastDate;
+      const span = (f) => {
+        const o = { text: f.text.value.trim() };
+        const occurrence = parseInt(f.text.dataset.occurrence || "", 10);
+        if (occurrence > 1) o.occurrence = occurrence;
+        return o;
+      };
+      if (FIELDS.next_step.none.checked) return b;
+      b.next_step = Object.assign(span(FIELDS.next_step), {
+        action: $("step-action").value,
+        owner: $("step-owner").value,
+      });
+      if (!FIELDS.reason.none.checked) {
+        b.reason = Object.assign(span(FIELDS.reason), { clear: $("reason-clear").value === "true" });
+      }
+      if (!FIELDS.when.none.checked) {
+        const w = span(FIELDS.when);
+        if (gran.value !== "auto") {
+          w.granularity = gran.value;
+          w.value = gran.value === "fuzzy" ? null : whenValue.value.trim() || null;
+        }
+        b.when = w;
+        if (override.checked) b.date_check = "override";
+      }
+      return b;
+    }
+
+    function localProblems() {
+      const out = [];
+      if (FIELDS.next_step.none.checked) return out;
+      for (const [name, f] of Object.entries(FIELDS)) {
+        if (f.none.checked) continue;
+        if (!f.text.value.trim()) out.push(t("needWords")(t("fieldNames")[name]));
+      }
+      const g = gran.value;
+      if (!FIELDS.when.none.checked && g !== "auto" && g !== "fuzzy" && !whenValue.value.trim()) {
+        out.push(t("needValue"));
+      }
+      return out;
+    }
+
+    /* ---- talking to the service */
+    async function call(path, payload) {
+      const headers = { "Content-Type": "application/json", Accept: "application/json" };
+      const key = safeGet(KEY_STORE);
+      if (key) headers["X-API-Key"] = key;
+      try {
+        const response = await fetch(new URL(path, document.baseURI), {
+          method: "POST",
+          headers: headers,
+          body: JSON.stringify(payload),
+        });
+        let data = null;
+        try {
+          data = await response.json();
+        } catch (e) {
+          data = null;
+        }
+        const detail = data && typeof data.detail === "string" ? data.detail : "";
+        return { status: response.status, ok: response.ok, data: data, detail: detail };
+      } catch (e) {
+        return { status: 0, ok: false, data: null, detail: t("errors").network };
+      }
+    }
+
+    function showProblems(messages) {
+      const list = $("corr-problems");
+      if (!messages.length) {
+        list.replaceChildren();
+        return;
+      }
+      list.replaceChildren(
+        el("li", { class: "head", text: t("corrProblems") }),
+        ...messages.map((m) => el("li", { text: m }))
+      );
+    }
+
+    function spansOf(record) {
+      const out = {};
+      for (const name of Object.keys(FIELDS)) {
+        const f = record[name];
+        const at = f ? locate(lastText, f.text, f.occurrence) : null;
+        out[name] = at ? { start: cpIndex(lastText, at[0]), end: cpIndex(lastText, at[1]) } : null;
+      }
+      return out;
+    }
+
+    function showPreview(p) {
+      const verdict = p.score.verdict;
+      const score = $("corr-score");
+      score.className = `corr-score v-${verdict}`;
+      score.textContent = t("corrScore")(p.score.score, t("verdicts")[verdict][0], lastResult.score);
+      $("corr-marked").replaceChildren(...markedNote(spansOf(p.correction), lastText));
+      showProblems(p.problems.map((x) => x.message));
+      const w = p.correction.when;
+      const reading = $("when-reading");
+      if (p.date_layer) {
+        const g = t("granularity")[p.date_layer.granularity] || p.date_layer.granularity;
+        reading.textContent = t("reading")(g, p.date_layer.value);
+      } else {
+        reading.textContent = w && !FIELDS.when.none.checked ? t("noReading") : "";
+      }
+      if (gran.value === "auto") whenValue.value = w && w.value ? w.value : "";
+      const differs =
+        p.date_layer && w && (w.granularity !== p.date_layer.granularity || w.value !== p.date_layer.value);
+      $("when-override-row").hidden = !(differs || override.checked);
+    }
+
+    async function preview() {
+      const mine = ++sequence;
+      const local = localProblems();
+      if (local.length) {
+        showProblems(local);
+        return;
+      }
+      const r = await call("v1/corrections/preview", body());
+      if (mine !== sequence || panel.hidden) return; /* a newer preview is on its way */
+      if (r.ok) {
+        lastPreview = r.data;
+        showPreview(r.data);
+      } else if (r.status === 401) {
+        keyBox.open = true;
+        showProblems([t("errors").auth]);
+      } else {
+        showProblems([r.detail || `${t("corrFailed")} (${r.status})`]);
+      }
+    }
+
+    function schedule() {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(preview, 150);
+    }
+
+    async function save() {
+      window.clearTimeout(timer);
+      const local = localProblems();
+      if (local.length) {
+        showProblems(local);
+        return;
+      }
+      saveButton.disabled = true;
+      saveButton.textContent = t("saving");
+      sequence += 1;
+      try {
+        const r = await call("v1/corrections", body());
+        if (r.status === 201) {
+          close();
+          status.textContent = t("saved")(r.data.id);
+          openButton.focus();
+        } else if (r.status === 401) {
+          keyBox.open = true;
+          showProblems([t("errors").auth]);
+        } else {
+          showProblems([r.detail || `${t("corrFailed")} (${r.status})`]);
+        }
+      } finally {
+        saveButton.disabled = false;
+        saveButton.textContent = t("corrSave");
+      }
+    }
+
+    /* ---- opening and closing */
+    function open() {
+      if (!lastResult) return;
+      panel.hidden = false;
+      openButton.setAttribute("aria-expanded", "true");
+      status.textContent = "";
+      markStatus.textContent = "";
+      noteBox.value = lastText;
+      prefill();
+      schedule();
+      noteBox.focus();
+      noteBox.setSelectionRange(0, 0);
+    }
+
+    function close() {
+      panel.hidden = true;
+      openButton.setAttribute("aria-expanded", "false");
+      window.clearTimeout(timer);
+      sequence += 1;
+    }
+
+    function reset() {
+      close();
+      status.textContent = "";
+      lastPreview = null;
+      $("corr-score").textContent = "";
+      $("corr-marked").replaceChildren();
+      showProblems([]);
+    }
+
+    function mark(name) {
+      const a = noteBox.selectionStart;
+      const b = noteBox.selectionEnd;
+      const raw = noteBox.value.slice(a, b);
+      const phrase = raw.trim();
+      if (!phrase) {
+        markStatus.textContent = t("selectFirst");
+        noteBox.focus();
+        return;
+      }
+      const start = a + (raw.length - raw.trimStart().length);
+      setSpan(name, phrase, occurrenceAt(noteBox.value, phrase, start));
+      if (name !== "next_step" && FIELDS.next_step.none.checked) {
+        FIELDS.next_step.none.checked = false;
+        FIELDS.next_step.text.value = "";
+      }
+      if (name === "when") {
+        gran.value = "auto";
+        override.checked = false;
+      }
+      markStatus.textContent = t("marked")(t("fieldNames")[name], phrase);
+      syncDisabled();
+      schedule();
+    }
+
+    /* The note is for selecting, not editing. Not `readonly`: a read-only text area gets no
+       caret, so a keyboard could not select in it (Shift + arrows). */
+    noteBox.addEventListener("beforeinput", (ev) => ev.preventDefault());
+    noteBox.addEventListener("input", () => {
+      if (noteBox.value !== lastText) noteBox.value = lastText;
+    });
+    openButton.addEventListener("click", () => (panel.hidden ? open() : close()));
+    $("corr-cancel").addEventListener("click", () => {
+      close();
+      openButton.focus();
+    });
+    panel.addEventListener("keydown", (ev) => {
+      if (ev.key === "Escape") {
+        ev.preventDefault();
+        close();
+        openButton.focus();
+      }
+    });
+    panel.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      save();
+    });
+    $("mark-step").addEventListener("click", () => mark("next_step"));
+    $("mark-reason").addEventListener("click", () => mark("reason"));
+    $("mark-when").addEventListener("click", () => mark("when"));
+    for (const f of Object.values(FIELDS)) {
+      f.text.addEventListener("input", () => {
+        f.text.dataset.occurrence = "";
+        schedule();
+      });
+      f.none.addEventListener("change", () => {
+        syncDisabled();
+        schedule();
+      });
+    }
+    for (const id of ["step-action", "step-owner", "reason-clear"]) $(id).addEventListener("change", schedule);
+    gran.addEventListener("change", () => {
+      const w = lastPreview && lastPreview.correction.when;
+      if (gran.value !== "auto" && w && w.granularity === gran.value && !whenValue.value) whenValue.value = w.value || "";
+      updateWhenInputs();
+      schedule();
+    });
+    whenValue.addEventListener("input", schedule);
+    override.addEventListener("change", schedule);
+
+    return { reset: reset, relabel: relabel };
+  })();
 
   applyUi();
 })();
