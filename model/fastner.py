@@ -30,7 +30,9 @@ from typing import Any
 import numpy as np
 from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 from thinc.api import NumpyOps
 
 _OPS = NumpyOps()
@@ -90,6 +92,7 @@ class FastNER:
     _CACHE_LIMIT = 100_000  # word forms; their rows take at most 2 x 100,000 x width floats
     _STRETCH = 24  # positions scored at once inside an entity; most entities are shorter
     _CHUNK_TOKENS = 2048  # tokens whose matrix work is done together (bounded memory)
+    _VOCAB_LIMIT = 200_000  # word forms the tokenizer may remember before it starts afresh
 
     def __init__(self, nlp: Language, parts: dict[str, Any]) -> None:
         self._nlp = nlp
@@ -119,6 +122,29 @@ class FastNER:
         self._outside_bias = self.pad[1] + self.pad[2] + self.lower_b
         self._index: dict[int, int] = {}
         self._rows = np.zeros((1024, self.mix.nO), dtype=np.float32)  # row i: word form i
+        self._pristine: tuple[bytes, bytes] | None = None
+        self._tokenizer = self._fresh_tokenizer()
+
+    def _fresh_tokenizer(self) -> Any:
+        """A tokenizer like the pipeline's, with a vocabulary of its own.
+
+        spaCy's vocabulary keeps every word form it has seen, so a long-lived process that
+        scores millions of distinct notes would grow without bound. The fast NER only needs
+        each token's hashed attributes, which do not depend on what the vocabulary holds, so
+        it tokenizes with its own copy and replaces it once it has seen ``_VOCAB_LIMIT`` forms
+        (the same language defaults and lexical attribute functions: the same arrays)."""
+        if self._pristine is None:  # the pipeline's vocabulary and tokenizer as loaded
+            self._pristine = (self._nlp.vocab.to_bytes(exclude=["vectors"]), self._nlp.tokenizer.to_bytes())
+        vocab = Vocab(lex_attr_getters=dict(self._nlp.vocab.lex_attr_getters))
+        vocab.from_bytes(self._pristine[0])
+        tokenizer = Tokenizer(vocab)
+        tokenizer.from_bytes(self._pristine[1])
+        return tokenizer
+
+    def _make_doc(self, text: str) -> Doc:
+        if len(self._tokenizer.vocab) > self._VOCAB_LIMIT:
+            self._tokenizer = self._fresh_tokenizer()
+        return self._tokenizer(text)
 
     @classmethod
     def from_pipeline(cls, nlp: Language) -> FastNER | None:
@@ -244,7 +270,7 @@ class FastNER:
         chunk: list[Doc] = []
         tokens = 0
         for text in texts:
-            doc = self._nlp.make_doc(text)
+            doc = self._make_doc(text)
             chunk.append(doc)
             tokens += len(doc)
             if tokens >= self._CHUNK_TOKENS:

@@ -7,6 +7,7 @@ Swedish that we may download at run time). Token norms are folded to ASCII so th
 
 from __future__ import annotations
 
+import copy
 import logging
 import random
 import time
@@ -135,6 +136,8 @@ def train_span_model(
     epochs: int = 30,
     patience: int = 8,
     time_budget_s: float = 360.0,
+    width: int | None = None,
+    depth: int | None = None,
 ) -> tuple[Language, float]:
     """Train the NER on annotated records; keep the epoch that does best on dev.
 
@@ -142,7 +145,12 @@ def train_span_model(
     """
     random.seed(seed)
     spacy.util.fix_random_seed(seed)
-    nlp = blank_pipeline()
+    config = copy.deepcopy(NER_CONFIG)
+    if width is not None:
+        config["model"]["tok2vec"]["width"] = width
+    if depth is not None:
+        config["model"]["tok2vec"]["depth"] = depth
+    nlp = blank_pipeline(config)
     ner = nlp.get_pipe("ner")
     for label in LABELS.values():
         ner.add_label(label)

@@ -68,7 +68,9 @@ def train(
     data_sha256: str,
     seed: int = 13,
     span_epochs: int = 30,
-    span_time_budget_s: float = 360.0,
+    span_time_budget_s: float = 900.0,
+    span_width: int | None = None,
+    span_depth: int | None = None,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Train every component, pick the when threshold on dev, save; return the metadata.
@@ -84,6 +86,8 @@ def train(
         seed=seed,
         epochs=span_epochs,
         time_budget_s=span_time_budget_s,
+        width=span_width,
+        depth=span_depth,
     )
     log.info("span model trained: dev span F1 %.3f (%.0f s)", span_f1, time.monotonic() - started)
     classifiers = train_classifiers(train_records, seed=seed)

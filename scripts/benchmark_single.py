@@ -56,7 +56,9 @@ def best_of(rounds: int, fn: Callable[[], None]) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--notes", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", type=Path)

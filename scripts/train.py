@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=PACKAGE_MODEL_DIR)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--epochs", type=int, default=30, help="most epochs of the span model")
+    parser.add_argument("--width", type=int, help="span model: token vector width (default: model.spans)")
+    parser.add_argument("--depth", type=int, help="span model: encoder depth (default: model.spans)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
 
@@ -57,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         data_sha256=data_hash([args.train, *[p for p in args.dev if p.exists()]]),
         seed=args.seed,
         span_epochs=args.epochs,
+        span_width=args.width,
+        span_depth=args.depth,
     )
     if args.out.exists():
         shutil.rmtree(args.out)

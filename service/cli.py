@@ -789,6 +789,8 @@ def rollback() -> None:
     except PromoteError as exc:
         _fail(str(exc))
     typer.echo(f"rolled back to {switch.current} -> {switch.current_dir}")
+    if os.environ.get("KLARSTEG_MODEL_DIR"):
+        typer.echo("warning: KLARSTEG_MODEL_DIR is set, and it wins: unset it to serve this model", err=True)
     typer.echo(
         "klarsteg serve and klarsteg score load it from their next start (restart a running server)", err=True
     )

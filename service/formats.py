@@ -546,7 +546,7 @@ class CsvWriter(Writer):
         self._fh.flush()
 
     def write(self, rows: Sequence[Row]) -> None:
-        self._emit([[self.flat(r)[c] for c in self.columns] for r in rows])
+        self._emit([[flat[c] for c in self.columns] for flat in map(self.flat, rows)])
 
     def close(self) -> None:
         if self._fh is not None:

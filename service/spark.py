@@ -292,13 +292,17 @@ def score_dataframe(
     ``when_text/start/end/granularity/value/has_time/clear/confidence``, ``missing``, ``vague``
     and ``questions`` as array<string>, ``model_version``, and ``error`` (null when scored; the
     reason otherwise, with every result column null). Input columns keep their place; one named
-    like a result column (a table scored before) receives the new value. Raises ``ColumnError``
+    like a result column (a table scored before) receives the new value; ``id_col`` is only
+    checked (it stays among the input columns). Raises ``ColumnError``
     (a ValueError) when a column is missing, ValueError for a bad ``note_date`` or ``language``.
     """
     names = list(df.columns)
-    cols = resolve_columns(names, BatchOptions(text_col=text_col, date_col=date_col, id_col=id_col))
+    fixed = str(note_date) if note_date else None  # with a date column too: the local engine's error
+    cols = resolve_columns(
+        names, BatchOptions(text_col=text_col, date_col=date_col, id_col=id_col, note_date=fixed)
+    )
     spec = _spec(cols, note_date, language, model_dir)
-    day = None if spec.note_date or not cols.date else _col(cols.date)
+    day = None if cols.date is None else _col(cols.date)
     scored = df.withColumn(_RESULT, _udf_column(spec, _col(cols.text), day, None))
     return scored.select(*(_output(c, {n: n for n in names}) for c in output_columns(names)))
 

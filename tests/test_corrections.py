@@ -114,6 +114,23 @@ def test_a_good_correction_is_stored_with_the_model_answer(
     assert item["correction"]["next_step"]["action"] == "demo"
 
 
+def test_a_training_data_record_can_be_posted_as_it_is(client: TestClient) -> None:
+    """The SPEC's annotated example, id, lang and rating included."""
+    record = {
+        "id": "sv-0001",
+        "lang": "sv",
+        "note_date": "2026-03-10",
+        "text": NOTE,
+        "next_step": {"text": "bokade demo", "action": "demo", "owner": "both"},
+        "reason": {"text": "visa integrationen", "clear": True},
+        "when": {"text": "tis 17/3 kl 10", "granularity": "datetime", "value": "2026-03-17T10:00"},
+        "rating": 5,
+    }
+    r = client.post("/v1/corrections", json=record)
+    assert r.status_code == 201, r.text
+    assert r.json()["correction"]["rating"] == 5 and r.json()["correction"]["lang"] == "sv"
+
+
 def test_a_not_in_the_note_correction(client: TestClient) -> None:
     text = "Kunden hörde av sig. Vi hörs längre fram."
     body = {"text": text, "note_date": DATE, "next_step": None, "reason": None, "when": None}
@@ -408,7 +425,8 @@ def fixture_data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     write_jsonl(paths["train"], train_records)
     write_jsonl(paths["dev"], read_jsonl(ROOT / "training_data" / "dev.jsonl")[:60])
     write_jsonl(paths["test"], read_jsonl(ROOT / "training_data" / "test.jsonl")[:80])
-    write_jsonl(paths["good"], good)
+    # plus a note of the test split: retrain must drop it
+    write_jsonl(paths["good"], good + [read_jsonl(paths["test"])[0]])
     write_jsonl(paths["wrong"], wrong)
     base = d / "base"
     train(
@@ -472,6 +490,7 @@ def test_retrain_writes_a_comparison(fixture_data: dict[str, Any], good_candidat
     n = fixture_data["good_n"]
     assert held["notes"] == int(n * 0.2) and set(held["current"]) == set(held["candidate"]) != set()
     assert comparison["corrections"]["trained"] == n - held["notes"]
+    assert comparison["corrections"]["dropped_in_test_split"] == 1
     # the held-out corrections were not trained on, and none is in the test split
     trained = {r["text"] for r in read_jsonl(out / "corrections_trained.jsonl")}
     held_out = {r["text"] for r in read_jsonl(out / "corrections_held_out.jsonl")}
@@ -497,24 +516,36 @@ def test_a_candidate_trained_on_wrong_corrections_is_refused(wrong_candidate: tu
     assert "DO NOT PROMOTE" in result.stdout and "next_step F1" in result.stdout
 
 
-def test_a_correction_in_the_test_split_is_dropped(fixture_data: dict[str, Any], tmp_path: Path) -> None:
-    from service.corrections.retrain import RetrainOptions, read_corrections, split_held_out
+def test_corrections_are_read_checked_and_split_stably(fixture_data: dict[str, Any]) -> None:
+    from service.corrections.retrain import read_corrections, split_held_out
 
-    test_note = read_jsonl(fixture_data["test"])[0]
     records = read_corrections(fixture_data["good"])
-    assert len(records) == fixture_data["good_n"]
-    # the split is stable whatever the order
-    assert split_held_out(records, 0.2)[1] == sorted(
-        split_held_out(list(reversed(records)), 0.2)[1], key=lambda r: records.index(r)
-    )
-    leaky = tmp_path / "leaky.jsonl"
-    write_jsonl(leaky, [test_note])
-    options = RetrainOptions(corrections=leaky, out=tmp_path / "x", tests=[fixture_data["test"]])
-    assert options.weight == 3
-    result = retrain_cli(fixture_data, leaky, tmp_path / "leak", "--epochs", "1")
-    comparison = json.loads((tmp_path / "leak" / "comparison.json").read_text())
-    assert comparison["corrections"]["dropped_in_test_split"] == 1
-    assert comparison["corrections"]["trained"] == 0 and result.exit_code in (0, 1)
+    assert len(records) == fixture_data["good_n"] + 1  # the test note is dropped later, by retrain
+    trained, held = split_held_out(records, 0.2)
+    assert len(held) == int(len(records) * 0.2) and len(trained) + len(held) == len(records)
+    # the same notes are held out whatever the order of the file
+    assert {r["id"] for r in split_held_out(list(reversed(records)), 0.2)[1]} == {r["id"] for r in held}
+    assert split_held_out(records[:4], 0.2) == (records[:4], [])  # too few to hold any out
+    # the latest correction of a note wins
+    again = {k: v for k, v in records[0].items() if k != "rating"} | {
+        "next_step": None,
+        "reason": None,
+        "when": None,
+    }
+    latest = read_corrections_of([*records, again])
+    assert len(latest) == len(records)
+    assert next(r for r in latest if r["text"] == again["text"])["next_step"] is None
+
+
+def read_corrections_of(records: list[dict]) -> list[dict]:
+    import tempfile
+
+    from service.corrections.retrain import read_corrections
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "c.jsonl"
+        write_jsonl(path, records)
+        return read_corrections(path)
 
 
 def test_retrain_refuses_invalid_corrections(fixture_data: dict[str, Any], tmp_path: Path) -> None:
@@ -571,6 +602,13 @@ def test_promote_and_rollback(
     assert info["promoted"]["current"] == good and info["promoted"]["previous"] == base
     assert info["promoted"]["stack"] == [shipped, base, good]
     assert (models_root(data_dir) / f"{good}.comparison.json").is_file()
+
+    # klarsteg score loads it
+    notes, scored = tmp_path / "notes.jsonl", tmp_path / "scored.jsonl"
+    write_jsonl(notes, [{"text": NOTE, "note_date": DATE}])
+    result = cli("score", str(notes), "-o", str(scored), "--workers", "1", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert read_jsonl(scored)[0]["result"]["model_version"] == good
 
     # /readyz of a service started now shows the promoted model and its lineage
     with TestClient(create_app(settings_for(data_dir))) as c:

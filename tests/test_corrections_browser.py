@@ -150,7 +150,7 @@ def test_correct_a_result_with_the_keyboard(server: str, page: Any, data_dir: Pa
     # Say it is a date, not a date and time: the date layer disagrees until overruled.
     page.locator("#when-gran").select_option("date")
     page.locator("#when-value").fill("2026-03-17")
-    expect(page.locator("#corr-problems")).to_contain_text("disagrees with the date layer")
+    expect(page.locator("#corr-problems")).to_contain_text("The words read as another date than yours")
     override = page.get_by_label("Keep my date")
     expect(override).to_be_visible()
     override.focus()

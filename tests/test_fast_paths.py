@@ -333,3 +333,19 @@ def test_fast_ner_matches_spacy_on_any_text(
 ) -> None:
     text = " ".join(parts)
     assert fast_ner.spans(text) == _spacy_spans(klarsteg_model.artifacts.spans, text)
+
+
+def test_fast_ner_vocabulary_stays_bounded(klarsteg_model: Klarsteg, dev: list[dict]) -> None:
+    fast = FastNER.from_pipeline(klarsteg_model.artifacts.spans)
+    assert fast is not None
+    base = len(fast._tokenizer.vocab)
+    fast._VOCAB_LIMIT = base + 200  # forces fresh tokenizers again and again
+    nlp = klarsteg_model.artifacts.spans
+    texts = [f"{t} ord{i}x unik{i}y" for i, t in enumerate(_masked_texts(dev[:80]))]  # new word forms
+    before = len(nlp.vocab)
+    got = []
+    for text in texts:
+        got.append(fast.spans(text))
+        assert len(fast._tokenizer.vocab) <= base + 200 + len(text.split()) + 10
+    assert len(nlp.vocab) == before  # the fast path leaves the pipeline's vocabulary alone
+    assert got == [_spacy_spans(nlp, t) for t in texts]

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 import anyio.to_thread
 from fastapi import APIRouter, Body, Depends, Query
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from model.pipeline import Klarsteg, NoteInput
 from model.schema import Action, Granularity, Owner
@@ -127,6 +127,13 @@ class CorrectionRequest(BaseModel):
     reason: CorrectedReason | None = Field(description="The reason, or null; null when next_step is null.")
     when: CorrectedWhen | None = Field(description="The when, or null; null when next_step is null.")
     rating: Rating | None = Field(None, description="A sales manager's 1-5 rating (optional).")
+    id: Annotated[StrictStr, Field(max_length=200)] | Annotated[StrictInt, BeforeValidator(_whole)] | None = (
+        Field(
+            None,
+            description="A training-data record's own id, accepted so that such a record can be posted "
+            "as it is; not stored (the service numbers corrections).",
+        )
+    )
     date_check: Literal["strict", "override"] = Field(
         "strict",
         description="`override` keeps a when that the date layer reads differently (the date layer is "

@@ -88,6 +88,8 @@
       corrFailed: "The correction was not saved.",
       needWords: (f) => `Mark or type the words of the ${f}, or tick \u201cNot in the note\u201d.`,
       needValue: "Give the date in the format shown.",
+      dateDiffers:
+        "The words read as another date than yours: fix the date, or tick \u201cKeep my date\u201d if the words are read wrongly.",
       partsLabel: "Score parts",
       legend: "Legend",
       missing: "Missing",
@@ -197,6 +199,8 @@
       corrFailed: "Rättningen sparades inte.",
       needWords: (f) => `Markera eller skriv orden för ${f}, eller kryssa i \u201dFinns inte i anteckningen\u201d.`,
       needValue: "Ange datumet i formatet som visas.",
+      dateDiffers:
+        "Orden läses som ett annat datum än ditt: rätta datumet, eller kryssa i \u201dBehåll mitt datum\u201d om orden läses fel.",
       partsLabel: "Poängens delar",
       legend: "Färgförklaring",
       missing: "Saknas",
@@ -819,6 +823,13 @@
       );
     }
 
+    /* The service's messages, except the date check's, which the form answers with a checkbox. */
+    function friendly(problems) {
+      return problems.map((x) =>
+        x.field === "when.value" && x.message.includes("date_check") ? t("dateDiffers") : x.message
+      );
+    }
+
     function spansOf(record) {
       const out = {};
       for (const name of Object.keys(FIELDS)) {
@@ -835,7 +846,7 @@
       score.className = `corr-score v-${verdict}`;
       score.textContent = t("corrScore")(p.score.score, t("verdicts")[verdict][0], lastResult.score);
       $("corr-marked").replaceChildren(...markedNote(spansOf(p.correction), lastText));
-      showProblems(p.problems.map((x) => x.message));
+      showProblems(friendly(p.problems));
       const w = p.correction.when;
       const reading = $("when-reading");
       if (p.date_layer) {
@@ -894,6 +905,8 @@
         } else if (r.status === 401) {
           keyBox.open = true;
           showProblems([t("errors").auth]);
+        } else if (r.status === 422 && r.data && Array.isArray(r.data.errors) && r.data.errors.length) {
+          showProblems(friendly(r.data.errors));
         } else {
           showProblems([r.detail || `${t("corrFailed")} (${r.status})`]);
         }
