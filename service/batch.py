@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from model.artifacts import verify_artifacts
+from model.normalize import join_subject_body
 from model.pipeline import Klarsteg, NoteInput, validate_input
 from model.settings import get_settings
 from model.threads import limit_process_threads
@@ -86,6 +87,8 @@ DATE_COLUMNS = (
     "skapat",
 )
 ID_COLUMNS = ("id", "note_id", "activity_id", "activityid", "record_id", "row_id")
+# A CRM activity's subject line: joined before the body as the note's first line.
+SUBJECT_COLUMNS = ("subject", "amne", "ämne", "rubrik", "activity_subject", "note_subject", "headline")
 
 MAX_ERROR_SAMPLES = 20
 
@@ -101,6 +104,7 @@ class BatchOptions:
     text_col: str | None = None
     date_col: str | None = None
     id_col: str | None = None
+    subject_col: str | None = None
     note_date: str | None = None
     workers: int = 0
     chunk_size: int = 256
@@ -148,6 +152,7 @@ class Columns:
     text: str
     date: str | None
     id: str | None
+    subject: str | None = None
 
 
 def _norm(name: str) -> str:
@@ -178,7 +183,17 @@ def resolve_columns(columns: list[str], options: BatchOptions) -> Columns:
         raise ColumnError("give either --note-date (one date for all rows) or --date-col, not both")
     day = None if options.note_date else _pick(columns, options.date_col, DATE_COLUMNS, "date")
     ident = _pick(columns, options.id_col, ID_COLUMNS, "id")
-    return Columns(text, day, ident)
+    subject = _pick(columns, options.subject_col, SUBJECT_COLUMNS, "subject")
+    return Columns(text, day, ident, subject if subject != text else None)
+
+
+def note_text(body: Any, subject: Any = None) -> str:
+    """A record's note: its text cell, with the subject cell as the first line when there is
+    one (``model.normalize.join_subject_body``)."""
+    text = "" if body is None else body if isinstance(body, str) else to_text(body)
+    if subject is None:
+        return text
+    return join_subject_body(subject if isinstance(subject, str) else to_text(subject), text)
 
 
 _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
@@ -320,8 +335,7 @@ def _prepare(record: Record, cols: Columns, note_date: date | None) -> NoteInput
     """The note to score for a record, or the reason it cannot be scored."""
     if record.error:
         return record.error
-    raw = record.values.get(cols.text)
-    text = "" if raw is None else raw if isinstance(raw, str) else to_text(raw)
+    text = note_text(record.values.get(cols.text), record.values.get(cols.subject) if cols.subject else None)
     try:
         day = note_date
         if day is None and cols.date:

@@ -121,6 +121,14 @@ def score(
             rich_help_panel=_IN,
         ),
     ] = None,
+    subject_col: Annotated[
+        str | None,
+        typer.Option(
+            metavar="COLUMN",
+            help="Column with the activity's subject, joined as the note's first line (default: found by name).",
+            rich_help_panel=_IN,
+        ),
+    ] = None,
     id_col: Annotated[
         str | None,
         typer.Option(
@@ -194,6 +202,7 @@ def score(
         text_col=text_col,
         date_col=date_col,
         id_col=id_col,
+        subject_col=subject_col,
         note_date=note_date,
         workers=workers,
         chunk_size=chunk_size,

@@ -46,6 +46,7 @@ from service.batch import (
     BatchOptions,
     BatchSummary,
     Columns,
+    note_text,
     parse_row_date,
     resolve_columns,
     score_notes,
@@ -266,6 +267,18 @@ def _udf_column(spec: _Spec, text: Column, day: Column | None, read_error: Colum
     return udf(text, none if day is None else day, none if read_error is None else read_error)
 
 
+def _joined(subject: Column, body: Column) -> Column:
+    """The subject as the note's first line (the local engine's ``note_text``)."""
+    import pandas as pd
+    from pyspark.sql import functions as F
+
+    def join(subject: pd.Series, body: pd.Series) -> pd.Series:
+        return pd.Series([note_text(b, s) for s, b in zip(_cells(subject), _cells(body), strict=True)])
+
+    join.__annotations__ = {"subject": pd.Series, "body": pd.Series, "return": pd.Series}
+    return F.pandas_udf(join, "string")(subject, body)
+
+
 def _spec(cols: Columns, note_date: str | date | None, language: str, model_dir: Any) -> _Spec:
     fixed = validate_input("x", note_date, language).note_date if note_date else None
     validate_input("x", None, language)  # a bad language fails here, not in every row
@@ -303,7 +316,8 @@ def score_dataframe(
     )
     spec = _spec(cols, note_date, language, model_dir)
     day = None if cols.date is None else _col(cols.date)
-    scored = df.withColumn(_RESULT, _udf_column(spec, _col(cols.text), day, None))
+    text = _col(cols.text) if cols.subject is None else _joined(_col(cols.subject), _col(cols.text))
+    scored = df.withColumn(_RESULT, _udf_column(spec, text, day, None))
     return scored.select(*(_output(c, {n: n for n in names}) for c in output_columns(names)))
 
 
@@ -491,7 +505,10 @@ def _run(
     read_error = None if in_kind == "parquet" else _col(_READ_ERROR)
     spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(max(1, options.chunk_size)))
     spark.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")  # UTC instants, as read
-    result = _udf_column(spec, _col(sources[cols.text]), day, read_error)
+    text = _col(sources[cols.text])
+    if cols.subject is not None:
+        text = _joined(_col(sources[cols.subject]), text)
+    result = _udf_column(spec, text, day, read_error)
     scored = ordered.withColumn(_RESULT, result).persist(StorageLevel.MEMORY_AND_DISK)
     try:
         error = F.col(f"{_RESULT}.error")

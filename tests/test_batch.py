@@ -370,3 +370,29 @@ def test_cli_errors_name_the_columns(tmp_path: Path) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_a_subject_column_is_the_notes_first_line(tmp_path: Path, klarsteg_model: Any) -> None:
+    inp = tmp_path / "activities.csv"
+    with inp.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "Subject", "Body", "created"])
+        w.writerow(["1", "Ring Eva fre kl 10", "ang. offerten", "2026-03-10"])
+        w.writerow(["2", "", "Bokade demo tis 17/3 kl 10", "2026-03-10"])
+        w.writerow(
+            ["3", "Bokade demo tis 17/3 kl 10", "bokade demo tis 17/3 kl 10 för att visa appen", "2026-03-10"]
+        )
+    out = tmp_path / "out.jsonl"
+    score_file(inp, out, BatchOptions(), model=klarsteg_model)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    first = rows[0]["result"]
+    assert first["next_step"]["text"] == "Ring Eva"
+    assert first["when"]["value"] == "2026-03-13T10:00"
+    assert first["when"]["start"] == len("Ring Eva ")  # offsets into "subject\nbody"
+    assert rows[1]["result"]["next_step"]["text"] == "Bokade demo"
+    assert rows[1]["result"]["next_step"]["start"] == 0  # no subject: the body alone
+    assert rows[2]["result"]["next_step"]["start"] == 0  # the body repeats the subject: not joined twice
+    # an explicit choice wins, and a subject column that is the text column is not joined
+    out2 = tmp_path / "out2.jsonl"
+    score_file(inp, out2, BatchOptions(text_col="Subject", subject_col="Subject"), model=klarsteg_model)
+    assert json.loads(out2.read_text(encoding="utf-8").splitlines()[0])["result"]["next_step"]["start"] == 0

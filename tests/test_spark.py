@@ -310,3 +310,20 @@ def test_without_pyspark_the_cli_says_what_to_install(
     result = cli(str(inp), "-o", str(tmp_path / "o.csv"))
     assert result.exit_code == 2
     assert result.output == 'error: the Spark engine needs PySpark: pip install "klarsteg[spark]"\n'
+
+
+def test_a_subject_column_is_joined_as_the_local_engine_joins_it(
+    spark: Any, klarsteg_model: Klarsteg, tmp_path: Path
+) -> None:
+    rows = [
+        {"id": "1", "subject": "Ring Eva fre kl 10", "body": "ang. offerten", "date": "2026-03-10"},
+        {"id": "2", "subject": "", "body": "Bokade demo tis 17/3 kl 10", "date": "2026-03-10"},
+        {"id": "3", "subject": "Offert", "body": "offert skickad, ring tors", "date": "2026-03-10"},
+    ]
+    inp = write_csv(tmp_path / "activities.csv", rows)
+    score_file(inp, tmp_path / "local.jsonl", BatchOptions(), model=klarsteg_model)
+    result = cli(str(inp), "-o", str(tmp_path / "spark.jsonl"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "spark.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+    first = json.loads((tmp_path / "spark.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert first["result"]["when"]["value"] == "2026-03-13T10:00"
