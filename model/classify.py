@@ -71,7 +71,15 @@ class Classifiers:
         """Derive the fast prediction paths from the fitted models (see :mod:`model.fastlinear`)."""
         models = tuple(
             m
-            for m in (self.action, self.owner, self.clear, self.presence, self.when, self.step_ranker)
+            for m in (
+                self.action,
+                self.owner,
+                self.clear,
+                self.presence,
+                self.when,
+                self.step_ranker,
+                self.reason_picker,
+            )
             if m is not None
         )
         # Keyed by id, holding the model too: a model replaced after this is noticed.
