@@ -5,6 +5,9 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -38,3 +41,67 @@ class ServerThread:
         self.server.should_exit = True
         self.thread.join(timeout=10)
         self.sock.close()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+# As root on a closed network: no sandbox, and none of Chromium's own background connections.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@contextmanager
+def chromium(
+    profile: Path, *, height: int = 900, extension: Path | None = None, timeout_ms: int = 10_000
+) -> Iterator[Any]:
+    """Debian's Chromium, headless, in a persistent Playwright context (with ``extension``
+    loaded unpacked when given: extensions need the new headless mode)."""
+    from playwright.sync_api import sync_playwright
+
+    args = ["--headless"] + CHROMIUM_ARGS
+    extra: dict[str, Any] = {"headless": True}
+    if extension is not None:
+        args = ["--headless=new", f"--disable-extensions-except={extension}", f"--load-extension={extension}"]
+        args += CHROMIUM_ARGS
+        extra = {"headless": False, "ignore_default_args": ["--disable-extensions"]}
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            args=args,
+            locale="en-US",
+            viewport={"width": 1280, "height": height},
+            **extra,
+        )
+        context.set_default_timeout(timeout_ms)
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@contextmanager
+def watched_page(context: Any, expected_console_error: str | None = None) -> Iterator[Any]:
+    """A new page that fails the test on a script error, a console error (but the one
+    expected, e.g. the browser's own line for a 401) or a request off this machine."""
+    page = context.new_page()
+    problems: list[str] = []
+
+    def on_console(msg: Any) -> None:
+        if msg.type == "error" and not (expected_console_error and expected_console_error in msg.text):
+            problems.append(msg.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.on(
+        "request", lambda req: None if req.url.startswith("http://127.0.0.1") else problems.append(req.url)
+    )
+    yield page
+    page.close()
+    assert not problems, problems  # CSP violations show up here too

@@ -10,24 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import ServerThread
+from support import CHROMIUM, ServerThread, chromium, watched_page
 
 from model.pipeline import Klarsteg
 from model.settings import Settings
 from service.app import create_app
 from service.corrections.store import CorrectionStore
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 NOTE = "Bra möte med Eva. Vi bokade demo tis 17/3 kl 10 för att visa integrationen."
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
@@ -47,43 +36,14 @@ def server(klarsteg_model: Klarsteg, data_dir: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            locale="en-US",
-            viewport={"width": 1280, "height": 1000},
-        )
-        context.set_default_timeout(10_000)
-        try:
-            yield context
-        finally:
-            context.close()
+    with chromium(tmp_path_factory.mktemp("chromium-profile"), height=1000) as context:
+        yield context
 
 
 @pytest.fixture
 def page(browser_context: Any) -> Iterator[Any]:
-    page = browser_context.new_page()
-    problems: list[str] = []
-    # A 422 for a refused correction is logged by the browser itself; anything else is a problem.
-    page.on(
-        "console",
-        lambda msg: (
-            problems.append(msg.text) if msg.type == "error" and "status of 422" not in msg.text else None
-        ),
-    )
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
-    page.on(
-        "request", lambda req: None if req.url.startswith("http://127.0.0.1") else problems.append(req.url)
-    )
-    yield page
-    page.close()
-    assert not problems, problems  # CSP violations show up here too
+    with watched_page(browser_context, expected_console_error="status of 422") as page:
+        yield page
 
 
 def stored(data_dir: Path) -> list[Any]:

@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import ServerThread
+from support import CHROMIUM, ServerThread, chromium
 
 from model.pipeline import Klarsteg
 from model.settings import Settings
 from service.app import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[1]
 EXTENSION = ROOT / "extension"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extension"
@@ -127,35 +126,13 @@ def pages() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("chromium-extension-profile")
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=False,  # "--headless=new" below: the headless mode that runs extensions
-            ignore_default_args=["--disable-extensions"],
-            args=[
-                "--headless=new",
-                f"--disable-extensions-except={EXTENSION}",
-                f"--load-extension={EXTENSION}",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-            locale="en-US",
-            viewport={"width": 1280, "height": 800},
-        )
-        context.set_default_timeout(15_000)
-        try:
-            yield context
-        finally:
-            context.close()
+    with chromium(
+        tmp_path_factory.mktemp("chromium-extension-profile"),
+        height=800,
+        extension=EXTENSION,
+        timeout_ms=15_000,
+    ) as context:
+        yield context
 
 
 @pytest.fixture(scope="module")
