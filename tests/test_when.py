@@ -872,3 +872,15 @@ def test_short_weekday_words_stay_words(text: str) -> None:
 )
 def test_a_line_break_ends_a_time_expression(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(m.text, m.value) for m in find_times(text, REF)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("ny visning i början av maj", "i början av maj", "2027-05"),
+        ("ses i slutet av maj.", "i slutet av maj", "2027-05"),
+    ],
+)
+def test_an_edge_of_a_month_supports_a_month_that_is_also_a_name(text: str, span: str, value: str) -> None:
+    m = one(text)
+    assert (m.text, m.granularity, m.value) == (span, "month", value)

@@ -77,12 +77,18 @@ def _r_month_rel(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     return _Atom(m.start(), m.end(), "month", y=y, n=mo)
 
 
+_EDGE_BEFORE = re.compile(
+    r"\b(?:början|borjan|slutet|mitten|start|end|beginning|middle|mid)\s+(?:av|of|på|pa)\s+$", re.IGNORECASE
+)
+
+
 def _r_month(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     mon = text[m.start("mon") : m.end("mon")]
     f = fold(mon.strip(". "))
     mod = fold(m.group("mod") or "")
     y = _year_groups(m, ref, ("y", "y2"))
-    supported = bool(mod or y)
+    # "i början av maj", "end of May": an edge of a period supports a month that is also a name
+    supported = bool(mod or y or _EDGE_BEFORE.search(text, max(0, m.start() - 20), m.start()))
     if f == "jul" and not y:
         return None  # bare "jul" is Christmas
     if f in WEAK_MONTHS and not supported and not _whole(text, m):
