@@ -490,7 +490,7 @@ _LUNCH_TREAT = re.compile(
 # "Fri", a Swedish noun ("Fri frakt").
 _CLAUSE_END = re.compile(r"[ \t]*(?:[,;:!?)\]]|\.(?!\w)|\n|$)")
 _MAN_AS_NOUN_BEFORE = frozenset({"i", "viss", "den", "större", "storre", "mindre", "samma"})
-_MAN_AS_NOUN_AFTER = re.compile(r"\s+(?:av|och|som)\b", _I)
+_MAN_AS_NOUN_AFTER = re.compile(r"\s+(?:av|som)\b", _I)
 _CAPITALIZED_NEXT = re.compile(r"[ \t]+[A-ZÅÄÖ]")
 _FRI_NOUN_AFTER = re.compile(
     r"\s+(?:frakt|leverans|installation|tillgång|tillgang|entré|entre|parkering|retur|tid|vecka|montering)",
