@@ -60,6 +60,10 @@ class Classifiers:
     # model found none and its best candidate is at least this likely.
     reason_picker: Pipeline | None = None
     reason_pick_threshold: float = 0.5
+    # When the note-level model is at least this sure of a step that neither the span model nor
+    # the token tagger found, the step ranker picks one of the rule-proposed step phrases
+    # (above 1: never).
+    step_proposal_floor: float = 1.01
 
     def __getstate__(self) -> dict[str, Any]:
         # The fast paths are derived at load time and never saved with the artifacts.

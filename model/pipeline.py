@@ -28,6 +28,7 @@ from model.reasons import propose as propose_reasons
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
 from model.settings import get_settings
+from model.steps import propose as propose_steps
 from model.steps import step_features
 from model.threads import single_blas_thread
 from model.when import TimeMention, find_times
@@ -200,7 +201,16 @@ class Klarsteg:
                     sentences=n.sentences,
                 )
                 steps = [found[:2]] if found else []
-            if len(steps) > 1 and clf.step_ranker is not None and _on_several_lines(n.text, steps):
+                if not steps and clf.step_ranker is not None and n.presence >= clf.step_proposal_floor:
+                    # Sure there is a step that neither model found: the step ranker picks
+                    # one of the step phrases the rule proposes.
+                    steps = propose_steps(n.text, n.folded or n.text.lower(), n.mentions)[:8]
+            proposed = bool(steps) and not n.steps and len(steps) > 1
+            if (
+                len(steps) > 1
+                and clf.step_ranker is not None
+                and (proposed or _on_several_lines(n.text, steps))
+            ):
                 feats = step_features(n.text, steps, n.mentions, n.note_date, n.folded, n.sentences)
                 n.step = steps[int(clf.step_scores(feats).argmax())]
             elif steps:

@@ -37,18 +37,29 @@ _PROPOSE = re.compile(
 _HEADER = re.compile(r"^\s*([^\n]{1,40}):\s*$|^\s*([A-Za-zÅÄÖåäö][^\n:]{0,30}):\s")
 
 
-def propose(text: str, folded: str) -> list[Span]:
-    """Step-like phrases: a step word and up to three words after it, within its line."""
+# Step words that are nouns: the step is the word itself ("Möte", "Demo", "Offert").
+_NOUN_STEP = re.compile(
+    r"(?:mote|motet|meeting|mtg|demo|demon|lunch|offert|offerten|quote|traff|besok|visit|workshop|"
+    r"genomgang|presentation|follow[- ]?up|f/u|uppfoljning)$"
+)
+
+
+def propose(text: str, folded: str, mentions: Sequence[TimeMention] = ()) -> list[Span]:
+    """Step-like phrases: a step word alone when it is a noun, else the word and up to three
+    words after it, within its line and before any time expression."""
+    starts = sorted(m.start for m in mentions)
     out: list[Span] = []
     for m in _PROPOSE.finditer(folded):
         end = m.end()
-        line_end = text.find("\n", end)
-        line_end = len(text) if line_end < 0 else line_end
-        for _ in range(3):
-            nxt = TOKEN_PATTERN.search(folded, end, line_end)
-            if nxt is None or not nxt.group()[0].isalnum():
-                break
-            end = nxt.end()
+        if not _NOUN_STEP.match(m.group()):
+            line_end = text.find("\n", end)
+            line_end = len(text) if line_end < 0 else line_end
+            stop = next((s for s in starts if s >= end), line_end)
+            for _ in range(3):
+                nxt = TOKEN_PATTERN.search(folded, end, min(line_end, stop))
+                if nxt is None or not nxt.group()[0].isalnum():
+                    break
+                end = nxt.end()
         out.append((m.start(), end))
     return out
 
@@ -190,7 +201,7 @@ def ranker_examples(
         folded = fold(text)
         others = [
             (s, e)
-            for s, e in propose(text, folded if len(folded) == len(text) else text.lower())
+            for s, e in propose(text, folded if len(folded) == len(text) else text.lower(), mentions)
             if e <= gold.start or s >= gold.end
         ]
         if not others:

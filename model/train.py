@@ -28,6 +28,7 @@ THRESHOLD_GRID: list[tuple[str, tuple[float, ...]]] = [
     ("when_threshold", (0.2, 0.3, 0.4, 0.5, 0.6)),
     ("step_fallback", (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)),
     ("step_tagger_threshold", (0.15, 0.2, 0.25, 0.3, 0.35)),
+    ("step_proposal_floor", (0.8, 0.9, 0.95, 0.98, 1.01)),
     ("reason_pick_threshold", (0.3, 0.4, 0.5, 0.6, 0.7, 1.01)),
     ("reason_fallback", (0.3, 0.4, 0.5, 0.6, 0.7, 1.01)),
     ("presence_floor", (0.0, 0.05, 0.1, 0.2, 0.3)),

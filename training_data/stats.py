@@ -33,9 +33,7 @@ def table(title: str, rows: dict[str, Counter], keys: list[str]) -> str:
 
 
 def main() -> None:
-    splits = {
-        s: read_jsonl(HERE / f"{s}.jsonl") for s in ("train", "dev", "test", "dev_real", "test_real")
-    }
+    splits = {s: read_jsonl(HERE / f"{s}.jsonl") for s in ("train", "dev", "test", "dev_real", "test_real")}
     register = {s: Counter(r.get("register", "(story, round 1-2)") for r in rs) for s, rs in splits.items()}
     lang = {s: Counter(("mixed" if "-mx-" in r["id"] else r["lang"]) for r in rs) for s, rs in splits.items()}
     verdict = {s: Counter(verdict_from_gold(r) for r in rs) for s, rs in splits.items()}
