@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -884,3 +885,9 @@ def test_a_line_break_ends_a_time_expression(text: str, expected: list[tuple[str
 def test_an_edge_of_a_month_supports_a_month_that_is_also_a_name(text: str, span: str, value: str) -> None:
     m = one(text)
     assert (m.text, m.granularity, m.value) == (span, "month", value)
+
+
+def test_week_values_have_four_digit_years() -> None:
+    m = one("nästa vecka", date(999, 1, 5))
+    assert m.granularity == "week" and re.fullmatch(r"\d{4}-W\d{2}", m.value), m.value
+    assert m.value == f"0999-W{(date(999, 1, 12)).isocalendar()[1]:02d}"

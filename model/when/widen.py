@@ -166,7 +166,7 @@ def _to_mention(at: _Atom, text: str, ref: date) -> TimeMention | None:
         if at.d is None:
             return None
         iso = at.d.isocalendar()
-        gran, value = "week", f"{iso.year}-W{iso.week:02d}"
+        gran, value = "week", f"{iso.year:04d}-W{iso.week:02d}"
         period_end = at.d + timedelta(days=6)
     elif kind == "month":
         gran, value = "month", f"{at.y:04d}-{at.n:02d}"
