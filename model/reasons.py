@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from model.choose import _bucket
 from model.text import TOKEN_PATTERN, fold
 from model.when import TimeMention
 
@@ -61,13 +62,6 @@ def propose(text: str, folded: str, step: Span, mentions: Sequence[TimeMention])
             continue
         out.append((span, m.group().strip()))
     return out
-
-
-def _bucket(n: int, edges: Sequence[int]) -> str:
-    for edge in edges:
-        if n <= edge:
-            return f"<={edge}"
-    return f">{edges[-1]}"
 
 
 def reason_features(

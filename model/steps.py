@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from model.choose import period_start
+from model.choose import _bucket, period_start
 from model.features import SentenceIndex
 from model.text import TOKEN_PATTERN, fold
 from model.when import TimeMention
@@ -62,13 +62,6 @@ def propose(text: str, folded: str, mentions: Sequence[TimeMention] = ()) -> lis
                 end = nxt.end()
         out.append((m.start(), end))
     return out
-
-
-def _bucket(n: int, edges: Sequence[int]) -> str:
-    for edge in edges:
-        if n <= edge:
-            return f"<={edge}"
-    return f">{edges[-1]}"
 
 
 class _Lines:
