@@ -12,7 +12,7 @@ from datetime import date
 
 from model.data import iso_week_monday
 from model.features import SentenceIndex, sentence_bounds
-from model.text import TOKEN_PATTERN, fold, tokens
+from model.text import TOKEN_PATTERN, fold_aligned, tokens
 from model.when import TimeMention
 
 
@@ -66,10 +66,7 @@ class _NoteFacts:
         future = [(period_start(m), i) for i, m in enumerate(mentions) if not m.past]
         dated = sorted((d, i) for d, i in future if d is not None)
         self.earliest = dated[0][1] if dated else None
-        if folded is None:  # not given: fold here (None again when folding moves offsets)
-            folded = fold(text)
-            folded = folded if len(folded) == len(text) and "\u03a3" not in text else None
-        self.folded = folded
+        self.folded = folded if folded is not None else fold_aligned(text)
         if step is None:
             return
         s_start, s_end = step

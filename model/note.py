@@ -16,7 +16,7 @@ from model.features import SentenceIndex, SpanContext
 from model.masking import MaskedText
 from model.normalize import Normalized, normalize
 from model.schema import NextStep, Reason, When
-from model.text import TOKEN_PATTERN, fold
+from model.text import TOKEN_PATTERN, fold, fold_aligned
 from model.tokentag import Token, token_features
 from model.when import TimeMention
 
@@ -51,13 +51,12 @@ class Note:
         """Normalize the caller's text and analyze it (sentences, folded form)."""
         source = normalize(text)
         plain = source.text
-        folded = fold(plain)
         return cls(
             source=source,
             note_date=note_date,
             requested_language=language,
             sentences=SentenceIndex(plain),
-            folded=folded if len(folded) == len(plain) and "\u03a3" not in plain else None,
+            folded=fold_aligned(plain),
         )
 
     @property

@@ -23,13 +23,14 @@ from model.lang import detect_language as language_of
 from model.masking import mask_times
 from model.normalize import Normalized
 from model.note import Note
-from model.reasons import folded_same_length, reason_features
 from model.reasons import propose as propose_reasons
+from model.reasons import reason_features
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
 from model.settings import get_settings
 from model.steps import propose as propose_steps
 from model.steps import step_features
+from model.text import fold_same_length
 from model.threads import single_blas_thread
 from model.when import TimeMention, find_times
 
@@ -204,12 +205,12 @@ class Klarsteg:
                 if not steps and clf.step_ranker is not None and n.presence >= clf.step_proposal_floor:
                     # Sure there is a step that neither model found: the step ranker picks
                     # one of the step phrases the rule proposes.
-                    steps = propose_steps(n.text, n.folded or n.text.lower(), n.mentions)[:8]
-            proposed = bool(steps) and not n.steps and len(steps) > 1
+                    steps = propose_steps(n.text, n.folded or fold_same_length(n.text), n.mentions)[:8]
+            # the ranker decides among proposed phrases, and among span-model steps on several lines
             if (
                 len(steps) > 1
                 and clf.step_ranker is not None
-                and (proposed or _on_several_lines(n.text, steps))
+                and (not n.steps or _on_several_lines(n.text, steps))
             ):
                 feats = step_features(n.text, steps, n.mentions, n.note_date, n.folded, n.sentences)
                 n.step = steps[int(clf.step_scores(feats).argmax())]
@@ -264,7 +265,7 @@ class Klarsteg:
 
     def _telegraphic_reason(self, n: Note) -> list[tuple[int, int]]:
         """The proposed purpose the reason picker is sure of (``[]`` when none is)."""
-        folded = n.folded if n.folded is not None else folded_same_length(n.text)
+        folded = n.folded if n.folded is not None else fold_same_length(n.text)
         cands = propose_reasons(n.text, folded, n.step, n.mentions)  # type: ignore[arg-type]
         if not cands:
             return []

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from model.choose import _bucket
-from model.text import TOKEN_PATTERN, fold
+from model.text import TOKEN_PATTERN, fold_same_length
 from model.when import TimeMention
 
 Span = tuple[int, int]
@@ -103,14 +103,6 @@ def reason_features(
     return out
 
 
-def folded_same_length(text: str) -> str:
-    """``fold(text)``, or a same-length stand-in when folding would move offsets."""
-    folded = fold(text)
-    if len(folded) != len(text):
-        folded = "".join(fold(ch)[:1] or " " for ch in text)
-    return folded
-
-
 def reason_examples(
     records: Sequence[dict], mentions_of: Sequence[Sequence[TimeMention]]
 ) -> tuple[list[dict[str, float]], list[bool]]:
@@ -125,7 +117,7 @@ def reason_examples(
         if step is None:
             continue
         text = r["text"]
-        folded = folded_same_length(text)
+        folded = fold_same_length(text)
         cands = propose(text, folded, (step.start, step.end), mentions)
         if not cands:
             continue

@@ -20,7 +20,7 @@ from datetime import date
 
 from model.choose import _bucket, period_start
 from model.features import SentenceIndex
-from model.text import TOKEN_PATTERN, fold
+from model.text import TOKEN_PATTERN, fold_same_length
 from model.when import TimeMention
 
 Span = tuple[int, int]
@@ -113,10 +113,8 @@ def step_features(
     sentences: SentenceIndex | None = None,
 ) -> list[dict[str, float]]:
     """Features of each candidate step of one note (see the module docstring)."""
-    if folded is None or len(folded) != len(text):
-        folded = fold(text)
-        if len(folded) != len(text):  # a character folded to two: use a same-length stand-in
-            folded = "".join(fold(ch)[:1] or " " for ch in text)
+    if folded is None:
+        folded = fold_same_length(text)
     sentences = sentences or SentenceIndex(text)
     lines = _Lines(text)
     n = len(steps)
@@ -191,10 +189,9 @@ def ranker_examples(
         if gold is None:
             continue
         text = r["text"]
-        folded = fold(text)
         others = [
             (s, e)
-            for s, e in propose(text, folded if len(folded) == len(text) else text.lower(), mentions)
+            for s, e in propose(text, fold_same_length(text), mentions)
             if e <= gold.start or s >= gold.end
         ]
         if not others:

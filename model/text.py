@@ -31,6 +31,23 @@ def fold(text: str) -> str:
     return low
 
 
+def fold_aligned(text: str) -> str | None:
+    """``fold(text)`` when it keeps every offset, so that a slice of it is ``fold`` of the same
+    slice of ``text``; None when a character lower-cases to more than one (``"İ"``) or by its
+    neighbours (the Greek final sigma)."""
+    folded = fold(text)
+    return folded if len(folded) == len(text) and "\u03a3" not in text else None
+
+
+def fold_same_length(text: str) -> str:
+    """``fold(text)``, or, when folding would move offsets, a stand-in folded one character
+    at a time: regex offsets found in it are offsets into ``text``."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        folded = "".join(fold(ch)[:1] or " " for ch in text)
+    return folded
+
+
 def tokens(text: str) -> list[str]:
     """Folded word and punctuation tokens, for bag-of-words features."""
     return TOKEN_PATTERN.findall(fold(text))

@@ -16,34 +16,17 @@ import csv
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 from benchmark_batch import generate
+from benchmark_batch import run as run_local
 
 from service.spark import LOAD_LOG_ENV, score_file_spark, spark_session
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def run_local(inp: Path, out: Path, workers: int) -> float:
-    """Seconds for ``klarsteg score`` with the local engine (process start and model loads included)."""
-    cmd = [
-        str(ROOT / ".venv/bin/klarsteg"),
-        "score",
-        str(inp),
-        "-o",
-        str(out),
-        "--workers",
-        str(workers),
-        "-q",
-    ]
-    started = time.monotonic()
-    subprocess.run(cmd, check=True)
-    return time.monotonic() - started
 
 
 def scores(path: Path) -> list[tuple[str, str, str]]:
@@ -66,7 +49,7 @@ def main() -> None:
         generate(inp, args.rows)
 
     local_out = args.dir / f"scored_{args.rows}_local.csv"
-    local_s = run_local(inp, local_out, args.cores)
+    local_s = run_local(inp, local_out, args.cores)["seconds"]  # the same `klarsteg score` run
     print(f"local engine: {local_s:.1f} s, {args.rows / local_s:,.0f} notes/s", file=sys.stderr)
 
     loads = args.dir / "spark_model_loads.txt"
