@@ -187,6 +187,33 @@ def when_examples(
     return feats, labels
 
 
+def fit_step_ranker(
+    records: Sequence[dict], mentions: Sequence[Sequence[TimeMention]], seed: int
+) -> Pipeline:
+    """The step ranker (:mod:`model.steps`) fitted on the gold steps and the rule's other phrases."""
+    feats, labels = ranker_examples(records, mentions)
+    return make_pipeline(
+        DictVectorizer(),
+        LogisticRegression(C=0.5, max_iter=3000, class_weight="balanced", random_state=seed),
+    ).fit(feats, labels)
+
+
+def fit_reason_picker(
+    records: Sequence[dict], mentions: Sequence[Sequence[TimeMention]], seed: int
+) -> Pipeline:
+    """The reason picker (:mod:`model.reasons`) fitted on the gold reasons and other purposes."""
+    feats, labels = reason_examples(records, mentions)
+    return make_pipeline(
+        DictVectorizer(),
+        LogisticRegression(C=0.5, max_iter=3000, random_state=seed),
+    ).fit(feats, labels)
+
+
+# Components that ``retrain_components`` can fit again on their own (the rankers read the
+# date layer's mentions; the rest of a model stays as it was trained).
+REFITTABLE = {"step_ranker": fit_step_ranker, "reason_picker": fit_reason_picker}
+
+
 def train_classifiers(records: Sequence[dict], seed: int = 13) -> Classifiers:
     """Fit every classifier on gold annotations."""
     steps = _contexts(records, "next_step")
@@ -210,16 +237,6 @@ def train_classifiers(records: Sequence[dict], seed: int = 13) -> Classifiers:
     ).fit(feats, labels)
     by_text = {id(r): m for r, m in zip(records, mentions, strict=True)}
     tagger = train_token_tagger(records, lambda r: by_text[id(r)], seed=seed)
-    step_feats, step_labels = ranker_examples(records, mentions)
-    step_ranker = make_pipeline(
-        DictVectorizer(),
-        LogisticRegression(C=0.5, max_iter=3000, class_weight="balanced", random_state=seed),
-    ).fit(step_feats, step_labels)
-    reason_feats, reason_labels = reason_examples(records, mentions)
-    reason_picker = make_pipeline(
-        DictVectorizer(),
-        LogisticRegression(C=0.5, max_iter=3000, random_state=seed),
-    ).fit(reason_feats, reason_labels)
     return Classifiers(
         action=action,
         owner=owner,
@@ -227,6 +244,6 @@ def train_classifiers(records: Sequence[dict], seed: int = 13) -> Classifiers:
         presence=presence,
         when=when,
         tagger=tagger,
-        step_ranker=step_ranker,
-        reason_picker=reason_picker,
+        step_ranker=fit_step_ranker(records, mentions, seed),
+        reason_picker=fit_reason_picker(records, mentions, seed),
     )

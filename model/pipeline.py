@@ -186,8 +186,9 @@ class Klarsteg:
             n.presence = p
 
     def choose_step(self, notes: list[Note]) -> None:
-        """The primary next step's span: from the span model, else from the token tagger when
-        the note-level model is sure there is one."""
+        """The primary next step's span. Candidates come from the span model (joined by the
+        rule's step phrases), else from the token tagger or the rule's phrases when the
+        note-level model is sure there is a step; the step ranker picks among several."""
         clf = self._clf
         for n in notes:
             steps = n.steps
@@ -206,12 +207,11 @@ class Klarsteg:
                     # Sure there is a step that neither model found: the step ranker picks
                     # one of the step phrases the rule proposes.
                     steps = propose_steps(n.text, n.folded or fold_same_length(n.text), n.mentions)[:8]
-            # the ranker decides among proposed phrases, and among span-model steps on several lines
-            if (
-                len(steps) > 1
-                and clf.step_ranker is not None
-                and (not n.steps or _on_several_lines(n.text, steps))
-            ):
+            elif steps and clf.step_ranker is not None:
+                # The span model misses steps in lists and minutes: the rule's step phrases
+                # that overlap none of its steps join them, and the ranker decides.
+                steps = sorted([*steps, *_other_phrases(n, steps)])
+            if len(steps) > 1 and clf.step_ranker is not None:
                 feats = step_features(n.text, steps, n.mentions, n.note_date, n.folded, n.sentences)
                 n.step = steps[int(clf.step_scores(feats).argmax())]
             elif steps:
@@ -327,10 +327,14 @@ def _to_original(field: _SpanField | None, norm: Normalized) -> _SpanField | Non
     return field.model_copy(update=update)
 
 
-def _on_several_lines(text: str, spans: Sequence[tuple[int, int]]) -> bool:
-    """True when the spans sit on different lines (a list, a log, minutes): there the step
-    ranker decides; within one paragraph the earliest dated step is the primary one."""
-    return len({text.count("\n", 0, s) for s, _ in spans}) > 1
+def _other_phrases(note: Note, steps: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The rule's step phrases (:func:`model.steps.propose`) that overlap none of ``steps``."""
+    folded = note.folded or fold_same_length(note.text)
+    return [
+        (a, b)
+        for a, b in propose_steps(note.text, folded, note.mentions)
+        if all(b <= s or a >= e for s, e in steps)
+    ]
 
 
 def _explicitly_past(mention: TimeMention, note_date: date) -> bool:

@@ -32,7 +32,9 @@ _PROPOSE = re.compile(
     r"bok\w*|book\w*|mot\w*|meet\w*|mtg|demo\w*|lunch\w*|besok\w*|visit\w*|traff\w*|offert\w*|"
     r"quote\w*|follow[- ]?up|f/u|uppfolj\w*|aterkom\w*|hor\w* av|horas|touch base|check in|"
     r"present\w*|workshop\w*|genomgang\w*|review\w*|chase\w*|jaga|pamin\w*|remind\w*|"
-    r"get back|come back|reach out|ping\w*|contact\w*|kontakt\w*)\b"
+    r"get back|come back|reach out|ping\w*|contact\w*|kontakt\w*|"
+    r"recce|survey\w*|inspect\w*|besiktning\w*|trial\w*|pilot\w*|"
+    r"coffee|fika|visning\w*|provtur\w*|provkor\w*|avstamning\w*|kick-?off)\b"
 )
 _HEADER = re.compile(r"^\s*([^\n]{1,40}):\s*$|^\s*([A-Za-zÅÄÖåäö][^\n:]{0,30}):\s")
 
@@ -40,7 +42,8 @@ _HEADER = re.compile(r"^\s*([^\n]{1,40}):\s*$|^\s*([A-Za-zÅÄÖåäö][^\n:]{0,
 # Step words that are nouns: the step is the word itself ("Möte", "Demo", "Offert").
 _NOUN_STEP = re.compile(
     r"(?:mote|motet|meeting|mtg|demo|demon|lunch|offert|offerten|quote|traff|besok|visit|workshop|"
-    r"genomgang|presentation|follow[- ]?up|f/u|uppfoljning)$"
+    r"genomgang|presentation|follow[- ]?up|f/u|uppfoljning|recce|survey|inspection|besiktning|trial|"
+    r"pilot|coffee|fika|visning|provtur|avstamning|kick-?off|uppstart)$"
 )
 
 
@@ -104,6 +107,28 @@ def _header_words(text: str, folded: str, lines: _Lines, line_no: int) -> list[s
     return words
 
 
+def _own_date(
+    text: str,
+    s: int,
+    e: int,
+    dated: Sequence[tuple[TimeMention, date | None]],
+    note_date: date,
+    lines: _Lines,
+    sentences: SentenceIndex,
+) -> date | None:
+    """The earliest date still ahead named on the candidate's line or in its sentence: what
+    "the earliest step still ahead" (SPEC) compares between candidates."""
+    l_start, l_end = lines.bounds(lines.index(s))
+    left, right = sentences.bounds(s, e)
+    best = None
+    for m, start in dated:
+        if start is None or m.past or start < note_date:
+            continue
+        if (l_start <= m.start and m.end <= l_end) or (left <= m.start and m.end <= right):
+            best = start if best is None or start < best else best
+    return best
+
+
 def step_features(
     text: str,
     steps: Sequence[Span],
@@ -119,6 +144,8 @@ def step_features(
     lines = _Lines(text)
     n = len(steps)
     dated = [(m, period_start(m)) for m in mentions]
+    own_dates = [_own_date(text, s, e, dated, note_date, lines, sentences) for s, e in steps]
+    known = [d for d in own_dates if d is not None]
     out = []
     for i, (s, e) in enumerate(steps):
         line_no = lines.index(s)
@@ -157,6 +184,15 @@ def step_features(
                 f[f"{w}_{tense}"] = 1.0
             if m.start - l_start <= 2:
                 f[f"line_opens_{tense}"] = 1.0
+        mine = own_dates[i]
+        if mine is None:
+            f["undated" if known else "none_dated"] = 1.0
+        elif len(known) == 1:
+            f["only_dated"] = 1.0
+        elif mine == min(known):
+            f["earliest_dated"] = 1.0
+        else:
+            f["later_dated"] = 1.0
         for w in _header_words(text, folded, lines, line_no):
             f[w] = 1.0
         own = TOKEN_PATTERN.findall(folded, s, e)[:3]

@@ -2,6 +2,8 @@
 
 python scripts/train.py                      # the shipped model, into model/artifacts
 python scripts/train.py --out /tmp/m --train my_train.jsonl --dev my_dev.jsonl
+python scripts/train.py --from-model model/artifacts --refit step_ranker --out /tmp/m
+                                             # refit one ranker with the current code, keep the rest
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from model.artifacts import load_artifacts  # noqa: E402
+from model.classify import REFITTABLE  # noqa: E402
 from model.data import data_hash, read_jsonl, validate  # noqa: E402
 from model.settings import PACKAGE_MODEL_DIR  # noqa: E402
-from model.train import train  # noqa: E402
+from model.train import retrain_components, train  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,7 +42,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=30, help="most epochs of the span model")
     parser.add_argument("--width", type=int, help="span model: token vector width (default: model.spans)")
     parser.add_argument("--depth", type=int, help="span model: encoder depth (default: model.spans)")
+    parser.add_argument(
+        "--from-model",
+        type=Path,
+        help="with --refit: start from this model's artifacts and refit only the named components",
+    )
+    parser.add_argument("--refit", nargs="+", choices=sorted(REFITTABLE), help="components to refit")
     args = parser.parse_args(argv)
+    if bool(args.from_model) != bool(args.refit):
+        parser.error("--from-model and --refit go together")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
 
     train_records = read_jsonl(args.train)
@@ -52,16 +64,23 @@ def main(argv: list[str] | None = None) -> int:
     staging = args.out.with_name(args.out.name + ".new")
     if staging.exists():
         shutil.rmtree(staging)
-    metadata = train(
-        train_records,
-        dev_records,
-        staging,
-        data_sha256=data_hash([args.train, *[p for p in args.dev if p.exists()]]),
-        seed=args.seed,
-        span_epochs=args.epochs,
-        span_width=args.width,
-        span_depth=args.depth,
-    )
+    sha = data_hash([args.train, *[p for p in args.dev if p.exists()]])
+    if args.refit:
+        base = load_artifacts(args.from_model)  # verified against its metadata
+        metadata = retrain_components(
+            base, args.refit, train_records, dev_records, staging, data_sha256=sha, seed=args.seed
+        )
+    else:
+        metadata = train(
+            train_records,
+            dev_records,
+            staging,
+            data_sha256=sha,
+            seed=args.seed,
+            span_epochs=args.epochs,
+            span_width=args.width,
+            span_depth=args.depth,
+        )
     if args.out.exists():
         shutil.rmtree(args.out)
     staging.rename(args.out)

@@ -225,6 +225,27 @@ CASES = [
         "concrete",
         100,
     ),
+    # --- lists: the earliest dated item still ahead, though the span model saw another
+    (
+        "Åtgärder:\n- besiktning av hisschaktet ons 15/4 kl 9\n- vi skickar offert efter besiktningen\n"
+        "- Karin kollar med styrelsen",
+        "2026-04-06",
+        ("besiktning av hisschaktet", "meeting", "both"),
+        None,
+        ("datetime", "2026-04-15T09:00"),
+        "partial",
+        70,
+    ),
+    (
+        "Q2 plan:\n- Norrby Marin: demo in May\n- Holm & Son: renew service deal\n"
+        "- Vik Varv: call 7 April re the winter storage",
+        "2026-03-30",
+        ("call", "call", "seller"),
+        ("the winter storage", True),
+        ("date", "2026-04-07"),
+        "concrete",
+        94,
+    ),
 ]
 
 

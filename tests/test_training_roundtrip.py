@@ -14,7 +14,7 @@ from model.artifacts import CLASSIFIERS_FILE, METADATA_FILE, ArtifactError, load
 from model.data import data_hash, read_jsonl
 from model.evaluate import evaluate
 from model.pipeline import Klarsteg
-from model.train import predict, train
+from model.train import predict, retrain_components, train
 
 FIXTURE = Path(__file__).parent / "fixtures" / "tiny.jsonl"
 
@@ -45,6 +45,36 @@ def test_roundtrip_writes_metadata_and_evaluates(tiny_model: Path) -> None:
     assert {"sv", "en"} <= report.keys()
     assert 0.0 <= report["all"]["verdict_accuracy"] <= 1.0
     assert all(e["errors"] for e in errors)
+
+
+def test_refit_one_ranker_keeps_the_rest_and_records_lineage(tiny_model: Path, tmp_path: Path) -> None:
+    records = read_jsonl(FIXTURE)
+    base = load_artifacts(tiny_model)
+    before = json.loads((tiny_model / METADATA_FILE).read_text())
+    out = tmp_path / "refit"
+    meta = retrain_components(
+        base, ["step_ranker"], records[:60], records[60:], out, data_sha256=data_hash([FIXTURE]), seed=3
+    )
+    assert meta["base_model"] == before["version"] and meta["refitted"] == ["step_ranker"]
+    assert meta["version"] != before["version"]
+    assert meta["thresholds"] == before["thresholds"]
+    # the span model is the base's, file for file
+    spans = {k: v for k, v in meta["files"].items() if k.startswith("spans/")}
+    assert spans and spans == {k: v for k, v in before["files"].items() if k.startswith("spans/")}
+    model = Klarsteg.load(out)  # verifies the new metadata
+    assert model.version == meta["version"]
+    assert (
+        model.score("Ring Anna fre kl 10 om offerten.", note_date="2026-03-02").model_version
+        == meta["version"]
+    )
+
+
+def test_refit_refuses_a_component_it_cannot_fit_alone(tiny_model: Path, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="cannot retrain presence alone"):
+        retrain_components(
+            load_artifacts(tiny_model), ["presence"], [], [], tmp_path / "x", data_sha256="0" * 64
+        )
+    assert not (tmp_path / "x").exists()
 
 
 def _copy(src: Path, tmp_path: Path) -> Path:
