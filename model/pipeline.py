@@ -28,8 +28,8 @@ from model.reasons import reason_features
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
 from model.settings import get_settings
+from model.steps import pick_primary, step_features
 from model.steps import propose as propose_steps
-from model.steps import step_features
 from model.text import fold_same_length
 from model.threads import single_blas_thread
 from model.when import TimeMention, find_times
@@ -213,7 +213,7 @@ class Klarsteg:
                 steps = sorted([*steps, *_other_phrases(n, steps)])
             if len(steps) > 1 and clf.step_ranker is not None:
                 feats = step_features(n.text, steps, n.mentions, n.note_date, n.folded, n.sentences)
-                n.step = steps[int(clf.step_scores(feats).argmax())]
+                n.step = steps[pick_primary(clf.step_scores(feats), feats)]
             elif steps:
                 n.step = steps[choose_primary(steps, n.mentions, n.text, n.sentences)]
 

@@ -36,6 +36,7 @@ _PROPOSE = re.compile(
     r"recce|survey\w*|inspect\w*|besiktning\w*|trial\w*|pilot\w*|"
     r"coffee|fika|visning\w*|provtur\w*|provkor\w*|avstamning\w*|kick-?off)\b"
 )
+_LABEL_END = re.compile(r"\s*(?::|[-–]\s)")
 _HEADER = re.compile(r"^\s*([^\n]{1,40}):\s*$|^\s*([A-Za-zÅÄÖåäö][^\n:]{0,30}):\s")
 
 
@@ -124,6 +125,8 @@ def _own_date(
     for m, start in dated:
         if start is None or m.past or start < note_date:
             continue
+        if m.start - l_start <= 2 and _LABEL_END.match(text, m.end):
+            continue  # a journal's day label ("Thu: ..."), not the date of the line's step
         if (l_start <= m.start and m.end <= l_end) or (left <= m.start and m.end <= right):
             best = start if best is None or start < best else best
     return best
@@ -209,6 +212,22 @@ def step_features(
             f["lw:" + w] = 1.0
         out.append(f)
     return out
+
+
+# The ranker's probability from which a candidate counts as a step of the note.
+ACCEPT = 0.5
+
+
+def pick_primary(scores: Sequence[float], feats: Sequence[dict[str, float]]) -> int:
+    """Index of the primary step: the ranker's best candidate, unless the ranker accepts
+    another candidate dated earlier (the SPEC's "earliest one still ahead"); the ranker's
+    features hold which candidate is dated earliest, and rarely see two dated steps in training."""
+    best = max(range(len(scores)), key=scores.__getitem__)
+    if "later_dated" in feats[best]:
+        earlier = [i for i, f in enumerate(feats) if "earliest_dated" in f and scores[i] >= ACCEPT]
+        if earlier:
+            return max(earlier, key=scores.__getitem__)
+    return best
 
 
 def ranker_examples(

@@ -1,0 +1,64 @@
+"""The step ranker's inputs and the primary-step choice (model.steps), with pinned note dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from model.steps import pick_primary, propose, step_features
+from model.text import fold_same_length
+from model.when import find_times
+
+DATED = ("only_dated", "earliest_dated", "later_dated", "undated", "none_dated")
+
+
+def _dating(text: str, phrases: list[str], note_date: date) -> list[str]:
+    spans = [(text.index(p), text.index(p) + len(p)) for p in phrases]
+    feats = step_features(text, spans, find_times(text, note_date), note_date)
+    return [next(k for k in DATED if k in f) for f in feats]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrases", "expected"),
+    [
+        # the list item dated first is the earliest, whatever its place
+        (
+            "- demo sail in March\n- call 4 Jan re the listing",
+            ["demo sail", "call"],
+            ["later_dated", "earliest_dated"],
+        ),
+        ("- ring Eva fre\n- skicka offert", ["ring Eva", "skicka offert"], ["only_dated", "undated"]),
+        ("- ring Eva\n- skicka offert", ["ring Eva", "skicka offert"], ["none_dated", "none_dated"]),
+        # a journal's day label is not the date of the line's step
+        (
+            "Tue: sent the quote\nThu: Jo wants a demo next Weds",
+            ["sent the quote", "wants a demo"],
+            ["undated", "only_dated"],
+        ),
+        # a date before the note date (its year written out) does not count
+        ("- call Bo 2 Dec 2026\n- mail Al 20 Dec", ["call Bo", "mail Al"], ["undated", "only_dated"]),
+    ],
+)
+def test_which_candidate_is_dated_earliest(text: str, phrases: list[str], expected: list[str]) -> None:
+    assert _dating(text, phrases, date(2026, 12, 4)) == expected
+
+
+@pytest.mark.parametrize(
+    ("scores", "tags", "expected"),
+    [
+        ([0.9, 0.6], ["later_dated", "earliest_dated"], 1),  # both accepted: the earliest
+        ([0.9, 0.4], ["later_dated", "earliest_dated"], 0),  # the earlier one is not a step
+        ([0.9, 0.8], ["only_dated", "undated"], 0),
+        ([0.3, 0.9, 0.7], ["earliest_dated", "undated", "later_dated"], 1),  # best undated: kept
+        ([0.2, 0.9, 0.55, 0.6], ["earliest_dated", "later_dated", "earliest_dated", "undated"], 2),
+    ],
+)
+def test_pick_primary(scores: list[float], tags: list[str], expected: int) -> None:
+    assert pick_primary(scores, [{t: 1.0} for t in tags]) == expected
+
+
+def test_propose_finds_step_nouns_in_list_items() -> None:
+    text = "Next steps:\n- tech recce Wed 24/6 at 11:00\n- we send the rider after the recce"
+    found = [text[s:e] for s, e in propose(text, fold_same_length(text), find_times(text, date(2026, 6, 16)))]
+    assert "recce" in found and any(p.startswith("send the rider") for p in found)
