@@ -7,6 +7,7 @@ its granularity, whether it is past or a deadline, and the words around it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -14,6 +15,9 @@ from model.data import iso_week_monday
 from model.features import SentenceIndex, sentence_bounds
 from model.text import TOKEN_PATTERN, fold_aligned, tokens
 from model.when import TimeMention
+
+_BULLETS = " \t-*•–·>0123456789.)"
+_LABEL_END = re.compile(r"\s*(?::|[-–]\s)")
 
 
 def period_start(mention: TimeMention) -> date | None:
@@ -161,6 +165,11 @@ def _when_features(
         f[f"days{_bucket(days, _DAY_EDGES)}"] = 1.0
     if facts.earliest == index:
         f["earliest_future"] = 1.0
+    line_start = text.rfind("\n", 0, m_start) + 1
+    if not text[line_start:m_start].strip(_BULLETS):
+        f["opens_line"] = 1.0
+        if _LABEL_END.match(text, m_end):
+            f["day_label"] = 1.0  # "Ons: ...", "Fri - ...": a journal's day, not a step's date
     folded = facts.folded
     if folded is not None:
         findall = TOKEN_PATTERN.findall

@@ -62,3 +62,20 @@ def test_propose_finds_step_nouns_in_list_items() -> None:
     text = "Next steps:\n- tech recce Wed 24/6 at 11:00\n- we send the rider after the recce"
     found = [text[s:e] for s, e in propose(text, fold_same_length(text), find_times(text, date(2026, 6, 16)))]
     assert "recce" in found and any(p.startswith("send the rider") for p in found)
+
+
+def test_day_labels_are_marked_for_the_when_ranker() -> None:
+    from model.choose import when_features_all
+
+    text = "Mån: kontorsdag\nOns - bokade demo hos dem tors 10/12 kl 13\n- fre 11/12 skickar offert"
+    note_date = date(2026, 12, 4)
+    mentions = find_times(text, note_date)
+    step = (text.index("bokade demo"), text.index("bokade demo") + len("bokade demo"))
+    feats = when_features_all(text, mentions, step, note_date)
+    marks = {m.text: ("day_label" in f, "opens_line" in f) for m, f in zip(mentions, feats, strict=True)}
+    assert marks == {
+        "Mån": (True, True),
+        "Ons": (True, True),
+        "tors 10/12 kl 13": (False, False),
+        "fre 11/12": (False, True),  # opens a list item, but is no label
+    }
