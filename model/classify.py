@@ -20,7 +20,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 
 from model.choose import mention_overlaps, when_features_all
 from model.data import locate
-from model.fastlinear import FastDictLR, FastTfidfLR, fast_model
+from model.fastlinear import FastDictLR, FastTfidfLR, TfidfVectors, Vector, fast_model, share_vectors
 from model.features import SpanContext, note_analyzer, span_analyzer, span_context
 from model.reasons import reason_examples
 from model.steps import ranker_examples
@@ -69,7 +69,16 @@ class Classifiers:
         # The fast paths are derived at load time and never saved with the artifacts.
         state = dict(self.__dict__)
         state.pop("_fast", None)
+        state.pop("_positive_at", None)
         return state
+
+    def _positive_index(self, model: Pipeline) -> int:
+        """Where ``True`` is in ``model.classes_`` (looked up once per model)."""
+        known = self.__dict__.setdefault("_positive_at", {})
+        entry = known.get(id(model))
+        if entry is None or entry[0] is not model:  # keyed by id, holding the model too
+            entry = known[id(model)] = (model, list(model.classes_).index(True))
+        return entry[1]
 
     def prepare(self) -> None:
         """Derive the fast prediction paths from the fitted models (see :mod:`model.fastlinear`)."""
@@ -88,6 +97,7 @@ class Classifiers:
         )
         # Keyed by id, holding the model too: a model replaced after this is noticed.
         self.__dict__["_fast"] = {id(m): (m, fast_model(m)) for m in models}
+        share_vectors(fast for _, fast in self.__dict__["_fast"].values())
         self.tagger.prepare()
 
     def _fast_for(self, model: Pipeline) -> FastTfidfLR | FastDictLR | None:
@@ -102,17 +112,18 @@ class Classifiers:
         return self.predict_labels((model,), ctx)[0]
 
     def predict_labels(self, models: Sequence[Pipeline], ctx: SpanContext) -> list[tuple[Any, float]]:
-        """``predict_label`` of several models for one span; models that share an analyzer
-        (action and owner) share its output instead of computing it again."""
-        analyzed: dict[Any, list[str]] = {}
+        """``predict_label`` of several models for one span; models whose vectorizers give the
+        same vectors (action and owner) share the span's vector instead of computing it again."""
+        vectors: dict[TfidfVectors, Vector] = {}
         out = []
         for model in models:
             fast = self._fast_for(model)
             if isinstance(fast, FastTfidfLR):
-                feats = analyzed.get(fast.analyzer)
-                if feats is None:
-                    feats = analyzed[fast.analyzer] = fast.analyzer(ctx)
-                proba = fast.head.proba_from_decision(fast.decision_from_features(feats))
+                if fast.vectors in vectors:
+                    vector = vectors[fast.vectors]
+                else:
+                    vector = vectors[fast.vectors] = fast.vectors.of(ctx)
+                proba = fast.head.proba_from_decision(fast.decision_from_vector(vector))
                 classes = fast.classes_
             else:
                 proba = model.predict_proba([ctx])[0]
@@ -126,7 +137,7 @@ class Classifiers:
 
     def presence_proba(self, texts: Sequence[str]) -> list[float]:
         """Probability that each note states a next step at all."""
-        positive = list(self.presence.classes_).index(True)
+        positive = self._positive_index(self.presence)
         fast = self._fast_for(self.presence)
         if isinstance(fast, FastTfidfLR):
             return [float(fast.proba(t)[positive]) for t in texts]
@@ -143,7 +154,7 @@ class Classifiers:
         return self._positive(self.reason_picker, feats)
 
     def _positive(self, model: Pipeline, feats: Sequence[dict[str, float]]) -> np.ndarray:
-        positive = list(model.classes_).index(True)
+        positive = self._positive_index(model)
         fast = self._fast_for(model)
         if isinstance(fast, FastDictLR):
             p = fast.positive_proba(feats)
@@ -152,7 +163,7 @@ class Classifiers:
 
     def when_proba(self, feats: Sequence[dict[str, float]]) -> np.ndarray:
         """Probability, for each candidate mention's features, that it is the step's when."""
-        positive = list(self.when.classes_).index(True)
+        positive = self._positive_index(self.when)
         fast = self._fast_for(self.when)
         if isinstance(fast, FastDictLR):
             p = fast.positive_proba(feats)
@@ -187,6 +198,18 @@ def when_examples(
     return feats, labels
 
 
+def fit_when_ranker(
+    records: Sequence[dict], mentions: Sequence[Sequence[TimeMention]], seed: int
+) -> Pipeline:
+    """The when ranker: every time mention of a note with a gold step, positive when it is the
+    gold when."""
+    feats, labels = when_examples(records, mentions)
+    return make_pipeline(
+        DictVectorizer(),
+        LogisticRegression(C=1.0, max_iter=3000, random_state=seed),
+    ).fit(feats, labels)
+
+
 def fit_step_ranker(
     records: Sequence[dict], mentions: Sequence[Sequence[TimeMention]], seed: int
 ) -> Pipeline:
@@ -211,7 +234,7 @@ def fit_reason_picker(
 
 # Components that ``retrain_components`` can fit again on their own (the rankers read the
 # date layer's mentions; the rest of a model stays as it was trained).
-REFITTABLE = {"step_ranker": fit_step_ranker, "reason_picker": fit_reason_picker}
+REFITTABLE = {"when": fit_when_ranker, "step_ranker": fit_step_ranker, "reason_picker": fit_reason_picker}
 
 
 def train_classifiers(records: Sequence[dict], seed: int = 13) -> Classifiers:
@@ -230,11 +253,7 @@ def train_classifiers(records: Sequence[dict], seed: int = 13) -> Classifiers:
         LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced", random_state=seed),
     ).fit([r["text"] for r in records], [r.get("next_step") is not None for r in records])
     mentions = [find_times(r["text"], date.fromisoformat(r["note_date"])) for r in records]
-    feats, labels = when_examples(records, mentions)
-    when = make_pipeline(
-        DictVectorizer(),
-        LogisticRegression(C=1.0, max_iter=3000, random_state=seed),
-    ).fit(feats, labels)
+    when = fit_when_ranker(records, mentions, seed)
     by_text = {id(r): m for r, m in zip(records, mentions, strict=True)}
     tagger = train_token_tagger(records, lambda r: by_text[id(r)], seed=seed)
     return Classifiers(

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
 from numbers import Number
 from typing import Any
 
@@ -26,6 +27,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.utils import murmurhash3_32
+
+from model.features import SpanContext, _char_ngrams, span_analyzer
+from model.text import tokens
 
 
 def _expit(z: float) -> float:
@@ -57,49 +61,166 @@ class _LinearHead:
         return dec
 
 
+Vector = tuple[np.ndarray, np.ndarray] | None  # a document's sorted columns and tf-idf values
+
+
+class TfidfVectors:
+    """The ``TfidfVectorizer`` half: a document's analyzer output to its tf-idf vector.
+
+    The columns are sorted (the CSR order scikit-learn sums in) and the weights are what the
+    vectorizer computes: ``1 + log(tf)`` when sublinear (read from a table made with numpy's
+    own ``log``, so the same bits), times idf, then normalised with numpy as before. For
+    :func:`~model.features.span_analyzer`, the columns of the features a word form gives (its
+    ``s:`` and character n-grams ``c:``, and as a first, last or context word) are looked up
+    once per form and kept (bounded); only the word pairs are looked up for each span.
+    """
+
+    _TF_TABLE = 256  # counts with a precomputed sublinear tf
+    _WORD_LIMIT = 20_000  # word forms whose columns are kept before starting afresh (bounded)
+
+    def __init__(self, vec: TfidfVectorizer) -> None:
+        self.analyzer: Callable[[Any], list[str]] = vec.analyzer  # type: ignore[assignment]
+        self.vocabulary: dict[str, int] = vec.vocabulary_
+        self.sublinear = bool(vec.sublinear_tf)
+        self.norm = vec.norm
+        self.idf = np.asarray(vec.idf_, dtype=np.float64) if vec.use_idf else None
+        counts = np.arange(self._TF_TABLE, dtype=np.float64)
+        counts[0] = 1.0  # (never looked up)
+        if self.sublinear:
+            np.log(counts, out=counts)
+            counts += 1.0
+        self._tf: list[float] = counts.tolist()
+        self._word_columns: dict[str, tuple[Any, ...]] = {}
+
+    def same_as(self, other: TfidfVectors) -> bool:
+        """True when ``other`` gives every document the same vector (two models fitted on the
+        same documents with the same settings, like the action and the owner model)."""
+        return (
+            self.analyzer is other.analyzer
+            and self.sublinear == other.sublinear
+            and self.norm == other.norm
+            and (self.idf is None) == (other.idf is None)
+            and (self.idf is None or np.array_equal(self.idf, other.idf))  # type: ignore[arg-type]
+            and self.vocabulary == other.vocabulary
+        )
+
+    def of(self, doc: Any) -> Vector:
+        """The tf-idf vector of one document (None when none of its features is known)."""
+        if self.analyzer is span_analyzer:
+            return self._vector(Counter(self._span_columns(doc)))
+        return self.from_features(self.analyzer(doc))
+
+    def from_features(self, feats: list[str]) -> Vector:
+        """The tf-idf vector of a document's analyzer output."""
+        return self._vector(Counter(map(self.vocabulary.get, feats)))
+
+    def _vector(self, counts: Counter[int | None]) -> Vector:
+        counts.pop(None, None)
+        if not counts:
+            return None
+        idx: list[int] = sorted(counts)  # type: ignore[arg-type]
+        table = self._tf
+        if self.sublinear:
+            tf = [table[c] if c < len(table) else _sublinear(c) for c in map(counts.__getitem__, idx)]
+        else:
+            tf = [float(counts[j]) for j in idx]
+        arr = np.array(tf, dtype=np.float64)
+        columns = np.array(idx, dtype=np.intp)  # converted once, for idf and the models' rows
+        if self.idf is not None:
+            arr *= self.idf[columns]
+        if self.norm == "l2":
+            norm = math.sqrt(float(np.dot(arr, arr)))
+            if norm > 0.0:
+                arr /= norm
+        elif self.norm == "l1":
+            norm = float(np.abs(arr).sum())
+            if norm > 0.0:
+                arr /= norm
+        return columns, arr
+
+    def _span_columns(self, ctx: SpanContext) -> list[int | None]:
+        """The columns of ``span_analyzer(ctx)``'s features, in another order (None: unknown)."""
+        word = self._word
+        span = [word(t) for t in tokens(ctx.span)]
+        before = [word(t) for t in tokens(ctx.before)]
+        after = [word(t) for t in tokens(ctx.after)]
+        cols: list[int | None] = []
+        for w in span:
+            cols += w[0]
+        if span:
+            get = self.vocabulary.get
+            cols += map(get, [f"s2:{a[7]}_{b[7]}" for a, b in zip(span, span[1:], strict=False)])
+            cols.append(span[0][1])
+            cols.append(span[-1][2])
+        cols += [w[3] for w in before]
+        cols += [w[4] for w in before[-3:]]
+        cols += [w[5] for w in after]
+        cols += [w[6] for w in after[:3]]
+        return cols
+
+    def _word(self, t: str) -> tuple[Any, ...]:
+        """A word form's columns, looked up once and kept: (its ``s:`` and ``c:`` features,
+        ``first:``, ``last:``, ``b:``, ``p:``, ``a:``, ``n:``, the form itself)."""
+        found = self._word_columns.get(t)
+        if found is None:
+            get = self.vocabulary.get
+            own = (get(f"s:{t}"), *(get(f"c:{g}") for g in (_char_ngrams(t) if t.isalpha() else ())))
+            found = (own, *(get(f"{role}:{t}") for role in ("first", "last", "b", "p", "a", "n")), t)
+            if len(self._word_columns) >= self._WORD_LIMIT:
+                self._word_columns.clear()
+            self._word_columns[t] = found
+        return found
+
+
+def _sublinear(count: int) -> float:
+    """``1 + log(count)`` as the vectorizer computes it (numpy's log), for a large count."""
+    tf = np.array([count], dtype=np.float64)
+    np.log(tf, out=tf)
+    tf += 1.0
+    return float(tf[0])
+
+
 class FastTfidfLR:
     """``TfidfVectorizer(analyzer=callable) -> LogisticRegression`` for one document at a time."""
 
     def __init__(self, vec: TfidfVectorizer, lr: LogisticRegression) -> None:
-        self.analyzer: Callable[[Any], list[str]] = vec.analyzer  # type: ignore[assignment]
-        self.vocabulary = vec.vocabulary_
-        self.sublinear = bool(vec.sublinear_tf)
-        self.norm = vec.norm
-        self.idf = np.asarray(vec.idf_, dtype=np.float64) if vec.use_idf else None
+        self.vectors = TfidfVectors(vec)
+        self.analyzer = self.vectors.analyzer
         self.head = _LinearHead(lr)
         self.classes_ = self.head.classes_
 
     def decision(self, doc: Any) -> np.ndarray:
-        return self.decision_from_features(self.analyzer(doc))
+        return self.decision_from_vector(self.vectors.of(doc))
 
     def decision_from_features(self, feats: list[str]) -> np.ndarray:
-        """Decision values for a document's analyzer output (to share it between models)."""
-        counts = Counter(map(self.vocabulary.get, feats))
-        counts.pop(None, None)
+        """Decision values for a document's analyzer output."""
+        return self.decision_from_vector(self.vectors.from_features(feats))
+
+    def decision_from_vector(self, vector: Vector) -> np.ndarray:
+        """Decision values for a document's tf-idf vector (to share it between models)."""
         head = self.head
-        if not counts:
+        if vector is None:
             return head.intercept.copy()
-        idx = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        idx.sort()  # the CSR order scikit-learn sums in
-        tf = np.array([counts[j] for j in idx.tolist()], dtype=np.float64)
-        if self.sublinear:
-            np.log(tf, out=tf)
-            tf += 1.0
-        if self.idf is not None:
-            tf *= self.idf[idx]
-        if self.norm == "l2":
-            norm = math.sqrt(float(np.dot(tf, tf)))
-            if norm > 0.0:
-                tf /= norm
-        elif self.norm == "l1":
-            norm = float(np.abs(tf).sum())
-            if norm > 0.0:
-                tf /= norm
+        idx, tf = vector
         return tf @ head.rows[idx] + head.intercept
 
     def proba(self, doc: Any) -> np.ndarray:
         """Class probabilities for one document, in ``classes_`` order."""
         return self.head.proba_from_decision(self.decision(doc))
+
+
+def share_vectors(models: Iterable[Any]) -> None:
+    """Let the fast models whose vectorizers give the same vectors share one
+    :class:`TfidfVectors`, so that a document's vector is computed once for all of them."""
+    seen: list[TfidfVectors] = []
+    for m in models:
+        if not isinstance(m, FastTfidfLR):
+            continue
+        same = next((v for v in seen if v is m.vectors or v.same_as(m.vectors)), None)
+        if same is None:
+            seen.append(m.vectors)
+        else:
+            m.vectors = same
 
 
 class FastDictLR:
@@ -143,6 +264,25 @@ class FastDictLR:
         return np.array(out, dtype=np.float64)
 
 
+class _HashedIndex(dict):
+    """Feature string -> column, as ``FeatureHasher`` maps it: a dict that hashes a string on
+    its first lookup (``__missing__``), so that a lookup never fails and needs no check."""
+
+    def __init__(self, n_features: int, limit: int) -> None:
+        super().__init__()
+        self.n_features = n_features
+        self.limit = limit  # strings remembered before it starts afresh (bounded memory)
+
+    def __missing__(self, feat: str) -> int:
+        h = murmurhash3_32(feat, seed=0, positive=False)
+        n = self.n_features
+        j = (2147483647 - (n - 1)) % n if h == -2147483648 else abs(h) % n
+        if len(self) >= self.limit:
+            self.clear()
+        self[feat] = j
+        return j
+
+
 class FastHashedLR:
     """``FeatureHasher(input_type="string", alternate_sign=False)`` then binary logistic
     regressions that share the hashed rows (the token tagger's one model per field)."""
@@ -153,31 +293,29 @@ class FastHashedLR:
         self.n_features = int(hasher.n_features)
         self.coef = {k: np.asarray(m.coef_[0], dtype=np.float64) for k, m in models.items()}
         self.bias = {k: float(m.intercept_[0]) for k, m in models.items()}
-        self._index: dict[str, int] = {}
+        self._index = _HashedIndex(self.n_features, self._CACHE_LIMIT)
 
     def _hash(self, feat: str) -> int:
-        j = self._index.get(feat)
-        if j is None:
-            h = murmurhash3_32(feat, seed=0, positive=False)
-            n = self.n_features
-            j = (2147483647 - (n - 1)) % n if h == -2147483648 else abs(h) % n
-            if len(self._index) >= self._CACHE_LIMIT:
-                self._index.clear()
-            self._index[feat] = j
-        return j
+        return self._index[feat]
 
     def positive_proba(self, field: str, rows: Sequence[Sequence[str]]) -> np.ndarray:
         """Probability of the positive class for each row of feature strings."""
         n = len(rows)
-        feats = [f for row in rows for f in row]
-        get = self._index.get
-        flat = [get(f) for f in feats]
-        if None in flat:
-            flat = [self._hash(f) if j is None else j for j, f in zip(flat, feats, strict=True)]
-        owner = np.repeat(np.arange(n, dtype=np.intp), [len(row) for row in rows])
-        dec = np.bincount(owner, weights=self.coef[field][np.asarray(flat, dtype=np.intp)], minlength=n)
+        lengths = [len(row) for row in rows]
+        flat = np.fromiter(
+            map(self._index.__getitem__, chain.from_iterable(rows)), dtype=np.intp, count=sum(lengths)
+        )
+        owner = np.repeat(np.arange(n, dtype=np.intp), lengths)
+        # bincount adds each row's weights in the row's order, as the sparse product does
+        dec = np.bincount(owner, weights=self.coef[field][flat], minlength=n)
         dec += self.bias[field]
         return expit(dec)  # as scikit-learn's _predict_proba_lr does
+
+    def proba_from_decisions(self, field: str, sums: Sequence[float]) -> np.ndarray:
+        """``positive_proba`` from each row's weights already added up (in row order)."""
+        dec = np.array(sums, dtype=np.float64)
+        dec += self.bias[field]
+        return expit(dec)
 
 
 def fast_model(pipeline: Any) -> FastTfidfLR | FastDictLR | None:

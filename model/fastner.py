@@ -35,7 +35,15 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 from thinc.api import NumpyOps
 
+from model.threads import one_blas_thread
+
 _OPS = NumpyOps()
+
+# np.einsum without optimisation is a call of c_einsum; its Python wrapper costs as much as the sum
+try:
+    from numpy._core.multiarray import c_einsum as _einsum
+except ImportError:  # another numpy layout: the public function, same numbers
+    _einsum = np.einsum
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +61,11 @@ class _Maxout:
         Y = X @ self.WT
         Y += self.b
         Y = _max_pieces(Y.reshape(len(X), self.nP, self.nO))
-        Y -= Y.mean(axis=1, keepdims=True)
-        var = np.einsum("ij,ij->i", Y, Y)
+        # Y.mean(axis=1, keepdims=True) as numpy computes it, without its Python wrapper
+        mean = np.add.reduce(Y, axis=1, keepdims=True)
+        np.true_divide(mean, np.intp(self.nO), out=mean, casting="unsafe")
+        Y -= mean
+        var = _einsum("ij,ij->i", Y, Y)
         var /= Y.shape[1]
         var += 1e-08
         Y *= (var**-0.5)[:, None]
@@ -66,8 +77,10 @@ class _Maxout:
 def _max_pieces(Y: np.ndarray) -> np.ndarray:
     """Maxout over the pieces axis (second to last): elementwise maximum of contiguous
     blocks, much faster than a reduction over a short strided axis."""
-    out = Y[..., 0, :].copy()
-    for p in range(1, Y.shape[-2]):
+    if Y.shape[-2] == 1:
+        return Y[..., 0, :].copy()
+    out = np.maximum(Y[..., 0, :], Y[..., 1, :])
+    for p in range(2, Y.shape[-2]):
         np.maximum(out, Y[..., p, :], out=out)
     return out
 
@@ -109,6 +122,7 @@ class FastNER:
         self.pad: np.ndarray = parts["pad"]  # (nF, nP, nH)
         self.upper_W, self.upper_b = parts["upper"]
         self.unseen: np.ndarray = parts["unseen"]
+        self._any_unseen = bool(self.unseen.any())
         _, self.nP, self.nH = self.pad.shape
         moves: list[tuple[str, str]] = parts["moves"]  # (action letter, label) per class
         self.labels = sorted({label for act, label in moves if label})
@@ -119,11 +133,26 @@ class FastNER:
         self._last = {lb: _classes(moves, "L", lb) for lb in self.labels}
         self._action = moves
         self._begin_all = sorted(j for lb in self.labels for j in self._begin[lb])
+        # Inside an entity of each label: the "L" and "I" classes, and which of them are "L".
+        self._inside: dict[str, tuple[list[int], np.ndarray, np.ndarray]] = {}
+        for lb in self.labels:
+            cands = sorted(self._last[lb] + self._in[lb])
+            is_last = np.array([moves[c][0] == "L" for c in cands])
+            self._inside[lb] = (cands, is_last, ~is_last)
+        # The valid classes of a step with no open entity, by the kind of token next: a word
+        # (0), whitespace (1), a note's last word (2: no "B", it needs a token after it) or
+        # last token and whitespace (3).
+        valid = np.zeros((4, len(moves)), dtype=bool)
+        valid[:, self._out] = True
+        valid[np.ix_([0, 2], self._unit)] = True
+        valid[0, self._begin_all] = True
+        self._valid_outside = valid
         self._outside_bias = self.pad[1] + self.pad[2] + self.lower_b
         self._index: dict[int, int] = {}
         self._rows = np.zeros((1024, self.mix.nO), dtype=np.float32)  # row i: word form i
         self._pristine: tuple[bytes, bytes] | None = None
         self._tokenizer = self._fresh_tokenizer()
+        self._array_columns = [*self.columns, IS_SPACE]
 
     def _fresh_tokenizer(self) -> Any:
         """A tokenizer like the pipeline's, with a vocabulary of its own.
@@ -200,29 +229,22 @@ class FastNER:
         lengths = [len(a) for a in arrs]
         n, width = sum(lengths) + edge * (len(arrs) + 1), self._rows.shape[1]
         idx = self._cache_rows(arrs[0] if len(arrs) == 1 else np.concatenate(arrs))
+        # X (n rows) sits in ``padded`` between w zero rows on each side, which stay zero: the
+        # window of row r is then rows r .. r + 2w of ``padded`` side by side, as thinc's
+        # expand_window lays it out (zeros past either end).
         if len(arrs) == 1:
-            where: slice | np.ndarray = slice(edge, edge + lengths[0])
+            where: slice | np.ndarray = slice(w + edge, w + edge + lengths[0])
         else:
-            starts = edge * np.arange(1, len(arrs) + 1) + np.concatenate([[0], np.cumsum(lengths[:-1])])
+            starts = w + edge * np.arange(1, len(arrs) + 1) + np.concatenate([[0], np.cumsum(lengths[:-1])])
             where = np.concatenate(
                 [np.arange(a, a + n_i) for a, n_i in zip(starts.tolist(), lengths, strict=True)]
             )
-        X = np.zeros((n, width), dtype=np.float32)
-        X[where] = self._rows[idx]
-        windows = np.zeros((n, (2 * w + 1) * width), dtype=np.float32)
+        padded = np.zeros((n + 2 * w, width), dtype=np.float32)
+        padded[where] = self._rows[idx]
+        X = padded[w : w + n]
         for enc in self.encoders:
-            # Column block k holds the row k - w places away (zeros past either end).
-            for k in range(2 * w + 1):
-                shift = k - w
-                block = windows[:, k * width : (k + 1) * width]
-                if shift < 0:
-                    block[-shift:] = X[: n + shift]
-                elif shift > 0:
-                    block[: n - shift] = X[shift:]
-                else:
-                    block[:] = X
-            X = X + enc(windows)
-        return X[where] @ self.proj_W.T + self.proj_b
+            X += enc(np.concatenate([padded[k : k + n] for k in range(2 * w + 1)], axis=1))
+        return padded[where] @ self.proj_W.T + self.proj_b
 
     # ---------------------------------------------------------------- parsing
 
@@ -230,7 +252,7 @@ class FastNER:
         """Class scores from summed lower-layer features (..., nP, nH)."""
         h = _max_pieces(hidden)
         scores = h @ self.upper_W.T + self.upper_b
-        if self.unseen.any():
+        if self._any_unseen:
             low = scores.min(axis=-1, keepdims=True)
             scores = np.where(self.unseen, low, scores)
         return scores
@@ -245,9 +267,7 @@ class FastNER:
         shape = (self.nP, self.nH)
         _, entity_start, previous = self.lower_blocks
         opened = (T[start] @ entity_start).reshape(shape) + self.lower_b
-        cands = sorted(self._last[label] + self._in[label])
-        is_last = np.array([self._action[c][0] == "L" for c in cands])
-        in_cols = ~is_last
+        cands, is_last, in_cols = self._inside[label]
         lo = start + 1
         while True:
             hi = min(n, lo + self._STRETCH)
@@ -265,7 +285,12 @@ class FastNER:
         return self.spans_many([text])[0]
 
     def spans_many(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
-        """``spans`` of each text; the matrix work runs over a few notes at a time."""
+        """``spans`` of each text; the matrix work runs over a few notes at a time, with
+        BLAS on one thread (see :func:`~model.threads.one_blas_thread`)."""
+        with one_blas_thread():
+            return self._spans_many(texts)
+
+    def _spans_many(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
         out: list[list[tuple[int, int, str]]] = []
         chunk: list[Doc] = []
         tokens = 0
@@ -285,20 +310,18 @@ class FastNER:
         present = [d for d in docs if len(d)]
         if not present:
             return [[] for _ in docs]
-        T_all = self._token_vectors([d.to_array(self.columns) for d in present])
+        # each token's feature columns, then whether it is whitespace (in one call per doc)
+        arrs = [d.to_array(self._array_columns) for d in present]
+        T_all = self._token_vectors(arrs)
         first = self.lower_blocks[0]
         current_all = (T_all @ first).reshape(len(T_all), self.nP, self.nH)
         # Every step with no open entity: features (B0, pad, pad); the best valid action of
         # each such step at once (argmax takes the first of equal scores, as spaCy does).
         outside = self._scores(current_all + self._outside_bias)
-        space = np.concatenate([d.to_array([IS_SPACE]) for d in present]).astype(bool)
         ends = list(accumulate(len(d) for d in present))
-        valid = np.zeros(outside.shape, dtype=bool)
-        valid[:, self._out] = True
-        valid[np.ix_(~space, self._unit)] = True
-        can_begin = ~space
-        can_begin[[e - 1 for e in ends]] = False  # "B" needs a token after it in the same note
-        valid[np.ix_(can_begin, self._begin_all)] = True
+        kind = (arrs[0] if len(arrs) == 1 else np.concatenate(arrs))[:, -1].astype(np.intp)
+        kind[[e - 1 for e in ends]] += 2
+        valid = self._valid_outside[kind]
         best_all = np.where(valid, outside, -np.inf).argmax(axis=1)
         parsed = []
         start = 0

@@ -45,10 +45,15 @@ class SentenceIndex:
     __slots__ = ("_ends", "_len", "_starts")
 
     def __init__(self, text: str) -> None:
-        matches = [(m.start(), m.end()) for m in _SENT_END.finditer(text)]
+        matches = [m.span() for m in _SENT_END.finditer(text)]
         self._starts = [s for s, _ in matches]
         self._ends = [e for _, e in matches]
         self._len = len(text)
+
+    @property
+    def ends(self) -> list[int]:
+        """The end offsets of the sentence breaks, in order (read only)."""
+        return self._ends
 
     def bounds(self, start: int, end: int) -> tuple[int, int]:
         """Start and end offsets of the sentence or bullet holding ``text[start:end]``."""

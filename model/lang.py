@@ -31,7 +31,7 @@ _EN = frozenset(
     we'll i'll she'll he'll going""".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
-_SV_CHARS = re.compile(r"[åäöÅÄÖ]")
+_SV_LETTERS = ("å", "ä", "ö", "Å", "Ä", "Ö")
 
 
 def detect_language(text: str) -> str:
@@ -42,7 +42,7 @@ def detect_language(text: str) -> str:
     words = _WORD.findall(text.lower())
     sv = sum(map(_SV.__contains__, words))
     en = sum(map(_EN.__contains__, words))
-    sv_chars = len(_SV_CHARS.findall(text))
+    sv_chars = sum(map(text.count, _SV_LETTERS))  # six C-level counts: faster than a regex
     sv_score = sv + min(sv_chars, 5) * 0.5
     if sv_score > en:
         return "sv"

@@ -17,7 +17,7 @@ from model.masking import MaskedText
 from model.normalize import Normalized, normalize
 from model.schema import NextStep, Reason, When
 from model.text import TOKEN_PATTERN, fold, fold_aligned
-from model.tokentag import Token, token_features
+from model.tokentag import Token, TokenFeatures
 from model.when import TimeMention
 
 Span = tuple[int, int]
@@ -44,7 +44,7 @@ class Note:
     next_step: NextStep | None = None
     reason: Reason | None = None
     when: When | None = None
-    _tokens: tuple[list[Token], list[list[str]]] | None = None
+    _tokens: tuple[list[Token], TokenFeatures] | None = None
 
     @classmethod
     def make(cls, text: str, note_date: date, language: str) -> Note:
@@ -74,7 +74,7 @@ class Note:
         text = self.text
         return SpanContext(text[start:end], text[left:start], text[end:right], text)
 
-    def tagger_input(self) -> tuple[list[Token], list[list[str]]]:
+    def tagger_input(self) -> tuple[list[Token], TokenFeatures]:
         """Tokens and token features for the token tagger, made on first use."""
         if self._tokens is None:
             text, folded = self.text, self.folded
@@ -85,5 +85,8 @@ class Note:
                 ]
             else:
                 toks = [Token(m.start(), m.end(), fold(m.group())) for m in TOKEN_PATTERN.finditer(text)]
-            self._tokens = toks, token_features(text, toks, [(m.start, m.end) for m in self.mentions])
+            self._tokens = (
+                toks,
+                TokenFeatures(text, toks, [(m.start, m.end) for m in self.mentions], self.sentences),
+            )
         return self._tokens

@@ -9,7 +9,8 @@ classifier says a step is there, its most likely span is used instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,36 +52,223 @@ def _shape(word: str) -> str:
     return shape
 
 
-def token_features(
-    text: str, toks: Sequence[Token], date_spans: Sequence[tuple[int, int]]
-) -> list[list[str]]:
-    """Feature strings for each token: the token, its neighbours, shape and date context."""
-    out: list[list[str]] = []
-    in_date = [any(s <= t.start < e for s, e in date_spans) for t in toks]
-    n = len(toks)
-    sentences = SentenceIndex(text)
-    for i, t in enumerate(toks):
-        w = t.norm
-        f = [f"w={w}", f"p3={w[:3]}", f"s3={w[-3:]}", f"sh={_shape(w)}", f"date={in_date[i]}"]
-        if text[t.start : t.start + 1].isupper():
-            f.append("title")
-        for k in (-3, -2, -1, 1, 2, 3):
-            j = i + k
-            if 0 <= j < n:
-                f.append(f"w{k}={toks[j].norm}")
-                if abs(k) == 1:
-                    f.append(f"d{k}={in_date[j]}")
-                    f.append(f"s3{k}={toks[j].norm[-3:]}")
+_WORD_FEATS: dict[str, tuple[str, ...]] = {}
+_WORD_FEATS_LIMIT = 20_000
+_DATE = ("date=False", "date=True")
+_DATE_BEFORE = ("d-1=False", "d-1=True")
+_DATE_AFTER = ("d1=False", "d1=True")
+_SENT_START = ("sentstart=False", "sentstart=True")
+_BULLETS = ("", "-", "*", "•")
+
+
+def _word_feats(word: str) -> tuple[str, ...]:
+    """The feature strings that depend on one token's form alone, made once per form: its own
+    (``w=``, ``p3=``, ``s3=``, ``sh=``), then those it gives the tokens 3, 2, 1 places after and
+    1, 2, 3 places before it (``w-3=`` .. ``w3=``), then ``s3-1=`` and ``s31=``."""
+    feats = _WORD_FEATS.get(word)
+    if feats is None:
+        s3 = word[-3:]
+        feats = (
+            f"w={word}",
+            f"p3={word[:3]}",
+            f"s3={s3}",
+            f"sh={_shape(word)}",
+            *(f"w{k}={word}" for k in (-3, -2, -1, 1, 2, 3)),
+            f"s3-1={s3}",
+            f"s31={s3}",
+        )
+        if len(_WORD_FEATS) >= _WORD_FEATS_LIMIT:  # about 1 kB a word form: bounded
+            _WORD_FEATS.clear()
+        _WORD_FEATS[word] = feats
+    return feats
+
+
+class TokenFeatures(Sequence[list[str]]):
+    """Each token's feature strings (the rows :func:`token_features` gives), and what they
+    are made of: the fast tagger (:class:`_TokenScorer`) adds up their weights from these
+    parts and never needs the strings, which are made only when asked for.
+
+    A token's row, in this order: ``w= p3= s3= sh= date=``, ``title`` (upper-case first
+    letter), ``w-3= w-2=``, ``w-1= d-1= s3-1=`` (or ``w-1=<edge>``), ``w1= d1= s31=`` (or
+    ``w1=<edge>``), ``w2= w3=``, ``bi-=`` and ``bi+=`` (the word pairs), ``sentstart=``. The
+    order matters: the tagger sums the weights in it.
+    """
+
+    __slots__ = ("in_date", "norms", "pairs", "sent_start", "title", "_rows")
+
+    def __init__(
+        self,
+        text: str,
+        toks: Sequence[Token],
+        date_spans: Sequence[tuple[int, int]],
+        sentences: SentenceIndex | None = None,
+    ) -> None:
+        n = len(toks)
+        starts = [t.start for t in toks]
+        in_date = [False] * n
+        for s, e in date_spans:  # the tokens that start inside a date span
+            for i in range(bisect_left(starts, s), bisect_left(starts, e)):
+                in_date[i] = True
+        ends = (sentences if sentences is not None else SentenceIndex(text)).ends if n else []
+        sent_start = []
+        for start in starts:  # the start of the token's sentence, as SentenceIndex.bounds has it
+            k = bisect_right(ends, start)
+            left = ends[k - 1] if k > 0 else 0
+            sent_start.append(left == start or text[left:start].strip() in _BULLETS)
+        self.norms = [t.norm for t in toks]
+        self.in_date = in_date
+        self.title = [text[s : s + 1].isupper() for s in starts]
+        self.sent_start = sent_start
+        self.pairs = [f"{a}_{b}" for a, b in zip(self.norms, self.norms[1:], strict=False)]
+        self._rows: list[list[str]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.norms)
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def, override]
+        return self.rows()[i]
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return iter(self.rows())
+
+    def rows(self) -> list[list[str]]:
+        """The feature strings of every token (made on first use)."""
+        if self._rows is None:
+            self._rows = self._make_rows()
+        return self._rows
+
+    def _make_rows(self) -> list[list[str]]:
+        n, in_date, pairs = len(self.norms), self.in_date, self.pairs
+        word = [_word_feats(w) for w in self.norms]
+        out: list[list[str]] = []
+        for i in range(n):
+            own = word[i]
+            f = [own[0], own[1], own[2], own[3], _DATE[in_date[i]]]
+            if self.title[i]:
+                f.append("title")
+            f.append(word[i - 3][4] if i >= 3 else "w-3=<edge>")
+            f.append(word[i - 2][5] if i >= 2 else "w-2=<edge>")
+            if i >= 1:
+                f += (word[i - 1][6], _DATE_BEFORE[in_date[i - 1]], word[i - 1][10])
             else:
-                f.append(f"w{k}=<edge>")
-        if i > 0:
-            f.append(f"bi-={toks[i - 1].norm}_{w}")
-        if i + 1 < n:
-            f.append(f"bi+={w}_{toks[i + 1].norm}")
-        left, _ = sentences.bounds(t.start, t.end)
-        f.append(f"sentstart={left == t.start or text[left : t.start].strip() in ('', '-', '*', '•')}")
-        out.append(f)
-    return out
+                f.append("w-1=<edge>")
+            if i + 1 < n:
+                f += (word[i + 1][7], _DATE_AFTER[in_date[i + 1]], word[i + 1][11])
+            else:
+                f.append("w1=<edge>")
+            f.append(word[i + 2][8] if i + 2 < n else "w2=<edge>")
+            f.append(word[i + 3][9] if i + 3 < n else "w3=<edge>")
+            if i > 0:
+                f.append("bi-=" + pairs[i - 1])
+            if i + 1 < n:
+                f.append("bi+=" + pairs[i])
+            f.append(_SENT_START[self.sent_start[i]])
+            out.append(f)
+        return out
+
+
+def token_features(
+    text: str,
+    toks: Sequence[Token],
+    date_spans: Sequence[tuple[int, int]],
+    sentences: SentenceIndex | None = None,
+) -> list[list[str]]:
+    """Feature strings for each token: the token, its neighbours, shape and date context
+    (see :class:`TokenFeatures`). ``sentences``: the text's sentence index, if made."""
+    return TokenFeatures(text, toks, date_spans, sentences).rows()
+
+
+class _TokenScorer:
+    """The fast tagger's decision values for :class:`TokenFeatures`, without the strings.
+
+    ``FastHashedLR`` adds each row's weights one after the other, starting from 0.0. The
+    same additions in the same order give the same float: here the weights of a word form's
+    own four features (already added up) and of the features it gives its neighbours are
+    looked up once per form and kept; only the word pairs are hashed for each note."""
+
+    _WORD_LIMIT = 20_000  # word forms kept per field before starting afresh (bounded memory)
+
+    def __init__(self, fast: FastHashedLR) -> None:
+        self.fast = fast
+        self._words: dict[str, dict[str, tuple[float, ...]]] = {f: {} for f in fast.coef}
+        self._consts = {f: self._const(f) for f in fast.coef}
+
+    def _weight(self, field: str, feat: str) -> float:
+        return float(self.fast.coef[field][self.fast._index[feat]])
+
+    def _const(self, field: str) -> dict[str, tuple[float, ...]]:
+        w = self._weight
+        return {
+            name: tuple(w(field, f) for f in feats)
+            for name, feats in {
+                "date": _DATE,
+                "before": _DATE_BEFORE,
+                "after": _DATE_AFTER,
+                "sent": _SENT_START,
+                "title": ("title",),
+                "edge": tuple(f"w{k}=<edge>" for k in (-3, -2, -1, 1, 2, 3)),
+            }.items()
+        }
+
+    def _word(self, field: str, word: str) -> tuple[float, ...]:
+        """(sum of its own four weights, then its ``w-3= .. w3=``, ``s3-1=``, ``s31=`` weights)."""
+        known = self._words[field]
+        found = known.get(word)
+        if found is None:
+            feats = _word_feats(word)
+            own = 0.0
+            for f in feats[:4]:
+                own += self._weight(field, f)
+            found = (own, *(self._weight(field, f) for f in feats[4:]))
+            if len(known) >= self._WORD_LIMIT:
+                known.clear()
+            known[word] = found
+        return found
+
+    def proba(self, field: str, feats: TokenFeatures) -> np.ndarray:
+        """What ``fast.positive_proba(field, feats.rows())`` gives, to the bit."""
+        n = len(feats)
+        if not n:
+            return self.fast.proba_from_decisions(field, [])
+        words = [self._word(field, w) for w in feats.norms]
+        index, coef = self.fast._index, self.fast.coef[field]
+        pairs = feats.pairs
+        before = coef[[index["bi-=" + p] for p in pairs]].tolist()
+        after = coef[[index["bi+=" + p] for p in pairs]].tolist()
+        c = self._consts[field]
+        date, d_before, d_after, sent = c["date"], c["before"], c["after"], c["sent"]
+        (title,) = c["title"]
+        edge = c["edge"]
+        in_date, is_title, sent_start = feats.in_date, feats.title, feats.sent_start
+        dec = []
+        for i in range(n):  # (plain Python: faster here than numpy columns added in turn)
+            s = words[i][0]  # 0.0 + the own four, in order
+            s += date[in_date[i]]
+            if is_title[i]:
+                s += title
+            s += words[i - 3][1] if i >= 3 else edge[0]
+            s += words[i - 2][2] if i >= 2 else edge[1]
+            if i >= 1:
+                s += words[i - 1][3]
+                s += d_before[in_date[i - 1]]
+                s += words[i - 1][7]
+            else:
+                s += edge[2]
+            if i + 1 < n:
+                s += words[i + 1][4]
+                s += d_after[in_date[i + 1]]
+                s += words[i + 1][8]
+            else:
+                s += edge[3]
+            s += words[i + 2][5] if i + 2 < n else edge[4]
+            s += words[i + 3][6] if i + 3 < n else edge[5]
+            if i > 0:
+                s += before[i - 1]
+            if i + 1 < n:
+                s += after[i]
+            s += sent[sent_start[i]]
+            dec.append(s)
+        return self.fast.proba_from_decisions(field, dec)
 
 
 @dataclass
@@ -98,16 +286,19 @@ class TokenTagger:
     def prepare(self) -> FastHashedLR | None:
         """Derive the fast prediction path from the fitted models (see :mod:`model.fastlinear`)."""
         fast = fast_hashed(_HASHER, self.models)
-        self.__dict__["_fast"] = (fast, dict(self.models))
+        scorer = _TokenScorer(fast) if fast is not None else None
+        self.__dict__["_fast"] = (fast, dict(self.models), scorer)
         return fast
 
-    def proba(self, field: str, feats: list[list[str]]) -> np.ndarray:
+    def proba(self, field: str, feats: Sequence[list[str]]) -> np.ndarray:
         """Probability that each token is inside ``field``'s span."""
         cached = self.__dict__.get("_fast")
         if cached is None or cached[1] != self.models:
             self.prepare()
             cached = self.__dict__["_fast"]
         if cached[0] is not None:
+            if isinstance(feats, TokenFeatures):
+                return cached[2].proba(field, feats)
             return cached[0].positive_proba(field, feats)
         return self.models[field].predict_proba(_HASHER.transform(feats))[:, 1]
 
@@ -116,7 +307,7 @@ class TokenTagger:
         field: str,
         text: str,
         toks: Sequence[Token],
-        feats: list[list[str]],
+        feats: Sequence[list[str]],
         threshold: float = 0.35,
         sentences: SentenceIndex | None = None,
     ) -> tuple[int, int, float] | None:

@@ -32,7 +32,7 @@ from model.masking import mask_times
 from model.pipeline import Klarsteg, NoteInput
 from model.settings import PACKAGE_MODEL_DIR
 from model.text import tokens
-from model.tokentag import _HASHER, token_features, tokenize
+from model.tokentag import _HASHER, TokenFeatures, token_features, tokenize
 from model.when import find_times
 
 ROOT = PACKAGE_MODEL_DIR.parent.parent
@@ -141,9 +141,13 @@ def test_token_tagger_matches_sklearn(clf: Classifiers, dev: list[dict]) -> None
         mentions = find_times(text, date.fromisoformat(r["note_date"]))
         feats = token_features(text, toks, [(m.start, m.end) for m in mentions])
         x = _HASHER.transform(feats)
+        structured = TokenFeatures(text, toks, [(m.start, m.end) for m in mentions])
         for field, model in tagger.models.items():
             np.testing.assert_allclose(
                 tagger.proba(field, feats), model.predict_proba(x)[:, 1], rtol=0, atol=TOL
+            )
+            np.testing.assert_allclose(
+                tagger.proba(field, structured), model.predict_proba(x)[:, 1], rtol=0, atol=TOL
             )
 
 
@@ -377,3 +381,169 @@ def test_fast_ner_vocabulary_stays_bounded(klarsteg_model: Klarsteg, dev: list[d
         assert len(fast._tokenizer.vocab) <= base + 200 + len(text.split()) + 10
     assert len(nlp.vocab) == before  # the fast path leaves the pipeline's vocabulary alone
     assert got == [_spacy_spans(nlp, t) for t in texts]
+
+
+# --------------------------------------------------------------------------- per-word caches, shared vectors
+
+
+def _reference_token_features(text: str, toks: list, date_spans: list[tuple[int, int]]) -> list[list[str]]:
+    """``token_features`` as first written: every string made for every token."""
+    from model.tokentag import _shape
+
+    out: list[list[str]] = []
+    in_date = [any(s <= t.start < e for s, e in date_spans) for t in toks]
+    n = len(toks)
+    sentences = SentenceIndex(text)
+    for i, t in enumerate(toks):
+        w = t.norm
+        f = [f"w={w}", f"p3={w[:3]}", f"s3={w[-3:]}", f"sh={_shape(w)}", f"date={in_date[i]}"]
+        if text[t.start : t.start + 1].isupper():
+            f.append("title")
+        for k in (-3, -2, -1, 1, 2, 3):
+            j = i + k
+            if 0 <= j < n:
+                f.append(f"w{k}={toks[j].norm}")
+                if abs(k) == 1:
+                    f.append(f"d{k}={in_date[j]}")
+                    f.append(f"s3{k}={toks[j].norm[-3:]}")
+            else:
+                f.append(f"w{k}=<edge>")
+        if i > 0:
+            f.append(f"bi-={toks[i - 1].norm}_{w}")
+        if i + 1 < n:
+            f.append(f"bi+={w}_{toks[i + 1].norm}")
+        left, _ = sentences.bounds(t.start, t.end)
+        f.append(f"sentstart={left == t.start or text[left : t.start].strip() in ('', '-', '*', '•')}")
+        out.append(f)
+    return out
+
+
+def _tagger_cases(dev: list[dict]) -> list[tuple[str, list[tuple[int, int]]]]:
+    cases = []
+    for r in dev:
+        mentions = find_times(r["text"], date.fromisoformat(r["note_date"]))
+        cases.append((r["text"], [(m.start, m.end) for m in mentions]))
+    extra = ["", "x", "Ab", "a b", "- Ring\n* Möte. • Hej", "Ring fre 3/5 kl 10! Ok?"]
+    cases += [(t, spans) for t in extra for spans in ([], [(0, 3)], [(2, 100)], [(5, 2)])]
+    return cases
+
+
+def test_token_features_match_the_reference(dev: list[dict]) -> None:
+    for text, spans in _tagger_cases(dev):
+        toks = tokenize(text)
+        want = _reference_token_features(text, toks, spans)
+        assert token_features(text, toks, spans) == want, text
+        assert token_features(text, toks, spans, SentenceIndex(text)) == want, text
+        assert list(TokenFeatures(text, toks, spans)) == want
+
+
+def test_tagger_sums_each_row_as_the_hashed_model_does(clf: Classifiers, dev: list[dict]) -> None:
+    """The per-word weight sums give the hashed rows' probabilities to the bit."""
+    tagger = clf.tagger
+    tagger.prepare()
+    fast = tagger.__dict__["_fast"][0]
+    for text, spans in _tagger_cases(dev):
+        toks = tokenize(text)
+        if not toks:
+            continue
+        rows = _reference_token_features(text, toks, spans)
+        for field in tagger.models:
+            got = tagger.proba(field, TokenFeatures(text, toks, spans))
+            assert np.array_equal(got, fast.positive_proba(field, rows)), (field, text)
+
+
+def test_span_vectors_match_the_analyzer(clf: Classifiers, dev: list[dict]) -> None:
+    """The cached word columns give the vector the analyzer's strings give, to the bit."""
+    from model.features import span_analyzer
+
+    ctxs = _contexts(dev)
+    for name in ("action", "clear"):
+        vectors = clf._fast_for(getattr(clf, name)).vectors
+        for ctx in ctxs:
+            got, want = vectors.of(ctx), vectors.from_features(span_analyzer(ctx))
+            if want is None:
+                assert got is None
+                continue
+            assert got is not None
+            assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+
+
+def test_models_share_vectors_only_when_they_agree(clf: Classifiers) -> None:
+    clf.prepare()
+    action, owner, clear = (clf._fast_for(getattr(clf, n)) for n in ("action", "owner", "clear"))
+    assert action.vectors is owner.vectors  # fitted on the same spans: one vector for both
+    assert clear.vectors is not action.vectors
+    assert not clear.vectors.same_as(action.vectors)
+
+
+def test_sublinear_tf_of_large_counts_matches_sklearn(clf: Classifiers) -> None:
+    texts = ["ring " * 300 + "kunden " * 257, "möte " * 1000]
+    positive = list(clf.presence.classes_).index(True)
+    expected = clf.presence.predict_proba(texts)[:, positive]
+    np.testing.assert_allclose(clf.presence_proba(texts), expected, rtol=0, atol=TOL)
+    vectors = clf._fast_for(clf.presence).vectors
+    counts = np.arange(1, 300, dtype=np.float64)
+    np.log(counts, out=counts)
+    counts += 1.0
+    assert vectors._tf[1:] == counts[: len(vectors._tf) - 1].tolist()
+
+
+def test_one_blas_thread_restores_the_thread_count() -> None:
+    from threadpoolctl import threadpool_info
+
+    from model.threads import one_blas_thread
+
+    def blas() -> list[int]:
+        return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+    before = blas()
+    with one_blas_thread():
+        assert all(n == 1 for n in blas())
+    assert blas() == before
+
+
+def _reference_token_vectors(fast: FastNER, arr: np.ndarray) -> np.ndarray:
+    """``FastNER._token_vectors`` of one note as first written (three block copies per window,
+    numpy's mean and einsum)."""
+
+    def maxout(layer, X):  # noqa: ANN001, ANN202
+        Y = X @ layer.WT
+        Y += layer.b
+        Y = Y.reshape(len(X), layer.nP, layer.nO).max(axis=1)
+        Y -= Y.mean(axis=1, keepdims=True)
+        var = np.einsum("ij,ij->i", Y, Y)
+        var /= Y.shape[1]
+        var += 1e-08
+        Y *= (var**-0.5)[:, None]
+        Y *= layer.G
+        Y += layer.beta
+        return Y
+
+    w, edge = fast.window, fast.window * len(fast.encoders)
+    n, width = len(arr) + 2 * edge, fast._rows.shape[1]
+    X = np.zeros((n, width), dtype=np.float32)
+    X[edge : edge + len(arr)] = fast._rows[fast._cache_rows(arr)]
+    windows = np.zeros((n, (2 * w + 1) * width), dtype=np.float32)
+    for enc in fast.encoders:
+        for k in range(2 * w + 1):
+            shift, block = k - w, windows[:, k * width : (k + 1) * width]
+            if shift < 0:
+                block[-shift:] = X[: n + shift]
+            elif shift > 0:
+                block[: n - shift] = X[shift:]
+            else:
+                block[:] = X
+        X = X + maxout(enc, windows)
+    return X[edge : edge + len(arr)] @ fast.proj_W.T + fast.proj_b
+
+
+def test_fast_ner_token_vectors_match_the_reference_to_the_bit(fast_ner: FastNER, dev: list[dict]) -> None:
+    texts = _masked_texts(dev[:120])
+    arrs = [fast_ner._make_doc(t).to_array(fast_ner._array_columns) for t in texts]
+    arrs = [a for a in arrs if len(a)]
+    for arr in arrs:
+        assert np.array_equal(fast_ner._token_vectors([arr]), _reference_token_vectors(fast_ner, arr))
+    # several notes at once: the same rows, up to BLAS's rounding of a larger product
+    together = fast_ner._token_vectors(arrs[:20])
+    alone = np.concatenate([fast_ner._token_vectors([a]) for a in arrs[:20]])
+    np.testing.assert_allclose(together, alone, rtol=0, atol=1e-4)
