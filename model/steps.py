@@ -15,6 +15,7 @@ negatives. Nothing here is hand-weighted: the rule finds phrases, the model deci
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date
 
@@ -36,6 +37,7 @@ _PROPOSE = re.compile(
     r"recce|survey\w*|inspect\w*|besiktning\w*|trial\w*|pilot\w*|"
     r"coffee|fika|visning\w*|provtur\w*|provkor\w*|avstamning\w*|kick-?off)\b"
 )
+_NEWLINE = re.compile("\n")
 _LABEL_END = re.compile(r"\s*(?::|[-–]\s)")
 _HEADER = re.compile(r"^\s*([^\n]{1,40}):\s*$|^\s*([A-Za-zÅÄÖåäö][^\n:]{0,30}):\s")
 
@@ -72,19 +74,12 @@ class _Lines:
     """Line starts and ends of a note, found once."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self.starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
         self.n = len(self.starts)
         self.text = text
 
     def index(self, pos: int) -> int:
-        lo, hi = 0, self.n - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.starts[mid] <= pos:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
+        return bisect_right(self.starts, pos) - 1
 
     def bounds(self, i: int) -> Span:
         end = self.starts[i + 1] - 1 if i + 1 < self.n else len(self.text)
@@ -108,19 +103,32 @@ def _header_words(text: str, folded: str, lines: _Lines, line_no: int) -> list[s
     return words
 
 
+def _line_features(
+    text: str, folded: str, lines: _Lines, line_no: int
+) -> tuple[list[str], list[str], list[str]]:
+    """The features every candidate on a line shares, as feature names of value 1.0: its
+    first word, its header's words, its words."""
+    l_start, l_end = lines.bounds(line_no)
+    lead = TOKEN_PATTERN.findall(folded, l_start, min(l_end, l_start + 12))[:1]
+    return (
+        ["lead:" + ("#" if lead[0][0].isdigit() else lead[0])] if lead else [],
+        _header_words(text, folded, lines, line_no),
+        ["lw:" + w for w in TOKEN_PATTERN.findall(folded, l_start, l_end)[:12]],
+    )
+
+
 def _own_date(
-    text: str,
     s: int,
     e: int,
+    line: Span,
+    sent: Span,
     dated: Sequence[tuple[TimeMention, date | None]],
     note_date: date,
-    lines: _Lines,
-    sentences: SentenceIndex,
+    text: str,
 ) -> date | None:
     """The earliest date still ahead named on the candidate's line or in its sentence: what
     "the earliest step still ahead" (SPEC) compares between candidates."""
-    l_start, l_end = lines.bounds(lines.index(s))
-    left, right = sentences.bounds(s, e)
+    (l_start, l_end), (left, right) = line, sent
     best = None
     for m, start in dated:
         if start is None or m.past or start < note_date:
@@ -132,6 +140,14 @@ def _own_date(
     return best
 
 
+def _tense(mention: TimeMention, start: date | None, note_date: date) -> str:
+    if mention.past or (start is not None and start < note_date):
+        return "past"
+    if start is None:
+        return "fuzzy"
+    return f"future{_bucket((start - note_date).days, (0, 1, 7, 31))}"
+
+
 def step_features(
     text: str,
     steps: Sequence[Span],
@@ -140,25 +156,32 @@ def step_features(
     folded: str | None = None,
     sentences: SentenceIndex | None = None,
 ) -> list[dict[str, float]]:
-    """Features of each candidate step of one note (see the module docstring)."""
+    """Features of each candidate step of one note (see the module docstring). What the
+    candidates of one line share is computed once per line."""
     if folded is None:
         folded = fold_same_length(text)
     sentences = sentences or SentenceIndex(text)
     lines = _Lines(text)
     n = len(steps)
     dated = [(m, period_start(m)) for m in mentions]
-    own_dates = [_own_date(text, s, e, dated, note_date, lines, sentences) for s, e in steps]
-    known = [d for d in own_dates if d is not None]
-    out = []
-    for i, (s, e) in enumerate(steps):
+    tensed = [(m, _tense(m, start, note_date)) for m, start in dated]
+    places = []
+    for s, e in steps:
         line_no = lines.index(s)
-        l_start, l_end = lines.bounds(line_no)
-        sent = sentences.bounds(s, e)
+        line, sent = lines.bounds(line_no), sentences.bounds(s, e)
+        places.append((line_no, line, sent, _own_date(s, e, line, sent, dated, note_date, text)))
+    known = [p[3] for p in places if p[3] is not None]
+    earliest = min(known, default=None)
+    shared: dict[int, tuple[list[str], list[str], list[str]]] = {}
+    fixed = (f"n={min(n, 4)}", f"lines{_bucket(lines.n, (1, 2, 4, 8))}")
+    findall = TOKEN_PATTERN.findall
+    out = []
+    for i, ((s, e), (line_no, (l_start, l_end), sent, mine)) in enumerate(zip(steps, places, strict=True)):
         f: dict[str, float] = {
             f"k={min(i, 3)}": 1.0,
-            f"n={min(n, 4)}": 1.0,
+            fixed[0]: 1.0,
             f"pos={int(5 * s / max(1, len(text)))}": 1.0,
-            f"lines{_bucket(lines.n, (1, 2, 4, 8))}": 1.0,
+            fixed[1]: 1.0,
         }
         if i == n - 1:
             f["last"] = 1.0
@@ -166,50 +189,45 @@ def step_features(
             f["first_line"] = 1.0
         if line_no == lines.n - 1:
             f["last_line"] = 1.0
-        lead = TOKEN_PATTERN.findall(folded, l_start, min(l_end, l_start + 12))[:1]
-        if lead:
-            f["lead:" + ("#" if lead[0][0].isdigit() else lead[0])] = 1.0
-        for m, start in dated:
-            where = []
-            if l_start <= m.start and m.end <= l_end:
-                where.append("line")
-            if sent[0] <= m.start and m.end <= sent[1]:
-                where.append("sent")
-            if not where:
+        line_feats = shared.get(line_no)
+        if line_feats is None:
+            line_feats = shared[line_no] = _line_features(text, folded, lines, line_no)
+        lead, header, line_words = line_feats
+        for w in lead:
+            f[w] = 1.0
+        for m, tense in tensed:
+            in_line = l_start <= m.start and m.end <= l_end
+            in_sent = sent[0] <= m.start and m.end <= sent[1]
+            if not (in_line or in_sent):
                 continue
-            if m.past or (start is not None and start < note_date):
-                tense = "past"
-            elif start is None:
-                tense = "fuzzy"
-            else:
-                tense = f"future{_bucket((start - note_date).days, (0, 1, 7, 31))}"
-            for w in where:
-                f[f"{w}_{tense}"] = 1.0
+            if in_line:
+                f[f"line_{tense}"] = 1.0
+            if in_sent:
+                f[f"sent_{tense}"] = 1.0
             if m.start - l_start <= 2:
                 f[f"line_opens_{tense}"] = 1.0
-        mine = own_dates[i]
         if mine is None:
             f["undated" if known else "none_dated"] = 1.0
         elif len(known) == 1:
             f["only_dated"] = 1.0
-        elif mine == min(known):
+        elif mine == earliest:
             f["earliest_dated"] = 1.0
         else:
             f["later_dated"] = 1.0
-        for w in _header_words(text, folded, lines, line_no):
+        for w in header:
             f[w] = 1.0
-        own = TOKEN_PATTERN.findall(folded, s, e)[:3]
+        own = findall(folded, s, e)[:3]
         for w in own:
             f["w:" + w] = 1.0
         if own:
             f["w0:" + own[0]] = 1.0
             f["suf:" + own[0][-2:]] = 1.0
-        for w in TOKEN_PATTERN.findall(folded, max(l_start, s - 30), s)[-2:]:
+        for w in findall(folded, max(l_start, s - 30), s)[-2:]:
             f["b:" + w] = 1.0
-        for w in TOKEN_PATTERN.findall(folded, e, min(l_end, e + 30))[:2]:
+        for w in findall(folded, e, min(l_end, e + 30))[:2]:
             f["a:" + w] = 1.0
-        for w in TOKEN_PATTERN.findall(folded, l_start, l_end)[:12]:
-            f["lw:" + w] = 1.0
+        for w in line_words:
+            f[w] = 1.0
         out.append(f)
     return out
 
