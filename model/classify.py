@@ -50,6 +50,8 @@ class Classifiers:
     step_fallback: float = 0.7
     # The token tagger's per-token probability that makes a fallback step span.
     step_tagger_threshold: float = 0.35
+    # A fallback step span grows over neighbours of at least this share of that threshold.
+    step_extend: float = 1.0
     # Use the token tagger for a reason the NER missed when its peak is at least this.
     reason_fallback: float = 0.5
     # Drop an NER step when the note-level model gives a step less than this.

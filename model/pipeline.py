@@ -201,6 +201,7 @@ class Klarsteg:
                     *n.tagger_input(),
                     threshold=clf.step_tagger_threshold,
                     sentences=n.sentences,
+                    extend=clf.step_extend,
                 )
                 steps = [found[:2]] if found else []
                 if not steps and clf.step_ranker is not None and n.presence >= clf.step_proposal_floor:

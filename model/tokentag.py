@@ -310,9 +310,12 @@ class TokenTagger:
         feats: Sequence[list[str]],
         threshold: float = 0.35,
         sentences: SentenceIndex | None = None,
+        extend: float = 1.0,
     ) -> tuple[int, int, float] | None:
         """The most likely span for ``field`` as (start, end, peak probability), or None.
-        ``sentences``: the note's sentence index, if it has one already."""
+        ``sentences``: the note's sentence index, if it has one already. The span grows from
+        its peak over neighbouring tokens of at least ``extend * threshold`` (below 1: a
+        phrase, not the one word the tagger is surest of)."""
         if not toks:
             return None
         proba = self.proba(field, feats)
@@ -323,10 +326,11 @@ class TokenTagger:
             left, right = sentences.bounds(toks[peak].start, toks[peak].end)
         else:
             left, right = sentence_bounds(text, toks[peak].start, toks[peak].end)
+        ext = threshold * extend
         lo = hi = peak
-        while lo > 0 and toks[lo - 1].start >= left and proba[lo - 1] >= threshold:
+        while lo > 0 and toks[lo - 1].start >= left and proba[lo - 1] >= ext:
             lo -= 1
-        while hi + 1 < len(toks) and toks[hi + 1].end <= right and proba[hi + 1] >= threshold:
+        while hi + 1 < len(toks) and toks[hi + 1].end <= right and proba[hi + 1] >= ext:
             hi += 1
         # A span does not end on punctuation.
         while hi > lo and not toks[hi].norm[0].isalnum():

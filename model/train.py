@@ -30,6 +30,7 @@ THRESHOLD_GRID: list[tuple[str, tuple[float, ...]]] = [
     ("when_threshold", (0.2, 0.3, 0.4, 0.5, 0.6)),
     ("step_fallback", (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)),
     ("step_tagger_threshold", (0.15, 0.2, 0.25, 0.3, 0.35)),
+    ("step_extend", (0.4, 0.6, 0.8, 1.0)),
     ("step_proposal_floor", (0.8, 0.9, 0.95, 0.98, 1.01)),
     ("reason_pick_threshold", (0.3, 0.4, 0.5, 0.6, 0.7, 1.01)),
     ("reason_fallback", (0.3, 0.4, 0.5, 0.6, 0.7, 1.01)),
@@ -48,11 +49,13 @@ def _objective(report: dict[str, Any]) -> float:
     )
 
 
-def tune_thresholds(model: Klarsteg, dev_records: Sequence[dict]) -> None:
-    """Set the decision thresholds one at a time to what does best on the dev split."""
+def tune_thresholds(model: Klarsteg, dev_records: Sequence[dict], names: Sequence[str] | None = None) -> None:
+    """Set the decision thresholds (or only ``names``) one at a time to what does best on the
+    dev split."""
     clf = model.artifacts.classifiers
+    grids = [(name, grid) for name, grid in THRESHOLD_GRID if names is None or name in names]
     # Two passes: the thresholds interact (a lower tagger threshold wants a higher fallback).
-    for name, grid in THRESHOLD_GRID * 2:
+    for name, grid in grids * 2:
         scores = []
         for value in grid:
             setattr(clf, name, value)
@@ -128,10 +131,12 @@ def retrain_components(
     *,
     data_sha256: str,
     seed: int = 13,
+    tune: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Fit ``components`` (names in :data:`model.classify.REFITTABLE`) again with the current
-    code on ``train_records``, keep the rest of ``base`` (its span model, other classifiers and
-    thresholds) and save the result with its lineage; return the metadata.
+    code on ``train_records``, tune the thresholds named in ``tune`` on ``dev_records``, keep
+    the rest of ``base`` (its span model, other classifiers and thresholds) and save the result
+    with its lineage; return the metadata.
 
     For a change to one ranker's features: a minute instead of a full training, and the span
     model (whose training is bounded by time, so not reproducible to the bit) stays the same.
@@ -139,6 +144,11 @@ def retrain_components(
     unknown = sorted(set(components) - set(REFITTABLE))
     if unknown:
         raise ValueError(f"cannot retrain {', '.join(unknown)} alone; choose from {', '.join(REFITTABLE)}")
+    thresholds = [name for name, _ in THRESHOLD_GRID]
+    if set(tune) - set(thresholds):
+        raise ValueError(
+            f"cannot tune {', '.join(sorted(set(tune) - set(thresholds)))}; choose from {', '.join(thresholds)}"
+        )
     started = time.monotonic()
     records = [normalized_record(r) for r in train_records]
     mentions = [find_times(r["text"], date.fromisoformat(r["note_date"])) for r in records]
@@ -148,6 +158,8 @@ def retrain_components(
         log.info("refitted %s", name)
     classifiers.__dict__.pop("_fast", None)  # the fast twins are derived again from the new fits
     model = Klarsteg(Artifacts(spans=base.spans, classifiers=classifiers, metadata={"version": "dev"}))
+    if tune and dev_records:
+        tune_thresholds(model, dev_records, tune)
     dev_report, _ = evaluate(dev_records, predict(model, dev_records)) if dev_records else ({}, [])
     previous = base.metadata
     return save_artifacts(
@@ -159,11 +171,12 @@ def retrain_components(
         dev_metrics=dev_report.get("all", {}),
         extra={
             "span_dev_f1": previous.get("span_dev_f1"),
-            "thresholds": previous.get("thresholds"),
+            "thresholds": {name: getattr(classifiers, name) for name in thresholds},
             "train_notes": len(records),
             "dev_notes": len(dev_records),
             "train_seconds": round(time.monotonic() - started, 1),
             "base_model": previous.get("version"),
             "refitted": list(components),
+            "tuned": list(tune),
         },
     )

@@ -22,7 +22,7 @@ from model.artifacts import load_artifacts  # noqa: E402
 from model.classify import REFITTABLE  # noqa: E402
 from model.data import data_hash, read_jsonl, validate  # noqa: E402
 from model.settings import PACKAGE_MODEL_DIR  # noqa: E402
-from model.train import retrain_components, train  # noqa: E402
+from model.train import THRESHOLD_GRID, retrain_components, train  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,9 +48,18 @@ def main(argv: list[str] | None = None) -> int:
         help="with --refit: start from this model's artifacts and refit only the named components",
     )
     parser.add_argument("--refit", nargs="+", choices=sorted(REFITTABLE), help="components to refit")
+    parser.add_argument(
+        "--tune",
+        nargs="+",
+        default=[],
+        choices=[name for name, _ in THRESHOLD_GRID],
+        help="with --refit: thresholds to tune again on the dev files (the others stay)",
+    )
     args = parser.parse_args(argv)
     if bool(args.from_model) != bool(args.refit):
         parser.error("--from-model and --refit go together")
+    if args.tune and not args.refit:
+        parser.error("--tune goes with --refit (a full training tunes every threshold)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
 
     train_records = read_jsonl(args.train)
@@ -68,7 +77,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.refit:
         base = load_artifacts(args.from_model)  # verified against its metadata
         metadata = retrain_components(
-            base, args.refit, train_records, dev_records, staging, data_sha256=sha, seed=args.seed
+            base,
+            args.refit,
+            train_records,
+            dev_records,
+            staging,
+            data_sha256=sha,
+            seed=args.seed,
+            tune=args.tune,
         )
     else:
         metadata = train(

@@ -79,3 +79,39 @@ def test_day_labels_are_marked_for_the_when_ranker() -> None:
         "tors 10/12 kl 13": (False, False),
         "fre 11/12": (False, True),  # opens a list item, but is no label
     }
+
+
+def test_fallback_step_span_grows_below_the_peak_threshold() -> None:
+    """The token tagger's fallback span grows over neighbours of ``extend * threshold``."""
+    from model.pipeline import load_pipeline
+
+    klarsteg = load_pipeline()
+    clf = klarsteg.artifacts.classifiers
+    text = (
+        "Mon 3/2 - Lakeside Clinic phoned, sterilizer fault. Loaner sent.\n"
+        "Tue 4/2 - collected the faulty unit. Promised Sara an update by Friday."
+    )
+    seen: list = []
+    original = klarsteg.choose_step
+    klarsteg.choose_step = lambda notes: (seen.extend(notes), original(notes))[1]
+    try:
+        klarsteg.score(text, note_date="2026-02-05")
+    finally:
+        del klarsteg.choose_step
+    note = seen[0]
+
+    def span(extend: float) -> str:
+        found = clf.tagger.best_span(
+            "next_step",
+            note.text,
+            *note.tagger_input(),
+            threshold=clf.step_tagger_threshold,
+            sentences=note.sentences,
+            extend=extend,
+        )
+        assert found is not None
+        return note.text[found[0] : found[1]]
+
+    assert span(1.0) == "Sara an"
+    assert span(0.6) == "Sara an update"
+    assert clf.step_extend == 0.6  # tuned on dev with the shipped model

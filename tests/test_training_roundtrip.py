@@ -69,6 +69,35 @@ def test_refit_one_ranker_keeps_the_rest_and_records_lineage(tiny_model: Path, t
     )
 
 
+def test_refit_can_tune_named_thresholds_only(tiny_model: Path, tmp_path: Path) -> None:
+    records = read_jsonl(FIXTURE)
+    before = json.loads((tiny_model / METADATA_FILE).read_text())
+    meta = retrain_components(
+        load_artifacts(tiny_model),
+        ["step_ranker"],
+        records[:60],
+        records[60:],
+        tmp_path / "tuned",
+        data_sha256=data_hash([FIXTURE]),
+        seed=3,
+        tune=["step_extend"],
+    )
+    assert meta["tuned"] == ["step_extend"]
+    assert meta["thresholds"]["step_extend"] in (0.4, 0.6, 0.8, 1.0)
+    untouched = {k: v for k, v in meta["thresholds"].items() if k != "step_extend"}
+    assert untouched == {k: v for k, v in before["thresholds"].items() if k != "step_extend"}
+    with pytest.raises(ValueError, match="cannot tune nonsense"):
+        retrain_components(
+            load_artifacts(tiny_model),
+            ["step_ranker"],
+            [],
+            [],
+            tmp_path / "y",
+            data_sha256="0" * 64,
+            tune=["nonsense"],
+        )
+
+
 def test_refit_refuses_a_component_it_cannot_fit_alone(tiny_model: Path, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="cannot retrain presence alone"):
         retrain_components(
