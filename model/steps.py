@@ -140,6 +140,10 @@ def _own_date(
     return best
 
 
+_K_KEYS = tuple(f"k={i}" for i in range(4))
+_POS_KEYS = tuple(f"pos={i}" for i in range(6))  # int(5 * start / len(text)): 0..5
+
+
 def _tense(mention: TimeMention, start: date | None, note_date: date) -> str:
     if mention.past or (start is not None and start < note_date):
         return "past"
@@ -164,7 +168,10 @@ def step_features(
     lines = _Lines(text)
     n = len(steps)
     dated = [(m, period_start(m)) for m in mentions]
-    tensed = [(m, _tense(m, start, note_date)) for m, start in dated]
+    tensed = [
+        (m.start, m.end, f"line_{t}", f"sent_{t}", f"line_opens_{t}")
+        for m, t in ((m, _tense(m, start, note_date)) for m, start in dated)
+    ]
     places = []
     for s, e in steps:
         line_no = lines.index(s)
@@ -174,13 +181,14 @@ def step_features(
     earliest = min(known, default=None)
     shared: dict[int, tuple[list[str], list[str], list[str]]] = {}
     fixed = (f"n={min(n, 4)}", f"lines{_bucket(lines.n, (1, 2, 4, 8))}")
+    size = max(1, len(text))
     findall = TOKEN_PATTERN.findall
     out = []
     for i, ((s, e), (line_no, (l_start, l_end), sent, mine)) in enumerate(zip(steps, places, strict=True)):
         f: dict[str, float] = {
-            f"k={min(i, 3)}": 1.0,
+            _K_KEYS[min(i, 3)]: 1.0,
             fixed[0]: 1.0,
-            f"pos={int(5 * s / max(1, len(text)))}": 1.0,
+            _POS_KEYS[int(5 * s / size)]: 1.0,
             fixed[1]: 1.0,
         }
         if i == n - 1:
@@ -195,17 +203,18 @@ def step_features(
         lead, header, line_words = line_feats
         for w in lead:
             f[w] = 1.0
-        for m, tense in tensed:
-            in_line = l_start <= m.start and m.end <= l_end
-            in_sent = sent[0] <= m.start and m.end <= sent[1]
+        s_left, s_right = sent
+        for m_start, m_end, in_line_key, in_sent_key, opens_key in tensed:
+            in_line = l_start <= m_start and m_end <= l_end
+            in_sent = s_left <= m_start and m_end <= s_right
             if not (in_line or in_sent):
                 continue
             if in_line:
-                f[f"line_{tense}"] = 1.0
+                f[in_line_key] = 1.0
             if in_sent:
-                f[f"sent_{tense}"] = 1.0
-            if m.start - l_start <= 2:
-                f[f"line_opens_{tense}"] = 1.0
+                f[in_sent_key] = 1.0
+            if m_start - l_start <= 2:
+                f[opens_key] = 1.0
         if mine is None:
             f["undated" if known else "none_dated"] = 1.0
         elif len(known) == 1:
@@ -217,9 +226,9 @@ def step_features(
         for w in header:
             f[w] = 1.0
         own = findall(folded, s, e)[:3]
-        for w in own:
-            f["w:" + w] = 1.0
         if own:
+            for w in own:
+                f["w:" + w] = 1.0
             f["w0:" + own[0]] = 1.0
             f["suf:" + own[0][-2:]] = 1.0
         for w in findall(folded, max(l_start, s - 30), s)[-2:]:
