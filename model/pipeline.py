@@ -19,6 +19,7 @@ from model.artifacts import Artifacts, load_artifacts
 from model.choose import choose_primary, when_features_all
 from model.data import period_end
 from model.fastner import FastNER
+from model.features import SentenceIndex
 from model.lang import detect_language as language_of
 from model.masking import mask_times
 from model.normalize import Normalized
@@ -329,12 +330,15 @@ def _to_original(field: _SpanField | None, norm: Normalized) -> _SpanField | Non
 
 
 def _other_phrases(note: Note, steps: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The rule's step phrases (:func:`model.steps.propose`) that overlap none of ``steps``."""
+    """The rule's step phrases (:func:`model.steps.propose`) in sentences where the span model
+    found no step."""
     folded = note.folded or fold_same_length(note.text)
+    sentences = note.sentences or SentenceIndex(note.text)
+    taken = {sentences.bounds(s, e) for s, e in steps}  # the span model has read those
     return [
         (a, b)
         for a, b in propose_steps(note.text, folded, note.mentions)
-        if all(b <= s or a >= e for s, e in steps)
+        if all(b <= s or a >= e for s, e in steps) and sentences.bounds(a, b) not in taken
     ]
 
 
