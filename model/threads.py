@@ -73,5 +73,7 @@ def one_blas_thread() -> AbstractContextManager[None]:
     each time: cheap enough for every note. OpenBLAS hands a product to its threads from
     about 260,000 multiply-adds on, which a note of 25 tokens reaches; a product that small
     gains nothing from a second thread, and while the other core is busy the hand-over costs
-    far more than the product (a note took half again as long)."""
+    far more than the product (a note took half again as long). It controls the BLAS
+    libraries loaded when it is first used, numpy's among them (the span model's products
+    run on it); one loaded later (scipy's) keeps its own thread count."""
     return _OneBlasThread()

@@ -488,10 +488,18 @@ def test_sublinear_tf_of_large_counts_matches_sklearn(clf: Classifiers) -> None:
     assert vectors._tf[1:] == counts[: len(vectors._tf) - 1].tolist()
 
 
-def test_one_blas_thread_restores_the_thread_count() -> None:
+def test_one_blas_thread_restores_the_thread_count(monkeypatch: pytest.MonkeyPatch) -> None:
     from threadpoolctl import threadpool_info
 
+    import model.threads
     from model.threads import one_blas_thread
+
+    # It controls the BLAS libraries loaded when it is first used (numpy's, which the span
+    # model's products run on); earlier tests may have loaded another one (scipy's) since.
+    monkeypatch.setattr(model.threads, "_controller", None)
+    monkeypatch.setattr(model.threads, "_blas_libs", None)
+    # and an app started by an earlier test marked this process as limited once
+    monkeypatch.setattr(model.threads, "_process_limited", False)
 
     def blas() -> list[int]:
         return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
