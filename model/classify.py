@@ -200,38 +200,36 @@ def when_examples(
     return feats, labels
 
 
+def _ranker(
+    feats: list[dict[str, float]], labels: list[bool], c: float, seed: int, balanced: bool = False
+) -> Pipeline:
+    """A logistic regression over feature dicts: the shape of every ranker here."""
+    lr = LogisticRegression(
+        C=c, max_iter=3000, class_weight="balanced" if balanced else None, random_state=seed
+    )
+    return make_pipeline(DictVectorizer(), lr).fit(feats, labels)
+
+
 def fit_when_ranker(
     records: Sequence[dict], mentions: Sequence[Sequence[TimeMention]], seed: int
 ) -> Pipeline:
     """The when ranker: every time mention of a note with a gold step, positive when it is the
     gold when."""
-    feats, labels = when_examples(records, mentions)
-    return make_pipeline(
-        DictVectorizer(),
-        LogisticRegression(C=1.0, max_iter=3000, random_state=seed),
-    ).fit(feats, labels)
+    return _ranker(*when_examples(records, mentions), c=1.0, seed=seed)
 
 
 def fit_step_ranker(
     records: Sequence[dict], mentions: Sequence[Sequence[TimeMention]], seed: int
 ) -> Pipeline:
     """The step ranker (:mod:`model.steps`) fitted on the gold steps and the rule's other phrases."""
-    feats, labels = ranker_examples(records, mentions)
-    return make_pipeline(
-        DictVectorizer(),
-        LogisticRegression(C=0.5, max_iter=3000, class_weight="balanced", random_state=seed),
-    ).fit(feats, labels)
+    return _ranker(*ranker_examples(records, mentions), c=0.5, seed=seed, balanced=True)
 
 
 def fit_reason_picker(
     records: Sequence[dict], mentions: Sequence[Sequence[TimeMention]], seed: int
 ) -> Pipeline:
     """The reason picker (:mod:`model.reasons`) fitted on the gold reasons and other purposes."""
-    feats, labels = reason_examples(records, mentions)
-    return make_pipeline(
-        DictVectorizer(),
-        LogisticRegression(C=0.5, max_iter=3000, random_state=seed),
-    ).fit(feats, labels)
+    return _ranker(*reason_examples(records, mentions), c=0.5, seed=seed)
 
 
 # Components that ``retrain_components`` can fit again on their own (the rankers read the
