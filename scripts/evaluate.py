@@ -3,6 +3,7 @@
 python scripts/evaluate.py --split test
 python scripts/evaluate.py --split test_real       # the real-register test split, per register too
 python scripts/evaluate.py --split all             # dev, test, dev_real and test_real, one after another
+python scripts/evaluate.py --split all --model /tmp/m --out /tmp/m_eval   # JSON into that folder
 python scripts/evaluate.py --data my.jsonl --model /tmp/m --out out/eval.json
 """
 
@@ -75,13 +76,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--data", type=Path, help="an annotated JSONL file instead of a split")
     parser.add_argument("--model", type=Path, help="artifact directory (default: the shipped model)")
-    parser.add_argument("--out", type=Path, help="metrics JSON (default: out/eval_<split>.json)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="metrics JSON (default: out/eval_<split>.json); with --split all, the folder for the four",
+    )
     parser.add_argument("--errors", type=Path, help="errors JSONL (default: beside --out)")
     args = parser.parse_args(argv)
     model = Klarsteg.load(args.model)
     if args.split == "all" and not args.data:
         for split in SPLITS:
-            run(model, ROOT / "training_data" / f"{split}.jsonl", None, None)
+            out = args.out / f"eval_{split}.json" if args.out else None
+            run(model, ROOT / "training_data" / f"{split}.jsonl", out, None)
             sys.stdout.write("\n")
         return 0
     run(model, args.data or ROOT / "training_data" / f"{args.split}.jsonl", args.out, args.errors)
