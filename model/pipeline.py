@@ -224,7 +224,7 @@ class Klarsteg:
         for n in notes:
             if n.step is None:
                 continue
-            start, end = n.step
+            start, end = n.step = _whole_words(n.text, *n.step)
             (action, p_action), (owner, _) = clf.predict_labels(
                 (clf.action, clf.owner), n.context(start, end)
             )
@@ -255,7 +255,8 @@ class Klarsteg:
                     reasons = [found[:2]]
             if not reasons:
                 continue
-            r_start, r_end = min(reasons, key=lambda r: min(abs(r[0] - s_end), abs(s_start - r[1])))
+            nearest = min(reasons, key=lambda r: min(abs(r[0] - s_end), abs(s_start - r[1])))
+            r_start, r_end = _whole_words(n.text, *nearest)
             clear, p_clear = clf.predict_label(clf.clear, n.context(r_start, r_end))
             n.reason = Reason(
                 text=n.text[r_start:r_end],
@@ -327,6 +328,21 @@ def _to_original(field: _SpanField | None, norm: Normalized) -> _SpanField | Non
     if not norm.html:
         update["text"] = norm.original[start:end]
     return field.model_copy(update=update)
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span widened to whole words where the span model's tokens split one at a hyphen or
+    slash ("catch" in "catch-up", "off" in "sign-off")."""
+    while start > 1 and text[start - 1] in "-/" and text[start - 2].isalnum() and text[start].isalnum():
+        start -= 2
+        while start > 0 and text[start - 1].isalnum():
+            start -= 1
+    n = len(text)
+    while end + 1 < n and text[end] in "-/" and text[end + 1].isalnum() and text[end - 1].isalnum():
+        end += 2
+        while end < n and text[end].isalnum():
+            end += 1
+    return start, end
 
 
 def _other_phrases(note: Note, steps: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -43,6 +43,11 @@ def propose(text: str, folded: str, step: Span, mentions: Sequence[TimeMention])
         start = m.end()
         while start < line_end and text[start].isspace():
             start += 1
+        for t in mentions:  # a date right after the connector: the phrase follows it
+            if t.start == start and t.end < line_end:  # ("Meeting set - 14/1 09:30 renewal walk-through")
+                start = t.end
+                while start < line_end and text[start].isspace():
+                    start += 1
         if start >= line_end or (step[0] <= start < step[1]):
             continue
         stop = _STOP.search(text, start, line_end)

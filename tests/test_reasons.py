@@ -1,0 +1,60 @@
+"""The telegraphic-purpose proposals (model.reasons) and whole-word spans, with pinned note dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from model.pipeline import _whole_words
+from model.reasons import propose
+from model.text import fold_same_length
+from model.when import find_times
+
+
+def _proposed(text: str, step: str, note_date: date) -> list[tuple[str, str]]:
+    start = text.index(step)
+    cands = propose(text, fold_same_length(text), (start, start + len(step)), find_times(text, note_date))
+    return [(text[s:e], conn) for (s, e), conn in cands]
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "expected"),
+    [
+        # a date right after the connector: the purpose is the phrase after it
+        (
+            "Result: Demo booked - 9/3 13:00 walk-through of the pallet scanner",
+            "Demo booked",
+            [("walk-through of the pallet scanner", "-")],
+        ),
+        (
+            "Möte bokat – tis 14/4 kl 9 genomgång av hyresavtalet",
+            "Möte bokat",
+            [("genomgång av hyresavtalet", "–")],
+        ),
+        # a date at the end of the phrase still ends it
+        ("Ring Lisa om takbytet fre kl 10", "Ring Lisa", [("takbytet", "om")]),
+        # only the date after the connector: nothing to propose
+        ("Call back - Fri 3pm", "Call back", []),
+    ],
+)
+def test_purpose_after_a_connector(text: str, step: str, expected: list[tuple[str, str]]) -> None:
+    assert _proposed(text, step, date(2026, 3, 4)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "expected"),
+    [
+        ("He wants a catch-up on the lease", "catch", "catch-up"),
+        ("pricing sign-off from Colin", "off from", "sign-off from"),
+        ("deras IT-chef vill se loggningen", "chef vill se loggningen", "IT-chef vill se loggningen"),
+        ("send 2/3 of the order", "send 2", "send 2/3"),
+        # spans already on word boundaries stay as they are
+        ("call back - Friday", "call back", "call back"),
+        ("offert -", "offert", "offert"),
+    ],
+)
+def test_spans_cover_whole_words(text: str, span: str, expected: str) -> None:
+    start = text.index(span)
+    s, e = _whole_words(text, start, start + len(span))
+    assert text[s:e] == expected
