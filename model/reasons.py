@@ -40,6 +40,8 @@ def propose(text: str, folded: str, step: Span, mentions: Sequence[TimeMention])
     line_end = len(text) if line_end < 0 else line_end
     out: list[tuple[Span, str]] = []
     for m in _CONNECTOR.finditer(folded, line_start, line_end):
+        if m.group() == "sa att" and _said_that(text, m.start()):
+            continue
         start = m.end()
         while start < line_end and text[start].isspace():
             start += 1
@@ -67,6 +69,22 @@ def propose(text: str, folded: str, step: Span, mentions: Sequence[TimeMention])
             continue
         out.append((span, m.group().strip()))
     return out
+
+
+_SAID_BY = frozenset(["han", "hon", "vi", "de", "dom", "jag", "ni", "kunden", "hen"])
+
+
+def _said_that(text: str, at: int) -> bool:
+    """Whether "sa att" at ``at`` is "said that" (folding makes it look like "så att", so that):
+    written without å in a note that has å/ä/ö elsewhere, or after a pronoun or a name, or
+    opening a sentence ("Sa att jag kunde ...")."""
+    if text[at] != "s" and text[at] != "S" or text[at + 1] != "a":
+        return False  # "så att"
+    if any(ch in text for ch in "åäöÅÄÖ"):
+        return True
+    before = text[max(0, at - 30) : at].rstrip()
+    word = before.rsplit(None, 1)[-1] if before.split() else ""
+    return not word or word[-1] in ".!?:" or word.lower() in _SAID_BY or word[:1].isupper()
 
 
 def reason_features(

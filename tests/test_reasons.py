@@ -36,6 +36,15 @@ def _proposed(text: str, step: str, note_date: date) -> list[tuple[str, str]]:
         ("Ring Lisa om takbytet fre kl 10", "Ring Lisa", [("takbytet", "om")]),
         # only the date after the connector: nothing to propose
         ("Call back - Fri 3pm", "Call back", []),
+        # "sa att" is "said that" (not "så att", so that) after a name, or where the writer types å
+        ("Hör av dig efter nyår, Lena sa att de ser över avtalen", "Hör av dig", []),
+        ("Ring tillbaka, han sa att budgeten är klar", "Ring tillbaka", []),
+        ("Skickar offerten i dag så att de hinner läsa", "Skickar offerten", [("de hinner läsa", "sa att")]),
+        (
+            "skicka ritningar sa att montorerna kan planera",
+            "skicka ritningar",
+            [("montorerna kan planera", "sa att")],
+        ),
     ],
 )
 def test_purpose_after_a_connector(text: str, step: str, expected: list[tuple[str, str]]) -> None:
