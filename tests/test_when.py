@@ -348,6 +348,34 @@ def test_spans(text: str, span: str) -> None:
     assert text[m.start : m.end] == span
 
 
+# A day followed by whole hours written like a date: the first hour of that day, never a second
+# date ("9-11" is not 9 November). REF is Thursday 26 November 2026.
+HOUR_RANGES = [
+    ("Site meeting Tues 1 Dec 9-11 at their office", "Tues 1 Dec 9-11", "2026-12-01T09:00"),
+    ("Besök tis 1/12 13-15.", "tis 1/12 13-15", "2026-12-01T13:00"),
+    ("install Mon 30/11 2-4, confirm access", "Mon 30/11 2-4", "2026-11-30T14:00"),
+    ("workshop 3 Dec 9-11", "3 Dec 9-11", "2026-12-03T09:00"),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "value"), HOUR_RANGES)
+def test_hour_range_after_a_day(text: str, span: str, value: str) -> None:
+    m = one(text)
+    assert (m.text, m.granularity, m.value) == (span, "datetime", value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("order 3 Dec 2-4 units", [("3 Dec", "date", "2026-12-03")]),  # a quantity, not hours
+        ("levereras 9-11 december", [("9-11 december", "date", "2026-12-09")]),  # days of a month
+        ("Fri 2-4", [("Fri 2-4", "date", "2027-04-02")]),  # Friday 2 April: the weekday fits the date
+    ],
+)
+def test_numbers_after_a_day_that_are_not_hours(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(m.text, m.granularity, m.value) for m in find_times(text, REF)] == expected
+
+
 PAST = [
     ("i tisdags", "date", "2026-11-24"),
     ("i måndags", "date", "2026-11-23"),

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from model.when.patterns import _GAP, _Atom, _ci
@@ -150,6 +151,37 @@ def _merge_pair(a: _Atom, b: _Atom, ref: date) -> _Atom | None:
     return None
 
 
+# whole hours after a day, written like a date: "Tues 3 Feb 9-11", "tors 5/2 13-15"
+_HOURS = re.compile(
+    r"[ \t]+(\d{1,2})\s*[-–]\s*(\d{1,2})(?![\w/:–-]|[.,]\d)"
+    r"(?=[ \t]*(?:$|[^\w\s]|(?:at|in|on|i|på|pa|hos|with|med|och|and|for|för|to|till|am|pm|kl)\b))",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _attach_hour_ranges(atoms: list[_Atom], text: str, ref: date) -> list[_Atom]:
+    """A day followed by a range of whole hours ("9-11") becomes that day at the first hour;
+    the range is not read as a date (9 November) nor left out."""
+    out: list[_Atom] = []
+    i = 0
+    while i < len(atoms):
+        a = atoms[i]
+        m = _HOURS.match(text, a.end) if a.kind in ("date", "wd") and a.hm is None else None
+        if m is not None and int(m[1]) < int(m[2]) <= 24:
+            nxt = atoms[i + 1] if i + 1 < len(atoms) else None
+            inside = nxt is not None and nxt.start < m.end()
+            if not inside or (nxt.start >= m.start(1) and nxt.end <= m.end()):
+                hours = _Atom(m.start(1), m.end(), "time", hm=(int(m[1]), 0), has_time=True)
+                merged = _merge_pair(a, hours, ref)
+                if merged is not None:
+                    out.append(merged)
+                    i += 2 if inside else 1
+                    continue
+        out.append(a)
+        i += 1
+    return out
+
+
 _RANGE_GAP = _ci(r"^\s*(?:-|–|till|to|until|untill|thru|through|och|and|men\s+före|but\s+before)\s*$")
 
 
@@ -198,4 +230,4 @@ def _merge(atoms: list[_Atom], text: str, ref: date, phase: int) -> list[_Atom]:
             out.append(atoms[i])
             i += 1
         atoms = out
-    return atoms
+    return _attach_hour_ranges(atoms, text, ref) if phase == 1 else atoms
