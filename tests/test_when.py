@@ -365,6 +365,20 @@ def test_hour_range_after_a_day(text: str, span: str, value: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "span", "granularity", "value"),
+    [
+        # "at 9" followed by a place still belongs to the day before it
+        ("Pre-bid walk Tues 1/12 at 9 at the bus garage", "Tues 1/12 at 9", "datetime", "2026-12-01T09:00"),
+        ("Follow up wk of 7/12 for the decision", "wk of 7/12", "week", "2026-W50"),
+        ("f/u wk commencing 14 Dec", "wk commencing 14 Dec", "week", "2026-W51"),
+    ],
+)
+def test_us_rep_shorthand(text: str, span: str, granularity: str, value: str) -> None:
+    m = one(text)
+    assert (m.text, m.granularity, m.value) == (span, granularity, value)
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("order 3 Dec 2-4 units", [("3 Dec", "date", "2026-12-03")]),  # a quantity, not hours

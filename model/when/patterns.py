@@ -201,7 +201,7 @@ _RX_TIME_AT = re.compile(
     r"(?:\b(?:at|around|approximately|about)|@)\s*(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d)|(?P<m2>[0-5]\d)|\s(?P<m3>[0-5]\d))?"
     rf"(?:\s*o'?clock)?{_ZONE}"
     r"(?=\s*$|\s*[,;!?)\u2013\u2014]|\.(?!\d)|\s+[-\u2013\u2014]\s|\s+(?:on|tomorrow|today|tonight|this|next|in\s+the|o'?clock|sharp|ish|"
-    r"to\s+(?!\d)|for\s+(?!\d)|with|w/|and\s+(?!\d)|so|re|about|"
+    r"to\s+(?!\d)|for\s+(?!\d)|at\s+(?!\d)|with|w/|and\s+(?!\d)|so|re|about|"
     r"mon|tue|wed|thu|fri|sat|sun|\w+day)\b)",
 )
 
@@ -400,7 +400,7 @@ _RX_WEEKNUM = _c(
 
 
 _RX_WEEKOF = _c(
-    r"\b(?:w/c|w\.c\.|wc|week\s+commencing|week\s+beginning|(?:the\s+)?week\s+of|veckan\s+(?:som\s+börjar|med|från))\b"
+    r"\b(?:w/c|w\.c\.|wc|(?:week|wk)\s+commencing|week\s+beginning|(?:the\s+)?(?:week|wk)\s+of|veckan\s+(?:som\s+börjar|med|från))\b"
 )
 
 

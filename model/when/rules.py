@@ -265,7 +265,7 @@ _GATES: dict[object, object] = {
     _r_week_rel: _toks("vecka veckan week wk v"),
     _r_weekend: _toks("helg helgen weekend week end"),
     _r_weeknum: (_toks("#"), _toks("v w wk kw vecka veckan week vnr nr")),
-    _r_weekof: _toks("w c wc week veckan"),
+    _r_weekof: _toks("w c wc week wk veckan"),
     _r_month_rel: _toks("månad månaden manad manaden month mån man"),
     _r_month: _MONTH_TOKENS,
     _r_quarter: _toks("q k kvartal kvartalet quarter qtr kv"),
