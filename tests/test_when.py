@@ -371,6 +371,8 @@ def test_hour_range_after_a_day(text: str, span: str, value: str) -> None:
         ("Pre-bid walk Tues 1/12 at 9 at the bus garage", "Tues 1/12 at 9", "datetime", "2026-12-01T09:00"),
         ("Follow up wk of 7/12 for the decision", "wk of 7/12", "week", "2026-W50"),
         ("f/u wk commencing 14 Dec", "wk commencing 14 Dec", "week", "2026-W51"),
+        # "24/7" after a weekday is a date (alone it is "around the clock")
+        ("load-in Sat 24/7 from 06:00", "Sat 24/7 from 06:00", "datetime", "2027-07-24T06:00"),
     ],
 )
 def test_us_rep_shorthand(text: str, span: str, granularity: str, value: str) -> None:
@@ -384,6 +386,7 @@ def test_us_rep_shorthand(text: str, span: str, granularity: str, value: str) ->
         ("order 3 Dec 2-4 units", [("3 Dec", "date", "2026-12-03")]),  # a quantity, not hours
         ("levereras 9-11 december", [("9-11 december", "date", "2026-12-09")]),  # days of a month
         ("Fri 2-4", [("Fri 2-4", "date", "2027-04-02")]),  # Friday 2 April: the weekday fits the date
+        ("on-call support 24/7 from Monday", [("from Monday", "date", "2026-11-30")]),
     ],
 )
 def test_numbers_after_a_day_that_are_not_hours(text: str, expected: list[tuple[str, str, str]]) -> None:

@@ -195,8 +195,8 @@ def _r_num_dm(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     else:
         if a < b <= 4 and not context:
             return None  # fractions: "3/4 of the units", "1/2"
-        if (a, b) in ((24, 7), (50, 50)):
-            return None
+        if (a, b) == (50, 50) or (a, b) == (24, 7) and not _WD_JUST_BEFORE.search(before):
+            return None  # "50/50", "open 24/7"; but "Thu 24/7" is a date
         dm = _dm_or_md(a, b)
     if dm is None:
         return None
