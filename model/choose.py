@@ -57,7 +57,7 @@ class _NoteFacts:
     get ``folded = None`` and the per-window computation.
     """
 
-    __slots__ = ("distances", "earliest", "folded", "line", "nearest", "sent")
+    __slots__ = ("distances", "earliest", "folded", "line", "nearest", "sent", "stamps")
 
     def __init__(
         self,
@@ -71,6 +71,10 @@ class _NoteFacts:
         dated = sorted((d, i) for d, i in future if d is not None)
         self.earliest = dated[0][1] if dated else None
         self.folded = folded if folded is not None else fold_aligned(text)
+        # mentions that open a line: two or more make a log's entry stamps ("16/10 09:05 ...")
+        self.stamps = sum(
+            not text[text.rfind("\n", 0, m.start) + 1 : m.start].strip(_BULLETS) for m in mentions
+        )
         if step is None:
             return
         s_start, s_end = step
@@ -170,6 +174,10 @@ def _when_features(
         f["opens_line"] = 1.0
         if _LABEL_END.match(text, m_end):
             f["day_label"] = 1.0  # "Ons: ...", "Fri - ...": a journal's day, not a step's date
+        if facts.stamps >= 2:
+            f["log_stamp"] = 1.0
+            if start is not None and start <= note_date:
+                f["log_stamp_past"] = 1.0
     folded = facts.folded
     if folded is not None:
         findall = TOKEN_PATTERN.findall

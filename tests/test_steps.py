@@ -81,6 +81,34 @@ def test_day_labels_are_marked_for_the_when_ranker() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a log: two lines open with a stamp; the stamps of the note date and before are past
+        (
+            "04/12 09:05 Call - Lina, no answer\n04/12 14:20 Call - Lina: send specs, call back 8/12",
+            {"04/12 09:05": (True, True), "04/12 14:20": (True, True), "8/12": (False, False)},
+        ),
+        # a yearless stamp before the note date reads as next year's (the SPEC's rule): the
+        # ranker sees it as a stamp far ahead
+        (
+            "03/12 Ring Bo - upptagen\n07/12 ring igen",
+            {"03/12": (True, False), "07/12": (True, False)},
+        ),
+        # one stamped line is no log
+        ("04/12 Call - Lina wants specs by 8/12", {"04/12": (False, False), "by 8/12": (False, False)}),
+    ],
+)
+def test_log_stamps_are_marked_for_the_when_ranker(text: str, expected: dict[str, tuple[bool, bool]]) -> None:
+    from model.choose import when_features_all
+
+    note_date = date(2026, 12, 4)
+    mentions = find_times(text, note_date)
+    feats = when_features_all(text, mentions, (0, 2), note_date)
+    marks = {m.text: ("log_stamp" in f, "log_stamp_past" in f) for m, f in zip(mentions, feats, strict=True)}
+    assert marks == expected
+
+
 def test_fallback_step_span_grows_below_the_peak_threshold() -> None:
     """The token tagger's fallback span grows over neighbours of ``extend * threshold``."""
     from model.pipeline import load_pipeline
