@@ -21,7 +21,7 @@ from datetime import date
 
 from model.choose import _bucket, period_start
 from model.features import SentenceIndex
-from model.text import TOKEN_PATTERN, fold_same_length
+from model.text import TOKEN_PATTERN, by_first_letter, fold_same_length
 from model.when import TimeMention
 
 Span = tuple[int, int]
@@ -39,23 +39,7 @@ _STEP_WORDS = (
 )
 
 
-def _by_first_letter(alternatives: str) -> str:
-    """The alternatives (each starting with a plain letter) grouped by that letter:
-    ``ring|call|review`` -> ``r(?:ing|eview)|call``. The same matches: alternatives with
-    different first letters never match at the same place, and each group keeps its order;
-    but the regex engine tries one group per position instead of every alternative."""
-    groups: dict[str, list[str]] = {}
-    for alt in alternatives.split("|"):
-        if not alt[:1].isalpha():
-            raise ValueError(f"{alt!r} does not start with a letter")
-        groups.setdefault(alt[0], []).append(alt[1:])
-    return "|".join(
-        f"{first}(?:{'|'.join(rests)})" if len(rests) > 1 else first + rests[0]
-        for first, rests in groups.items()
-    )
-
-
-_PROPOSE = re.compile(rf"\b(?:{_by_first_letter(_STEP_WORDS)})\b")
+_PROPOSE = re.compile(rf"\b(?:{by_first_letter(_STEP_WORDS)})\b")  # (same matches)
 _NEWLINE = re.compile("\n")
 _LABEL_END = re.compile(r"\s*(?::|[-–]\s)")
 _HEADER = re.compile(r"^\s*([^\n]{1,40}):\s*$|^\s*([A-Za-zÅÄÖåäö][^\n:]{0,30}):\s")
