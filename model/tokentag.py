@@ -125,10 +125,16 @@ class TokenFeatures(Sequence[list[str]]):
                 in_date[i] = True
         ends = (sentences if sentences is not None else SentenceIndex(text)).ends if n else []
         sent_start = []
+        left, since = -1, 0  # the current sentence's start; its tokens before this one
         for start in starts:  # the start of the token's sentence, as SentenceIndex.bounds has it
             k = bisect_right(ends, start)
-            left = ends[k - 1] if k > 0 else 0
-            sent_start.append(left == start or text[left:start].strip() in _BULLETS)
+            sentence = ends[k - 1] if k > 0 else 0
+            if sentence != left:
+                left, since = sentence, 0
+            # With two tokens before it in its sentence a token has more than a bullet before
+            # it (each token holds a character that is not white space): no need to look.
+            sent_start.append(since < 2 and (left == start or text[left:start].strip() in _BULLETS))
+            since += 1
         self.norms = [t.norm for t in toks]
         self.in_date = in_date
         self.title = [text[s : s + 1].isupper() for s in starts]
