@@ -28,7 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.utils import murmurhash3_32
 
-from model.features import SpanContext, _char_ngrams, span_analyzer
+from model.features import SpanContext, _char_ngrams, note_analyzer, span_analyzer
 from model.text import tokens
 
 
@@ -91,6 +91,10 @@ class TfidfVectors:
             counts += 1.0
         self._tf: list[float] = counts.tolist()
         self._word_columns: dict[str, tuple[Any, ...]] = {}
+        # note_analyzer's words and word pairs (first word -> second word -> column)
+        self._note_words: dict[str, int | None] = {}
+        self._note_pairs: dict[str, dict[str, int | None]] = {}
+        self._n_note_pairs = 0
 
     def same_as(self, other: TfidfVectors) -> bool:
         """True when ``other`` gives every document the same vector (two models fitted on the
@@ -108,6 +112,8 @@ class TfidfVectors:
         """The tf-idf vector of one document (None when none of its features is known)."""
         if self.analyzer is span_analyzer:
             return self._vector(Counter(self._span_columns(doc)))
+        if self.analyzer is note_analyzer:
+            return self._vector(Counter(self._note_columns(doc)))
         return self.from_features(self.analyzer(doc))
 
     def from_features(self, feats: list[str]) -> Vector:
@@ -156,6 +162,35 @@ class TfidfVectors:
         cols += [w[4] for w in before[-3:]]
         cols += [w[5] for w in after]
         cols += [w[6] for w in after[:3]]
+        return cols
+
+    def _note_columns(self, text: str) -> list[int | None]:
+        """The columns of ``note_analyzer(text)``'s features, in its order (None: unknown).
+
+        Each word's column and each word pair's are looked up once and kept (bounded), a pair
+        under its two words: the pair's string is made only when it is new, and the words'
+        hashes are computed once for both lookups."""
+        toks = [t for t in tokens(text) if t.isalnum()]  # as note_analyzer has them
+        words, pairs, get = self._note_words, self._note_pairs, self.vocabulary.get
+        if len(words) >= self._WORD_LIMIT or self._n_note_pairs >= 4 * self._WORD_LIMIT:
+            words.clear()
+            pairs.clear()
+            self._n_note_pairs = 0
+        cols: list[int | None] = []
+        for t in toks:
+            col = words.get(t, -1)
+            if col == -1:
+                col = words[t] = get(t)
+            cols.append(col)
+        for a, b in zip(toks, toks[1:], strict=False):
+            after = pairs.get(a)
+            if after is None:
+                after = pairs[a] = {}
+            col = after.get(b, -1)
+            if col == -1:
+                col = after[b] = get(f"{a}_{b}")
+                self._n_note_pairs += 1
+            cols.append(col)
         return cols
 
     def _word(self, t: str) -> tuple[Any, ...]:
