@@ -237,7 +237,8 @@ class FastTfidfLR:
         if vector is None:
             return head.intercept.copy()
         idx, tf = vector
-        return tf @ head.rows[idx] + head.intercept
+        # (take gathers the same rows as head.rows[idx], in a third of the time)
+        return tf @ head.rows.take(idx, axis=0) + head.intercept
 
     def proba(self, doc: Any) -> np.ndarray:
         """Class probabilities for one document, in ``classes_`` order."""
