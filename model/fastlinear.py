@@ -127,7 +127,11 @@ class TfidfVectors:
         idx: list[int] = sorted(counts)  # type: ignore[arg-type]
         table = self._tf
         if self.sublinear:
-            tf = [table[c] if c < len(table) else _sublinear(c) for c in map(counts.__getitem__, idx)]
+            try:  # counts below the table's length (every count, but for a rare long note)
+                tf = list(map(table.__getitem__, map(counts.__getitem__, idx)))
+            except IndexError:
+                n = len(table)
+                tf = [table[c] if c < n else _sublinear(c) for c in map(counts.__getitem__, idx)]
         else:
             tf = [float(counts[j]) for j in idx]
         arr = np.array(tf, dtype=np.float64)
