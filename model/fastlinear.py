@@ -175,12 +175,19 @@ class TfidfVectors:
         under its two words: the pair's string is made only when it is new, and the words'
         hashes are computed once for both lookups."""
         toks = [t for t in tokens(text) if t.isalnum()]  # as note_analyzer has them
-        words, pairs, get = self._note_words, self._note_pairs, self.vocabulary.get
+        words, pairs = self._note_words, self._note_pairs
+        try:  # every word and pair seen before: two lookups in C, one comprehension
+            cols = list(map(words.__getitem__, toks))
+            cols += [pairs[a][b] for a, b in zip(toks, toks[1:], strict=False)]
+            return cols
+        except KeyError:
+            pass
+        get = self.vocabulary.get
         if len(words) >= self._WORD_LIMIT or self._n_note_pairs >= 4 * self._WORD_LIMIT:
             words.clear()
             pairs.clear()
             self._n_note_pairs = 0
-        cols: list[int | None] = []
+        cols = []
         for t in toks:
             col = words.get(t, -1)
             if col == -1:
