@@ -150,10 +150,11 @@ class TfidfVectors:
 
     def _span_columns(self, ctx: SpanContext) -> list[int | None]:
         """The columns of ``span_analyzer(ctx)``'s features, in another order (None: unknown)."""
-        word = self._word
-        span = [word(t) for t in tokens(ctx.span)]
-        before = [word(t) for t in tokens(ctx.before)]
-        after = [word(t) for t in tokens(ctx.after)]
+        span, before, after = (
+            self._words(tokens(ctx.span)),
+            self._words(tokens(ctx.before)),
+            self._words(tokens(ctx.after)),
+        )
         cols: list[int | None] = []
         for w in span:
             cols += w[0]
@@ -203,6 +204,13 @@ class TfidfVectors:
                 self._n_note_pairs += 1
             cols.append(col)
         return cols
+
+    def _words(self, toks: list[str]) -> list[tuple[Any, ...]]:
+        """``_word`` of each token (kept ones looked up in C)."""
+        try:
+            return list(map(self._word_columns.__getitem__, toks))
+        except KeyError:
+            return [self._word(t) for t in toks]
 
     def _word(self, t: str) -> tuple[Any, ...]:
         """A word form's columns, looked up once and kept: (its ``s:`` and ``c:`` features,
