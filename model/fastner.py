@@ -198,8 +198,7 @@ class FastNER:
         """Rows of the embedding cache for tokens with these feature columns (ORTH first),
         computing the rows of word forms not seen before."""
         orths = arr[:, 0].tolist()
-        get = self._index.get
-        idx = [get(o) for o in orths]
+        idx = list(map(self._index.get, orths))
         if None not in idx:
             return idx  # type: ignore[return-value]
         missing = {o: i for i, (o, j) in enumerate(zip(orths, idx, strict=True)) if j is None}
