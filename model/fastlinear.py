@@ -175,7 +175,7 @@ class TfidfVectors:
         Each word's column and each word pair's are looked up once and kept (bounded), a pair
         under its two words: the pair's string is made only when it is new, and the words'
         hashes are computed once for both lookups."""
-        toks = [t for t in tokens(text) if t.isalnum()]  # as note_analyzer has them
+        toks = list(filter(str.isalnum, tokens(text)))  # as note_analyzer has them
         words, pairs = self._note_words, self._note_pairs
         try:  # every word and pair seen before: two lookups in C, one comprehension
             cols = list(map(words.__getitem__, toks))
