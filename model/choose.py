@@ -57,7 +57,7 @@ class _NoteFacts:
     get ``folded = None`` and the per-window computation.
     """
 
-    __slots__ = ("distances", "earliest", "folded", "line", "nearest", "sent", "stamps")
+    __slots__ = ("distances", "earliest", "folded", "line", "nearest", "sent", "stamps", "starts")
 
     def __init__(
         self,
@@ -67,7 +67,8 @@ class _NoteFacts:
         folded: str | None = None,
         sentences: SentenceIndex | None = None,
     ) -> None:
-        future = [(period_start(m), i) for i, m in enumerate(mentions) if not m.past]
+        self.starts = [period_start(m) for m in mentions]  # each mention's, once
+        future = [(d, i) for i, (d, m) in enumerate(zip(self.starts, mentions, strict=True)) if not m.past]
         dated = sorted((d, i) for d, i in future if d is not None)
         self.earliest = dated[0][1] if dated else None
         self.folded = folded if folded is not None else fold_aligned(text)
@@ -163,7 +164,7 @@ def _when_features(
         "is_last": float(index == len(mentions) - 1),
         _N_KEYS[min(len(mentions), 4)]: 1.0,
     }
-    start = period_start(mention)
+    start = facts.starts[index] if mentions[index] is mention else period_start(mention)
     if start is not None:
         days = (start - note_date).days
         f[f"days{_bucket(days, _DAY_EDGES)}"] = 1.0

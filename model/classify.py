@@ -20,7 +20,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 
 from model.choose import mention_overlaps, when_features_all
 from model.data import locate
-from model.fastlinear import FastDictLR, FastTfidfLR, TfidfVectors, Vector, fast_model, share_vectors
+from model.fastlinear import FastDictLR, FastTfidfLR, TfidfVectors, Vector, _expit, fast_model, share_vectors
 from model.features import SpanContext, note_analyzer, span_analyzer, span_context
 from model.reasons import reason_examples
 from model.steps import ranker_examples
@@ -125,16 +125,19 @@ class Classifiers:
                     vector = vectors[fast.vectors]
                 else:
                     vector = vectors[fast.vectors] = fast.vectors.of(ctx)
-                proba = fast.head.proba_from_decision(fast.decision_from_vector(vector))
+                decision = fast.decision_from_vector(vector)
                 classes = fast.classes_
+                if fast.head.binary:  # [1 - p, p] and its argmax, without the array
+                    p = _expit(float(decision[0]))
+                    best, p_best = (1, p) if p > 1.0 - p else (0, 1.0 - p)
+                    out.append((_label(classes[best]), p_best))
+                    continue
+                proba = fast.head.proba_from_decision(decision)
             else:
                 proba = model.predict_proba([ctx])[0]
                 classes = model.classes_
             best = int(proba.argmax())
-            label = classes[best]
-            out.append(
-                ((bool(label) if isinstance(label, np.bool_ | bool) else str(label)), float(proba[best]))
-            )
+            out.append((_label(classes[best]), float(proba[best])))
         return out
 
     def presence_proba(self, texts: Sequence[str]) -> list[float]:
@@ -142,6 +145,9 @@ class Classifiers:
         positive = self._positive_index(self.presence)
         fast = self._fast_for(self.presence)
         if isinstance(fast, FastTfidfLR):
+            if fast.head.binary:  # proba_from_decision's [1 - p, p], without the array
+                ps = [_expit(float(fast.decision(t)[0])) for t in texts]
+                return ps if positive == 1 else [1.0 - p for p in ps]
             return [float(fast.proba(t)[positive]) for t in texts]
         return [float(p[positive]) for p in self.presence.predict_proba(list(texts))]
 
@@ -171,6 +177,11 @@ class Classifiers:
             p = fast.positive_proba(feats)
             return p if positive == 1 else 1.0 - p
         return self.when.predict_proba(list(feats))[:, positive]
+
+
+def _label(label: Any) -> bool | str:
+    """A class label as the results carry it (numpy's bools and strings as Python's)."""
+    return bool(label) if isinstance(label, np.bool_ | bool) else str(label)
 
 
 def _contexts(records: Sequence[dict], field: str) -> list[tuple[SpanContext, dict]]:

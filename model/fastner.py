@@ -60,29 +60,25 @@ class _Maxout:
     def __call__(self, X: np.ndarray) -> np.ndarray:
         Y = X @ self.WT
         Y += self.b
-        Y = _max_pieces(Y.reshape(len(X), self.nP, self.nO))
+        # maxout over the pieces: the elementwise maximum of the row's nP blocks of nO columns
+        nO = self.nO
+        if self.nP > 1:
+            out = np.maximum(Y[:, :nO], Y[:, nO : 2 * nO])
+            for p in range(2, self.nP):
+                np.maximum(out, Y[:, p * nO : (p + 1) * nO], out=out)
+            Y = out
         # Y.mean(axis=1, keepdims=True) as numpy computes it, without its Python wrapper
         mean = np.add.reduce(Y, axis=1, keepdims=True)
-        np.true_divide(mean, np.intp(self.nO), out=mean, casting="unsafe")
+        np.true_divide(mean, np.intp(nO), out=mean, casting="unsafe")
         Y -= mean
         var = _einsum("ij,ij->i", Y, Y)
-        var /= Y.shape[1]
+        var /= nO
         var += 1e-08
-        Y *= (var**-0.5)[:, None]
+        np.power(var, -0.5, out=var)  # var**-0.5, in place
+        Y *= var[:, None]
         Y *= self.G
         Y += self.beta
         return Y
-
-
-def _max_pieces(Y: np.ndarray) -> np.ndarray:
-    """Maxout over the pieces axis (second to last): elementwise maximum of contiguous
-    blocks, much faster than a reduction over a short strided axis."""
-    if Y.shape[-2] == 1:
-        return Y[..., 0, :].copy()
-    out = np.maximum(Y[..., 0, :], Y[..., 1, :])
-    for p in range(2, Y.shape[-2]):
-        np.maximum(out, Y[..., p, :], out=out)
-    return out
 
 
 def _maxout(maxout: Any, layernorm: Any) -> _Maxout:
@@ -138,7 +134,7 @@ class FastNER:
         for lb in self.labels:
             cands = sorted(self._last[lb] + self._in[lb])
             is_last = np.array([moves[c][0] == "L" for c in cands])
-            self._inside[lb] = (cands, is_last, ~is_last)
+            self._inside[lb] = (np.array(cands, dtype=np.intp), is_last, ~is_last)
         # The valid classes of a step with no open entity, by the kind of token next: a word
         # (0), whitespace (1), a note's last word (2: no "B", it needs a token after it) or
         # last token and whitespace (3).
@@ -147,11 +143,16 @@ class FastNER:
         valid[np.ix_([0, 2], self._unit)] = True
         valid[0, self._begin_all] = True
         self._valid_outside = valid
-        self._outside_bias = self.pad[1] + self.pad[2] + self.lower_b
+        self._outside_penalty = np.where(valid, np.float32(0.0), np.float32(-np.inf)).astype(np.float32)
+        # The lower layer's outputs are kept 2D, (tokens, nP * nH), piece-major like its blocks.
+        self._outside_bias = (self.pad[1] + self.pad[2] + self.lower_b).reshape(-1)
+        self._lower_b_flat = self.lower_b.reshape(-1)
+        self._none_out = self._out[0]
         self._index: dict[int, int] = {}
         self._rows = np.zeros((1024, self.mix.nO), dtype=np.float32)  # row i: word form i
         self._pristine: tuple[bytes, bytes] | None = None
         self._tokenizer = self._fresh_tokenizer()
+        self._warmed: set[str] = set()  # chunks the tokenizer has seen on their own
         self._array_columns = [*self.columns, IS_SPACE]
 
     def _fresh_tokenizer(self) -> Any:
@@ -173,7 +174,26 @@ class FastNER:
     def _make_doc(self, text: str) -> Doc:
         if len(self._tokenizer.vocab) > self._VOCAB_LIMIT:
             self._tokenizer = self._fresh_tokenizer()
+            self._warmed.clear()
+        self._warm(text)
         return self._tokenizer(text)
+
+    def _warm(self, text: str) -> None:
+        """Tokenize each white-space-separated chunk seen for the first time on its own.
+
+        spaCy caches a chunk's affix-rule tokens (which depend on the chunk alone), but not
+        after a special case in the same note (a line break is one): most chunks of
+        multi-line notes went through the affix searches on every call. Tokenized alone, a
+        chunk is cached (up to spaCy's limit); notes are still tokenized whole, so special
+        cases across chunks are found as before. Same tokens; 60 -> 15 us a note."""
+        warmed = self._warmed
+        if len(warmed) >= self._tokenizer.max_cache_size:
+            return
+        tokenizer = self._tokenizer
+        for chunk in text.split():
+            if chunk not in warmed:
+                warmed.add(chunk)
+                tokenizer(chunk)
 
     @classmethod
     def from_pipeline(cls, nlp: Language) -> FastNER | None:
@@ -198,8 +218,7 @@ class FastNER:
         """Rows of the embedding cache for tokens with these feature columns (ORTH first),
         computing the rows of word forms not seen before."""
         orths = arr[:, 0].tolist()
-        get = self._index.get
-        idx = [get(o) for o in orths]
+        idx = list(map(self._index.get, orths))
         if None not in idx:
             return idx  # type: ignore[return-value]
         missing = {o: i for i, (o, j) in enumerate(zip(orths, idx, strict=True)) if j is None}
@@ -240,17 +259,24 @@ class FastNER:
                 [np.arange(a, a + n_i) for a, n_i in zip(starts.tolist(), lengths, strict=True)]
             )
         padded = np.zeros((n + 2 * w, width), dtype=np.float32)
-        padded[where] = self._rows[idx]
+        padded[where] = self._rows.take(idx, axis=0)  # (take: faster than self._rows[idx])
         X = padded[w : w + n]
+        # Row r of the window matrix is rows r .. r + 2w of ``padded``, which follow each other
+        # in memory: one strided view of them (copied, for BLAS), not 2w + 1 slices joined.
+        shape, strides = (n, (2 * w + 1) * width), padded.strides
         for enc in self.encoders:
-            X += enc(np.concatenate([padded[k : k + n] for k in range(2 * w + 1)], axis=1))
+            X += enc(np.ndarray(shape, np.float32, padded, 0, strides).copy())
         return padded[where] @ self.proj_W.T + self.proj_b
 
     # ---------------------------------------------------------------- parsing
 
     def _scores(self, hidden: np.ndarray) -> np.ndarray:
-        """Class scores from summed lower-layer features (..., nP, nH)."""
-        h = _max_pieces(hidden)
+        """Class scores from summed lower-layer features (tokens, nP * nH): the maximum over
+        the pieces' column blocks, then the upper layer."""
+        nH = self.nH
+        h = np.maximum(hidden[:, :nH], hidden[:, nH : 2 * nH])
+        for p in range(2, self.nP):
+            np.maximum(h, hidden[:, p * nH : (p + 1) * nH], out=h)
         scores = h @ self.upper_W.T + self.upper_b
         if self._any_unseen:
             low = scores.min(axis=-1, keepdims=True)
@@ -264,20 +290,19 @@ class FastNER:
         the next), so every step's scores follow from its position alone: they are computed
         for a stretch of positions at once and the entity ends at the first "L" chosen.
         """
-        shape = (self.nP, self.nH)
         _, entity_start, previous = self.lower_blocks
-        opened = (T[start] @ entity_start).reshape(shape) + self.lower_b
+        opened = T[start] @ entity_start + self._lower_b_flat
         cands, is_last, in_cols = self._inside[label]
         lo = start + 1
         while True:
             hi = min(n, lo + self._STRETCH)
-            hidden = current[lo:hi] + opened + (T[lo - 1 : hi - 1] @ previous).reshape(hi - lo, *shape)
-            scores = self._scores(hidden)[:, cands]
+            hidden = current[lo:hi] + opened + T[lo - 1 : hi - 1] @ previous
+            scores = self._scores(hidden).take(cands, axis=1)
             if hi == n:  # at the last token only "L" is valid
                 scores[-1, in_cols] = -np.inf
-            ends = np.flatnonzero(is_last[scores.argmax(axis=1)])
-            if len(ends):
-                return lo + int(ends[0])
+            chosen = is_last.take(scores.argmax(axis=1)).tolist()  # an "L" at each position?
+            if True in chosen:
+                return lo + chosen.index(True)
             lo = hi
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
@@ -313,16 +338,20 @@ class FastNER:
         # each token's feature columns, then whether it is whitespace (in one call per doc)
         arrs = [d.to_array(self._array_columns) for d in present]
         T_all = self._token_vectors(arrs)
-        first = self.lower_blocks[0]
-        current_all = (T_all @ first).reshape(len(T_all), self.nP, self.nH)
+        current_all = T_all @ self.lower_blocks[0]  # (tokens, nP * nH)
         # Every step with no open entity: features (B0, pad, pad); the best valid action of
         # each such step at once (argmax takes the first of equal scores, as spaCy does).
         outside = self._scores(current_all + self._outside_bias)
         ends = list(accumulate(len(d) for d in present))
         kind = (arrs[0] if len(arrs) == 1 else np.concatenate(arrs))[:, -1].astype(np.intp)
-        kind[[e - 1 for e in ends]] += 2
-        valid = self._valid_outside[kind]
-        best_all = np.where(valid, outside, -np.inf).argmax(axis=1)
+        if len(ends) == 1:
+            kind[ends[0] - 1] += 2
+        else:
+            kind[[e - 1 for e in ends]] += 2
+        # invalid classes get -inf: 0 added to a (finite) score leaves it as it is
+        masked = self._outside_penalty.take(kind, axis=0)
+        masked += outside
+        best_all = masked.argmax(axis=1)
         parsed = []
         start = 0
         for doc, end in zip(present, ends, strict=True):
@@ -335,8 +364,9 @@ class FastNER:
     def _decode(self, T: np.ndarray, current: np.ndarray, best: np.ndarray) -> list[tuple[int, int, str]]:
         """Token-index entities of one note from its best "outside" actions."""
         n = len(T)
-        active = np.flatnonzero(best != self._out[0]).tolist()
         best_list = best.tolist()
+        none = self._none_out
+        active = [i for i, b in enumerate(best_list) if b != none]
         ents: list[tuple[int, int, str]] = []
         i = 0
         for i0 in active:

@@ -243,8 +243,11 @@ def _plain(text: str, starts: list[int], ends: list[int], chars: list[str]) -> N
     ends[:] = out_e[lo:hi]
 
 
+# (The look-ahead holds every character a match can start with: the engine passes over the
+# others at once.)
 _NEEDS_PLAIN = re.compile(
-    r"(?m)[\r\t\u00a0\u2007\u202f\u2028\u2029\u200b\u200c\u200d\ufeff\u00ad]|^[ \t]*[•●◦▪▫■□▸►‣⁃·∙*][ \t]|[ \t]+\n"
+    r"(?m)(?=[\r\t\u00a0\u2007\u202f\u2028\u2029\u200b\u200c\u200d\ufeff\u00ad •●◦▪▫■□▸►‣⁃·∙*])"
+    r"(?:[\r\t\u00a0\u2007\u202f\u2028\u2029\u200b\u200c\u200d\ufeff\u00ad]|^[ \t]*[•●◦▪▫■□▸►‣⁃·∙*][ \t]|[ \t]+\n)"
 )
 
 

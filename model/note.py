@@ -17,7 +17,7 @@ from model.masking import MaskedText
 from model.normalize import Normalized, normalize
 from model.schema import NextStep, Reason, When
 from model.text import TOKEN_PATTERN, fold, fold_aligned
-from model.tokentag import Token, TokenFeatures
+from model.tokentag import Token, TokenFeatures, make_tokens
 from model.when import TimeMention
 
 Span = tuple[int, int]
@@ -79,10 +79,7 @@ class Note:
         if self._tokens is None:
             text, folded = self.text, self.folded
             if folded is not None:
-                toks = [
-                    Token(m.start(), m.end(), folded[m.start() : m.end()])
-                    for m in TOKEN_PATTERN.finditer(text)
-                ]
+                toks = make_tokens(text, folded)
             else:
                 toks = [Token(m.start(), m.end(), fold(m.group())) for m in TOKEN_PATTERN.finditer(text)]
             self._tokens = (

@@ -21,22 +21,25 @@ from datetime import date
 
 from model.choose import _bucket, period_start
 from model.features import SentenceIndex
-from model.text import TOKEN_PATTERN, fold_same_length
+from model.text import TOKEN_PATTERN, by_first_letter, fold_same_length
 from model.when import TimeMention
 
 Span = tuple[int, int]
 
 # Step-like words, folded (å/ä/ö -> a/o), past and future forms alike: the ranker learns which
 # is which. Only for proposing negatives at training time.
-_PROPOSE = re.compile(
-    r"\b(?:ring\w*|call\w*|phone\w*|tel|mejl\w*|mail\w*|email\w*|e-post|skick\w*|send\w*|sent|"
+_STEP_WORDS = (
+    r"ring\w*|call\w*|phone\w*|tel|mejl\w*|mail\w*|email\w*|e-post|skick\w*|send\w*|sent|"
     r"bok\w*|book\w*|mot\w*|meet\w*|mtg|demo\w*|lunch\w*|besok\w*|visit\w*|traff\w*|offert\w*|"
     r"quote\w*|follow[- ]?up|f/u|uppfolj\w*|aterkom\w*|hor\w* av|horas|touch base|check in|"
     r"present\w*|workshop\w*|genomgang\w*|review\w*|chase\w*|jaga|pamin\w*|remind\w*|"
     r"get back|come back|reach out|ping\w*|contact\w*|kontakt\w*|"
     r"recce|survey\w*|inspect\w*|besiktning\w*|trial\w*|pilot\w*|"
-    r"coffee|fika|visning\w*|provtur\w*|provkor\w*|avstamning\w*|kick-?off)\b"
+    r"coffee|fika|visning\w*|provtur\w*|provkor\w*|avstamning\w*|kick-?off"
 )
+
+
+_PROPOSE = re.compile(rf"\b(?:{by_first_letter(_STEP_WORDS)})\b")  # (same matches)
 _NEWLINE = re.compile("\n")
 _LABEL_END = re.compile(r"\s*(?::|[-–]\s)")
 _HEADER = re.compile(r"^\s*([^\n]{1,40}):\s*$|^\s*([A-Za-zÅÄÖåäö][^\n:]{0,30}):\s")

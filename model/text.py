@@ -51,3 +51,24 @@ def fold_same_length(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """Folded word and punctuation tokens, for bag-of-words features."""
     return TOKEN_PATTERN.findall(fold(text))
+
+
+def by_first_letter(alternatives: str) -> str:
+    """A regex alternation (``a|b|c``, split at every ``|``: none inside a group) with the
+    alternatives that start with a plain letter grouped by that letter:
+    ``ring|call|review`` -> ``r(?:ing|eview)|call``, each group where its first alternative
+    was and in the same order. Regex engines try the alternatives one after the other, so a
+    word start then costs one group instead of every alternative.
+
+    When every alternative starts with a letter, the matches are the same: alternatives
+    with different first letters never match at the same place. Otherwise (``\\d``, ``\\b``,
+    ``(?:``) the same texts match somewhere, but the match at a place may differ: fine for a
+    search used as a yes or no."""
+    groups: dict[str, list[str]] = {}
+    for alt in alternatives.split("|"):
+        # a letter with a quantifier ("k?x"), or not a letter: an alternative of its own
+        key = alt[0] if alt[:1].isalpha() and alt[1:2] not in ("?", "*", "+", "{") else alt
+        groups.setdefault(key, []).append(alt[len(key) :])
+    return "|".join(
+        f"{key}(?:{'|'.join(rests)})" if len(rests) > 1 else key + rests[0] for key, rests in groups.items()
+    )

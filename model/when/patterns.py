@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from model.text import by_first_letter
 from model.when.lexicon import (
     EVENT_SV_SUFFIX_RE,
     FIXED_HOLIDAYS_RE,
@@ -530,7 +531,12 @@ _PRECHECK = re.compile(sv(_PRECHECK_SOURCE), _I)
 
 # Most notes pass, and this finds that sooner: the digit and plain-word alternatives,
 # case-sensitive on the lower-cased note. A hit here is a hit of _PRECHECK; only a note
-# without one is checked with _PRECHECK itself.
+# without one is checked with _PRECHECK itself. It is only asked whether it finds anything,
+# so its words are grouped by first letter (model.text.by_first_letter): 17 -> 3 us a note.
 _PRECHECK_QUICK = re.compile(
-    sv("|".join(a for a in _PRECHECK_SOURCE.split("|") if a == r"\d" or re.fullmatch("[a-zåäö@ ]+", a)))
+    sv(
+        by_first_letter(
+            "|".join(a for a in _PRECHECK_SOURCE.split("|") if a == r"\d" or re.fullmatch("[a-zåäö@ ]+", a))
+        )
+    )
 )

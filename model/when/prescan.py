@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import compress
 from re import _constants as _sre
@@ -210,20 +209,6 @@ def _start_positions(low: str) -> list[list[int] | None]:
     return out
 
 
-def _matches(rx: re.Pattern[str], low: str, pos: int, starts: list[int] | None) -> Iterator[re.Match[str]]:
-    """The matches of ``rx.finditer(low, pos)``, trying only the positions in ``starts``
-    (every position when ``starts`` is None)."""
-    if starts is None:
-        yield from rx.finditer(low, pos)
-        return
-    for p in starts:
-        if p >= pos:
-            m = rx.match(low, p)
-            if m is not None:
-                yield m
-                pos = m.end()
-
-
 def _scan_start(low: str, starts: tuple[str, ...] | None, first_digit: int) -> int:
     """First position where a rule's match can begin (see ``_STARTS``); -1: nowhere."""
     if starts is None:
@@ -238,7 +223,7 @@ def _scan_start(low: str, starts: tuple[str, ...] | None, first_digit: int) -> i
     return best
 
 
-def _rule_matches(low: str, digit: re.Match[str] | None) -> Iterator[tuple[int, re.Match[str]]]:
+def _rule_matches(low: str, digit: re.Match[str] | None) -> list[tuple[int, re.Match[str]]]:
     """(index into ``_ALL_RULES``, match) for every match of every rule in ``low``: rule by
     rule, each left to right, as ``finditer`` gives them. ``digit``: the first digit in ``low``.
 
@@ -247,10 +232,10 @@ def _rule_matches(low: str, digit: re.Match[str] | None) -> Iterator[tuple[int, 
     positions = _start_positions(low)
     first_digit = digit.start() if digit is not None else -1
     tokens: set[str] | None = None
-    for i, (rx, _, gate, starts) in enumerate(_ALL_RULES):
-        at = positions[i]
-        if at is not None and not at:
-            continue
+    out: list[tuple[int, re.Match[str]]] = []
+    # only the rules that may match somewhere (about one rule in five, on a typical note)
+    for i in [i for i, at in enumerate(positions) if at is None or at]:
+        rx, _, gate, starts = _ALL_RULES[i]
         if gate is not None:
             if tokens is None:
                 tokens = set(_TOKEN.findall(low))
@@ -261,5 +246,15 @@ def _rule_matches(low: str, digit: re.Match[str] | None) -> Iterator[tuple[int, 
         pos = _scan_start(low, starts, first_digit)
         if pos < 0:
             continue
-        for m in _matches(rx, low, pos, at):
-            yield i, m
+        at = positions[i]
+        if at is None:
+            out.extend((i, m) for m in rx.finditer(low, pos))
+            continue
+        match = rx.match
+        for p in at:  # each start once, past the previous match (as finditer goes on)
+            if p >= pos:
+                m = match(low, p)
+                if m is not None:
+                    out.append((i, m))
+                    pos = m.end()
+    return out
