@@ -371,6 +371,9 @@ def test_hour_range_after_a_day(text: str, span: str, value: str) -> None:
         ("Pre-bid walk Tues 1/12 at 9 at the bus garage", "Tues 1/12 at 9", "datetime", "2026-12-01T09:00"),
         ("Follow up wk of 7/12 for the decision", "wk of 7/12", "week", "2026-W50"),
         ("f/u wk commencing 14 Dec", "wk commencing 14 Dec", "week", "2026-W51"),
+        # a bare hour after "after"/"before" that ends the clause is a clock time (1-7: afternoon)
+        ("Upptagen, ring efter 3", "efter 3", "datetime", "2026-11-26T15:00"),
+        ("In a meeting - call back after 5, mobile", "after 5", "datetime", "2026-11-26T17:00"),
         # "24/7" after a weekday is a date (alone it is "around the clock")
         ("load-in Sat 24/7 from 06:00", "Sat 24/7 from 06:00", "datetime", "2027-07-24T06:00"),
     ],
@@ -387,6 +390,8 @@ def test_us_rep_shorthand(text: str, span: str, granularity: str, value: str) ->
         ("levereras 9-11 december", [("9-11 december", "date", "2026-12-09")]),  # days of a month
         ("Fri 2-4", [("Fri 2-4", "date", "2027-04-02")]),  # Friday 2 April: the weekday fits the date
         ("on-call support 24/7 from Monday", [("from Monday", "date", "2026-11-30")]),
+        ("sold out after 5 of them went", []),  # a count, not an hour
+        ("pay after 2 weeks", [("after 2 weeks", "week", "2026-W50")]),
     ],
 )
 def test_numbers_after_a_day_that_are_not_hours(text: str, expected: list[tuple[str, str, str]]) -> None:
