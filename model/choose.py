@@ -57,7 +57,7 @@ class _NoteFacts:
     get ``folded = None`` and the per-window computation.
     """
 
-    __slots__ = ("distances", "earliest", "folded", "line", "nearest", "sent", "stamps", "starts")
+    __slots__ = ("distances", "earliest", "folded", "line", "nearest", "opens", "sent", "stamps", "starts")
 
     def __init__(
         self,
@@ -72,10 +72,9 @@ class _NoteFacts:
         dated = sorted((d, i) for d, i in future if d is not None)
         self.earliest = dated[0][1] if dated else None
         self.folded = folded if folded is not None else fold_aligned(text)
-        # mentions that open a line: two or more make a log's entry stamps ("16/10 09:05 ...")
-        self.stamps = sum(
-            not text[text.rfind("\n", 0, m.start) + 1 : m.start].strip(_BULLETS) for m in mentions
-        )
+        # whether each mention opens a line; two or more make a log's entry stamps ("16/10 09:05 ...")
+        self.opens = [_opens_line(text, m.start) for m in mentions]
+        self.stamps = sum(self.opens)
         if step is None:
             return
         s_start, s_end = step
@@ -89,6 +88,11 @@ class _NoteFacts:
         self.line = (line_start, len(text) if line_end < 0 else line_end)
         self.distances = [min(abs(m.start - s_end), abs(s_start - m.end)) for m in mentions]
         self.nearest = min(self.distances, default=0)
+
+
+def _opens_line(text: str, start: int) -> bool:
+    """Whether only a bullet or white space stands before ``start`` on its line."""
+    return not text[text.rfind("\n", 0, start) + 1 : start].strip(_BULLETS)
 
 
 _GAP_EDGES = (0, 1, 3, 6, 10, 20)
@@ -170,8 +174,7 @@ def _when_features(
         f[f"days{_bucket(days, _DAY_EDGES)}"] = 1.0
     if facts.earliest == index:
         f["earliest_future"] = 1.0
-    line_start = text.rfind("\n", 0, m_start) + 1
-    if not text[line_start:m_start].strip(_BULLETS):
+    if facts.opens[index] if mentions[index] is mention else _opens_line(text, m_start):
         f["opens_line"] = 1.0
         if _LABEL_END.match(text, m_end):
             f["day_label"] = 1.0  # "Ons: ...", "Fri - ...": a journal's day, not a step's date

@@ -20,7 +20,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 
 from model.choose import mention_overlaps, when_features_all
 from model.data import locate
-from model.fastlinear import FastDictLR, FastTfidfLR, TfidfVectors, Vector, _expit, fast_model, share_vectors
+from model.fastlinear import FastDictLR, FastTfidfLR, TfidfVectors, Vector, fast_model, share_vectors
 from model.features import SpanContext, note_analyzer, span_analyzer, span_context
 from model.reasons import reason_examples
 from model.steps import ranker_examples
@@ -128,7 +128,7 @@ class Classifiers:
                 decision = fast.decision_from_vector(vector)
                 classes = fast.classes_
                 if fast.head.binary:  # [1 - p, p] and its argmax, without the array
-                    p = _expit(float(decision[0]))
+                    p = fast.head.second_class_proba(decision)
                     best, p_best = (1, p) if p > 1.0 - p else (0, 1.0 - p)
                     out.append((_label(classes[best]), p_best))
                     continue
@@ -146,7 +146,7 @@ class Classifiers:
         fast = self._fast_for(self.presence)
         if isinstance(fast, FastTfidfLR):
             if fast.head.binary:  # proba_from_decision's [1 - p, p], without the array
-                ps = [_expit(float(fast.decision(t)[0])) for t in texts]
+                ps = [fast.head.second_class_proba(fast.decision(t)) for t in texts]
                 return ps if positive == 1 else [1.0 - p for p in ps]
             return [float(fast.proba(t)[positive]) for t in texts]
         return [float(p[positive]) for p in self.presence.predict_proba(list(texts))]

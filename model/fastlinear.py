@@ -51,9 +51,14 @@ class _LinearHead:
         self.intercept = np.asarray(lr.intercept_, dtype=np.float64)
         self.n_features = coef.shape[1]
 
+    def second_class_proba(self, dec: np.ndarray) -> float:
+        """A binary model's probability of ``classes_[1]``: ``proba_from_decision(dec)[1]``
+        without the array."""
+        return _expit(float(dec[0]))
+
     def proba_from_decision(self, dec: np.ndarray) -> np.ndarray:
         if self.binary:
-            p = _expit(float(dec[0]))
+            p = self.second_class_proba(dec)
             return np.array([1.0 - p, p])
         dec = dec - dec.max()
         np.exp(dec, out=dec)
