@@ -348,25 +348,15 @@ def test_spans(text: str, span: str) -> None:
     assert text[m.start : m.end] == span
 
 
-# A day followed by whole hours written like a date: the first hour of that day, never a second
-# date ("9-11" is not 9 November). REF is Thursday 26 November 2026.
-HOUR_RANGES = [
-    ("Site meeting Tues 1 Dec 9-11 at their office", "Tues 1 Dec 9-11", "2026-12-01T09:00"),
-    ("Besök tis 1/12 13-15.", "tis 1/12 13-15", "2026-12-01T13:00"),
-    ("install Mon 30/11 2-4, confirm access", "Mon 30/11 2-4", "2026-11-30T14:00"),
-    ("workshop 3 Dec 9-11", "3 Dec 9-11", "2026-12-03T09:00"),
-]
-
-
-@pytest.mark.parametrize(("text", "span", "value"), HOUR_RANGES)
-def test_hour_range_after_a_day(text: str, span: str, value: str) -> None:
-    m = one(text)
-    assert (m.text, m.granularity, m.value) == (span, "datetime", value)
-
-
 @pytest.mark.parametrize(
     ("text", "span", "granularity", "value"),
     [
+        # a day followed by whole hours written like a date: the first hour of that day, never
+        # a second date ("9-11" is not 9 November)
+        ("Site meeting Tues 1 Dec 9-11 at their office", "Tues 1 Dec 9-11", "datetime", "2026-12-01T09:00"),
+        ("Besök tis 1/12 13-15.", "tis 1/12 13-15", "datetime", "2026-12-01T13:00"),
+        ("install Mon 30/11 2-4, confirm access", "Mon 30/11 2-4", "datetime", "2026-11-30T14:00"),
+        ("workshop 3 Dec 9-11", "3 Dec 9-11", "datetime", "2026-12-03T09:00"),
         # "at 9" followed by a place still belongs to the day before it
         ("Pre-bid walk Tues 1/12 at 9 at the bus garage", "Tues 1/12 at 9", "datetime", "2026-12-01T09:00"),
         ("Follow up wk of 7/12 for the decision", "wk of 7/12", "week", "2026-W50"),
@@ -378,7 +368,7 @@ def test_hour_range_after_a_day(text: str, span: str, value: str) -> None:
         ("load-in Sat 24/7 from 06:00", "Sat 24/7 from 06:00", "datetime", "2027-07-24T06:00"),
     ],
 )
-def test_us_rep_shorthand(text: str, span: str, granularity: str, value: str) -> None:
+def test_reps_days_and_hours(text: str, span: str, granularity: str, value: str) -> None:
     m = one(text)
     assert (m.text, m.granularity, m.value) == (span, granularity, value)
 
