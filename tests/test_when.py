@@ -366,6 +366,16 @@ def test_spans(text: str, span: str) -> None:
         ("In a meeting - call back after 5, mobile", "after 5", "datetime", "2026-11-26T17:00"),
         # "24/7" after a weekday is a date (alone it is "around the clock")
         ("load-in Sat 24/7 from 06:00", "Sat 24/7 from 06:00", "datetime", "2027-07-24T06:00"),
+        # month/day when the weekday rules day/month out in every year near (2 Jan is a
+        # Saturday in 2027 and a Sunday in 2028; 1 February 2027 is a Monday)
+        ("Demo Monday 2/1 at 10", "Monday 2/1 at 10", "datetime", "2027-02-01T10:00"),
+        ("Mon 1/2 kickoff", "Mon 1/2", "date", "2027-02-01"),  # day/month fits: 1 Feb
+        # a date field's label supports a month that is also a word, and a short date
+        ("Next action date: March", "March", "month", "2027-03"),
+        ("F/U date: 3/4", "3/4", "date", "2027-04-03"),
+        # the day after or before a named date
+        ("call the day after 6/12", "the day after 6/12", "date", "2026-12-07"),
+        ("ring dagen före 4/12 kl 9", "dagen före 4/12 kl 9", "datetime", "2026-12-03T09:00"),
     ],
 )
 def test_reps_days_and_hours(text: str, span: str, granularity: str, value: str) -> None:
@@ -382,6 +392,8 @@ def test_reps_days_and_hours(text: str, span: str, granularity: str, value: str)
         ("on-call support 24/7 from Monday", [("from Monday", "date", "2026-11-30")]),
         ("sold out after 5 of them went", []),  # a count, not an hour
         ("pay after 2 weeks", [("after 2 weeks", "week", "2026-W50")]),
+        ("Follow-up: may need a second visit", []),  # "may" the verb, after a label
+        ("revisit March", []),  # without a label, "March" alone stays a word
     ],
 )
 def test_numbers_after_a_day_that_are_not_hours(text: str, expected: list[tuple[str, str, str]]) -> None:

@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 from model.when.patterns import _GAP, _Atom, _ci
-from model.when.resolve import _add_months, _monday, _safe_date
+from model.when.resolve import _add_months, _monday, _next_dm, _safe_date
 
 
 def _apply_part(t: tuple[int, int], pm: bool | None) -> tuple[int, int]:
@@ -52,6 +52,12 @@ def _date_with_weekday(day_atom: _Atom, wd: int, ref: date) -> date | None:
     later = _safe_date(spec.year + 1, day_atom.n, day_atom.day)
     if later and later.weekday() == wd:
         return later
+    if day_atom.extra.get("md"):
+        # Day/month falls on another weekday in every year near: the writer's weekday
+        # makes that reading impossible ("Monday 3/2" in 2026 is 2 March).
+        md = _next_dm(ref, day_atom.day, day_atom.n)
+        if md and md.weekday() == wd:
+            return md
     return spec
 
 

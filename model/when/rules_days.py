@@ -151,7 +151,7 @@ def _r_num_y(text: str, m: re.Match[str], ref: date) -> _Atom | None:
 
 _DATE_CONTEXT_BEFORE = _ci(
     rf"(?:\b(?:den|on|the|på|senast|by|until|tills|innan|före|before|från|from|datum|date|mötet|möte|due|efter|after|"
-    rf"ring|ringer|call|demo|möte|meeting)|{_WD})\s*,?\s*$"
+    rf"ring|ringer|call|demo|möte|meeting)|{_WD})\s*[,:]?\s*$"
 )
 
 
@@ -203,7 +203,10 @@ def _r_num_dm(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     d = _next_dm(ref, dm[1], dm[0])
     if d is None:
         return None
-    return _Atom(m.start(), m.end(), "date", d=d, yearless=True, day=dm[0], n=dm[1])
+    at = _Atom(m.start(), m.end(), "date", d=d, yearless=True, day=dm[0], n=dm[1])
+    if dm[0] != dm[1] and dm[0] <= 12:
+        at.extra["md"] = True  # month/day is possible too: a weekday beside it may need it
+    return at
 
 
 def _r_mon_year_num(text: str, m: re.Match[str], ref: date) -> _Atom | None:

@@ -82,13 +82,27 @@ _EDGE_BEFORE = re.compile(
 )
 
 
+# A CRM field's label: "Next action date: March", "Follow-up: May"
+_LABEL_BEFORE = re.compile(
+    r"\b(?:date|datum|due|deadline|follow[- ]?up|f/u|uppföljning|uppfoljning|återkoppling)\s*:\s*$",
+    re.IGNORECASE,
+)
+
+
 def _r_month(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     mon = text[m.start("mon") : m.end("mon")]
     f = fold(mon.strip(". "))
     mod = fold(m.group("mod") or "")
     y = _year_groups(m, ref, ("y", "y2"))
-    # "i början av maj", "end of May": an edge of a period supports a month that is also a name
-    supported = bool(mod or y or _EDGE_BEFORE.search(text, max(0, m.start() - 20), m.start()))
+    # "i början av maj", "end of May": an edge of a period supports a month that is also a
+    # name; so does a date field's label before a capitalized month
+    supported = bool(
+        mod
+        or y
+        or _EDGE_BEFORE.search(text, max(0, m.start() - 20), m.start())
+        or mon[:1].isupper()
+        and _LABEL_BEFORE.search(text, max(0, m.start() - 30), m.start())
+    )
     if f == "jul" and not y:
         return None  # bare "jul" is Christmas
     if f in WEAK_MONTHS and not supported and not _whole(text, m):

@@ -132,7 +132,22 @@ def _widen_left(text: str, start: int) -> int:
     return new
 
 
+# "the day after 6/5", "dagen före 12/3": a day next to a named date
+_DAY_SHIFT = re.compile(r"(?:\b(?:the\s+)?day\s+(after|before)|\bdagen\s+(efter|före|innan))\s+$", re.IGNORECASE)
+
+
+def _shift_day(at: _Atom, text: str) -> None:
+    """Take a "day after/before" in front of a date into the atom, one day later or earlier."""
+    m = _DAY_SHIFT.search(text, max(0, at.start - 22), at.start)
+    if m is None or at.d is None:
+        return
+    at.d += timedelta(days=1 if (m.group(1) or m.group(2)).lower() in ("after", "efter") else -1)
+    at.start = m.start()
+
+
 def _to_mention(at: _Atom, text: str, ref: date) -> TimeMention | None:
+    if at.kind in ("date", "dt", "wd") and at.start > 8 and text[at.start - 1] == " ":
+        _shift_day(at, text)
     start, end = at.start, at.end
     # widen over prepositions / deadline markers on the left
     start = _widen_left(text, start)
