@@ -133,7 +133,9 @@ def _widen_left(text: str, start: int) -> int:
 
 
 # "the day after 6/5", "dagen före 12/3": a day next to a named date
-_DAY_SHIFT = re.compile(r"(?:\b(?:the\s+)?day\s+(after|before)|\bdagen\s+(efter|före|innan))\s+$", re.IGNORECASE)
+_DAY_SHIFT = re.compile(
+    r"(?:\b(?:the\s+)?day\s+(after|before)|\bdagen\s+(efter|före|innan))\s+$", re.IGNORECASE
+)
 
 
 def _shift_day(at: _Atom, text: str) -> None:
