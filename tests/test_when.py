@@ -376,6 +376,11 @@ def test_spans(text: str, span: str) -> None:
         # the day after or before a named date
         ("call the day after 6/12", "the day after 6/12", "date", "2026-12-07"),
         ("ring dagen före 4/12 kl 9", "dagen före 4/12 kl 9", "datetime", "2026-12-03T09:00"),
+        # a verb's particle "in" stays with the verb; English "sent" is not Swedish "late"
+        ("Check in next month", "next month", "month", "2026-12"),
+        ("drop in on Friday with samples", "on Friday", "date", "2026-11-27"),
+        ("Follow up on the quote sent last week", "last week", "week", "2026-W47"),
+        ("ring sent nästa vecka", "sent nästa vecka", "week", "2026-W49"),
     ],
 )
 def test_reps_days_and_hours(text: str, span: str, granularity: str, value: str) -> None:

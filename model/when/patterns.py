@@ -383,7 +383,8 @@ _RX_WD_PAST = _c(r"\bi\s+(?P<wd>måndag|tisdag|onsdag|torsdag|fredag|lördag|sö
 
 
 # Weeks.
-_EARLY_LATE = r"(?:(?:early|late|later|tidigt|tidig|sent|senare|mid)\s+(?:in\s+|i\s+)?)?"
+# "sent" is Swedish "late" ("sent nästa vecka"), not English "sent" ("quote sent last week")
+_EARLY_LATE = r"(?:(?:early|late|later|tidigt|tidig|sent(?!\s+(?:last|next|this|coming|the)\b)|senare|mid)\s+(?:in\s+|i\s+)?)?"
 
 
 _RX_WEEK_REL = _c(

@@ -63,6 +63,10 @@ _LEFT_PHRASES = frozenset(
 )
 
 
+# Verbs whose particle is "in" ("check in", "drop in"): the "in" stays with the verb.
+_IN_VERBS = frozenset(["check", "checking", "drop", "pop", "swing", "stop", "log", "sign", "phone", "dial"])
+
+
 _DEADLINE_WORDS = frozenset(
     ["senast", "by", "before", "innan", "före", "fore", "until", "tills", "inom", "within", "latest"]
 )
@@ -124,6 +128,8 @@ def _widen_left(text: str, start: int) -> int:
         elif w2 in _LEFT_PHRASES or w2 in _DEADLINE_PHRASES:
             new, i = words[i + 1][0], i + 2
         elif w1 in _LEFT_WORDS or w1 in _DEADLINE_WORDS:
+            if w1 == "in" and i + 1 < len(words) and words[i + 1][1] in _IN_VERBS:
+                break  # the verb's particle: "check in next month", "drop in on Friday"
             new, i = words[i][0], i + 1
         else:
             break
