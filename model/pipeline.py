@@ -283,9 +283,10 @@ class Klarsteg:
                 continue
             feats = when_features_all(n.text, n.mentions, n.step, n.note_date, n.folded, n.sentences)
             probs = clf.when_proba(feats)
-            # A date with an explicit year before the note date is a record, never the step's.
+            # A past date ("last week", "i tisdags", a date with an explicit year before the
+            # note date) is a record, never the step's (SPEC).
             for i, m in enumerate(n.mentions):
-                if _explicitly_past(m, n.note_date):
+                if m.past or _explicitly_past(m, n.note_date):
                     probs[i] = 0.0
             best = int(probs.argmax())
             if probs[best] < clf.when_threshold:

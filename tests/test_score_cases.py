@@ -246,6 +246,16 @@ CASES = [
         "concrete",
         94,
     ),
+    # a past date is a record, never the when (SPEC), whatever the when ranker says
+    (
+        "Follow up on proposal sent last week",
+        "2026-12-04",
+        ("Follow up on proposal", "contact", "seller"),
+        None,
+        None,
+        "vague",
+        20,
+    ),
 ]
 
 
