@@ -370,6 +370,8 @@ def test_spans(text: str, span: str) -> None:
         # Saturday in 2027 and a Sunday in 2028; 1 February 2027 is a Monday)
         ("Demo Monday 2/1 at 10", "Monday 2/1 at 10", "datetime", "2027-02-01T10:00"),
         ("Mon 1/2 kickoff", "Mon 1/2", "date", "2027-02-01"),  # day/month fits: 1 Feb
+        # day/month fits only a year later (12 October 2027); month/day in two weeks
+        ("Thu 12/10 at 2pm", "Thu 12/10 at 2pm", "datetime", "2026-12-10T14:00"),
         # a date field's label supports a month that is also a word, and a short date
         ("Next action date: March", "March", "month", "2027-03"),
         ("F/U date: 3/4", "3/4", "date", "2027-04-03"),

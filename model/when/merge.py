@@ -50,15 +50,14 @@ def _date_with_weekday(day_atom: _Atom, wd: int, ref: date) -> date | None:
     if recent and recent.weekday() == wd and (ref - recent).days <= 31:
         return recent  # "Sunday, Feb 10" written two days later
     later = _safe_date(spec.year + 1, day_atom.n, day_atom.day)
-    if later and later.weekday() == wd:
-        return later
+    fits = [later] if later and later.weekday() == wd else []
     if day_atom.extra.get("md"):
-        # Day/month falls on another weekday in every year near: the writer's weekday
-        # makes that reading impossible ("Monday 3/2" in 2026 is 2 March).
+        # Month/day, where the weekday fits it and day/month only a year later or never:
+        # the writer's weekday rules day/month out ("Fri 12/11" written on 4 December 2026).
         md = _next_dm(ref, day_atom.day, day_atom.n)
         if md and md.weekday() == wd:
-            return md
-    return spec
+            fits.append(md)
+    return min(fits, default=spec)
 
 
 _DAYLIKE = ("date", "wd", "dt")
