@@ -224,7 +224,7 @@ class Klarsteg:
         for n in notes:
             if n.step is None:
                 continue
-            start, end = n.step = _whole_words(n.text, *n.step)
+            start, end = n.step = _without_dangling_word(n.text, *_whole_words(n.text, *n.step))
             (action, p_action), (owner, _) = clf.predict_labels(
                 (clf.action, clf.owner), n.context(start, end)
             )
@@ -344,6 +344,53 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
         while end < n and text[end].isalnum():
             end += 1
     return start, end
+
+
+# Words no annotated step ends with when more of its phrase follows: a span that ends in one
+# was cut before its complement ("booked the onboarding for" next week, "give me a shout and").
+_DANGLING = frozenset(
+    [
+        "for",
+        "the",
+        "a",
+        "an",
+        "and",
+        "to",
+        "of",
+        "with",
+        "on",
+        "at",
+        "from",
+        "or",
+        "&",
+        "+",
+        "och",
+        "att",
+        "på",
+        "för",
+        "med",
+        "om",
+        "till",
+        "som",
+        "men",
+        "eller",
+    ]
+)
+
+
+def _without_dangling_word(text: str, start: int, end: int) -> tuple[int, int]:
+    """A step span without a last function word whose phrase goes on after the span
+    ("they asked for" at the end of its line keeps its "for")."""
+    while True:
+        cut = text.rfind(" ", start, end)
+        if cut < 0 or text[cut + 1 : end].lower() not in _DANGLING:
+            return start, end
+        rest = text[end : end + 40].lstrip(" \t")
+        if not rest or not rest[0].isalnum():
+            return start, end
+        end = cut
+        while end > start and text[end - 1] == " ":
+            end -= 1
 
 
 def _other_phrases(note: Note, steps: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

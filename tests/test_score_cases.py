@@ -246,6 +246,16 @@ CASES = [
         "concrete",
         94,
     ),
+    # a step is not cut before its complement: no dangling "for" before a masked date
+    (
+        "booked the onboarding for next week",
+        "2026-12-04",
+        ("booked the onboarding", "other", "both"),
+        None,
+        ("week", "2026-W50"),
+        "vague",
+        52,
+    ),
     # a past date is a record, never the when (SPEC), whatever the when ranker says
     (
         "Follow up on proposal sent last week",

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from model.pipeline import _without_dangling_word
 from model.steps import pick_primary, propose, step_features
 from model.text import fold_same_length
 from model.when import find_times
@@ -143,3 +144,27 @@ def test_fallback_step_span_grows_below_the_peak_threshold() -> None:
     assert span(1.0) == "Sara an"
     assert span(0.6) == "Sara an update"
     assert clf.step_extend == 0.6  # tuned on dev with the shipped model
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "kept"),
+    [
+        ("booked the onboarding for next week", "booked the onboarding for", "booked the onboarding"),
+        ("give me a shout and we'll book it", "give me a shout and", "give me a shout"),
+        ("Skicka offerten till Per senast fredag", "Skicka offerten till", "Skicka offerten"),
+        # the phrase ends with its line: the preposition is the relative clause's own
+        (
+            "send the idle-time report they asked for\nnext item",
+            "send the idle-time report they asked for",
+            "send the idle-time report they asked for",
+        ),
+        ("call to confirm", "call to", "call"),
+        ("Ring och boka med", "Ring och boka med", "Ring och boka med"),  # nothing follows
+        ("waiting for: legal", "waiting for", "waiting for"),  # punctuation follows
+        ("for Monday", "for", "for"),  # a one-word span stays
+    ],
+)
+def test_a_step_does_not_end_in_a_dangling_word(text: str, span: str, kept: str) -> None:
+    start = text.index(span)
+    s, e = _without_dangling_word(text, start, start + len(span))
+    assert text[s:e] == kept
