@@ -244,7 +244,8 @@ class Klarsteg:
             if n.step is None:
                 continue
             s_start, s_end = n.step
-            reasons = n.reasons
+            # The step itself is never its reason ("Sign the contract" tagged as both).
+            reasons = [r for r in n.reasons if r != n.step]
             if not reasons and clf.reason_picker is not None:
                 reasons = self._telegraphic_reason(n)
             if not reasons and clf.reason_fallback <= 1.0:

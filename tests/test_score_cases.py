@@ -256,6 +256,16 @@ CASES = [
         "vague",
         52,
     ),
+    # the span model tagged "Sign the contract" as step and reason: the step is not its own reason
+    (
+        "Sign the contract by end of month",
+        "2026-12-04",
+        ("Sign the contract", "send", "seller"),
+        None,
+        ("month", "2026-12"),
+        "vague",
+        44,
+    ),
     # a past date is a record, never the when (SPEC), whatever the when ranker says
     (
         "Follow up on proposal sent last week",
