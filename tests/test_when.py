@@ -393,6 +393,28 @@ def test_reps_days_and_hours(text: str, span: str, granularity: str, value: str)
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # "11/28" can only be month/day: this writer's "12/10" is 10 December too
+        (
+            "Last contact: 11/28\nNext step: demo 12/10 2pm",
+            [("11/28", "date", "2026-11-28"), ("12/10 2pm", "datetime", "2026-12-10T14:00")],
+        ),
+        (
+            "call 12/1/2027, last 11/30/2026",
+            [("12/1/2027", "date", "2027-12-01"), ("11/30/2026", "date", "2026-11-30")],
+        ),
+        # a day/month-only date ("28/11") keeps the SPEC's day/month reading, as does a note
+        # with no date that is only month/day
+        ("met 28/11, next 12/10", [("28/11", "date", "2026-11-28"), ("12/10", "date", "2027-10-12")]),
+        ("next 12/10", [("12/10", "date", "2027-10-12")]),
+    ],
+)
+def test_a_writers_month_day_dates(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(m.text, m.granularity, m.value) for m in find_times(text, REF)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("order 3 Dec 2-4 units", [("3 Dec", "date", "2026-12-03")]),  # a quantity, not hours
         ("levereras 9-11 december", [("9-11 december", "date", "2026-12-09")]),  # days of a month
         ("Fri 2-4", [("Fri 2-4", "date", "2027-04-02")]),  # Friday 2 April: the weekday fits the date

@@ -33,6 +33,7 @@ from model.when.merge import _merge
 from model.when.patterns import _DIGIT, _PRECHECK, _PRECHECK_QUICK, _Atom
 from model.when.prescan import _ALL_RULES, _rule_matches
 from model.when.rules import _RULES
+from model.when.rules_days import read_month_day
 from model.when.widen import _to_mention
 
 __all__ = ["TimeMention", "find_times"]
@@ -80,6 +81,7 @@ def find_times(text: str, ref: date | datetime) -> list[TimeMention]:
             cands.append(at)  # a time expression never runs over a line break
     if not cands:
         return []
+    read_month_day(cands, ref_date)
     # longest first, then the more precise ("Oct 24" before "by Oct"), then leftmost
     cands.sort(key=lambda a: (a.start - a.end, _PRECISION.get(a.kind, 9), a.start))
     taken: list[_Atom] = []

@@ -139,14 +139,30 @@ def _dm_or_md(a: int, b: int) -> tuple[int, int] | None:
     return None
 
 
+def _slash_reading(a: int, b: int) -> str:
+    """How a slash date "a/b" can be read: "md" (only month/day, "11/28"), "dm" (only
+    day/month, "28/11") or "both" ("3/4")."""
+    if a <= 12 < b:
+        return "md"
+    if b <= 12 < a:
+        return "dm"
+    return "both" if a != b else ""
+
+
 def _r_num_y(text: str, m: re.Match[str], ref: date) -> _Atom | None:
-    dm = _dm_or_md(int(m.group("a")), int(m.group("b")))
+    a, b = int(m.group("a")), int(m.group("b"))
+    dm = _dm_or_md(a, b)
     if dm is None:
         return None
     ys = m.group("y")
     y = int(ys) if len(ys) == 4 else _year2(int(ys), ref)
     d = _safe_date(y, dm[1], dm[0])
-    return _Atom(m.start(), m.end(), "date", d=d) if d else None
+    if not d:
+        return None
+    at = _Atom(m.start(), m.end(), "date", d=d)
+    if m.group("s") == "/":
+        at.extra["reading"] = _slash_reading(a, b)
+    return at
 
 
 _DATE_CONTEXT_BEFORE = _ci(
@@ -206,7 +222,29 @@ def _r_num_dm(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     at = _Atom(m.start(), m.end(), "date", d=d, yearless=True, day=dm[0], n=dm[1])
     if dm[0] != dm[1] and dm[0] <= 12:
         at.extra["md"] = True  # month/day is possible too: a weekday beside it may need it
+    if m.group("s") == "/":
+        at.extra["reading"] = _slash_reading(a, b)
     return at
+
+
+def read_month_day(atoms: list[_Atom], ref: date) -> None:
+    """Read a note's ambiguous slash dates month/day when the writer's own dates show that
+    convention: some can only be month/day ("Last contact 11/28") and none only day/month.
+    The SPEC's day/month reading is impossible for such a writer."""
+    readings = {at.extra.get("reading") for at in atoms if at.extra}
+    if "md" not in readings or "dm" in readings or "both" not in readings:
+        return
+    for at in atoms:
+        if at.extra.get("reading") != "both" or at.d is None:
+            continue
+        if at.yearless:
+            md = _next_dm(ref, at.day, at.n)
+            if md is not None:
+                at.d, at.day, at.n = md, at.n, at.day
+        else:
+            swapped = _safe_date(at.d.year, at.d.day, at.d.month)
+            if swapped is not None:
+                at.d = swapped
 
 
 def _r_mon_year_num(text: str, m: re.Match[str], ref: date) -> _Atom | None:
