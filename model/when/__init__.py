@@ -18,7 +18,9 @@ How it works:
    "by", ...), which also sets ``deadline``.
 
 Resolution conventions (SPEC wins over other tools): numeric dates are day/month
-(month/day only when day/month is impossible, e.g. "2/15"); a weekday alone is its
+(month/day only when day/month is impossible: "2/15"; a weekday beside the date that fits
+month/day sooner, "Thu 12/10"; or a writer whose other slash dates can only be month/day,
+"Last contact: 11/28"); a weekday alone is its
 next occurrence strictly after the reference date; "nästa/next" + weekday is that
 weekday in the next ISO week; hours 1-7 without am/pm are afternoon; no time-zone
 conversion; parts of the day are not clock times.
