@@ -415,9 +415,12 @@ def _explicitly_past(mention: TimeMention, note_date: date) -> bool:
 
 
 def _plausible_reason(note: Note, step: tuple[int, int], reason: tuple[int, int]) -> bool:
-    """A tagger-found reason must be two words or more, apart from the step, and in the
-    step's sentence or the one after it."""
+    """A tagger-found reason must be two words or more, apart from the step, not inside a time
+    expression ("innan årsskiftet" is a when, never a reason), and in the step's sentence or
+    the one after it."""
     if reason[0] < step[1] and step[0] < reason[1]:
+        return False
+    if any(m.start <= reason[0] and reason[1] <= m.end for m in note.mentions):
         return False
     text = note.text
     if len(text[reason[0] : reason[1]].split()) < 2:

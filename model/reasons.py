@@ -67,6 +67,8 @@ def propose(text: str, folded: str, step: Span, mentions: Sequence[TimeMention])
         span = (words[0].start(), words[-1].end())
         if span[1] - span[0] < 3 or (span[0] < step[1] and step[0] < span[1]):
             continue
+        if any(t.start <= span[0] and span[1] <= t.end for t in mentions):
+            continue  # a time expression is never the reason ("innan årsskiftet")
         out.append((span, m.group().strip()))
     return out
 

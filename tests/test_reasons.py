@@ -36,6 +36,8 @@ def _proposed(text: str, step: str, note_date: date) -> list[tuple[str, str]]:
         ("Ring Lisa om takbytet fre kl 10", "Ring Lisa", [("takbytet", "om")]),
         # only the date after the connector: nothing to propose
         ("Call back - Fri 3pm", "Call back", []),
+        # a phrase inside a time expression is never a purpose ("innan" opens "innan årsskiftet")
+        ("Kunden vill ha prisförslag innan årsskiftet", "vill ha prisförslag", []),
         # "sa att" is "said that" (not "så att", so that) after a name, or where the writer types å
         ("Hör av dig efter nyår, Lena sa att de ser över avtalen", "Hör av dig", []),
         ("Ring tillbaka, han sa att budgeten är klar", "Ring tillbaka", []),

@@ -266,6 +266,16 @@ CASES = [
         "vague",
         44,
     ),
+    # the time expression is the when, never the reason too
+    (
+        "Kunden vill ha prisförslag på 3 maskiner innan årsskiftet",
+        "2026-12-04",
+        ("vill ha prisförslag på 3 maskiner", "send", "seller"),
+        None,
+        ("fuzzy", None),
+        "vague",
+        34,
+    ),
     # a past date is a record, never the when (SPEC), whatever the when ranker says
     (
         "Follow up on proposal sent last week",
