@@ -33,6 +33,12 @@ from model.steps import pick_primary, step_features
 from model.steps import propose as propose_steps
 from model.text import fold_same_length
 from model.threads import single_blas_thread
+from model.tidy import (
+    outside_time,
+    whole_words,
+    without_dangling_word,
+    without_stray_marks,
+)
 from model.when import TimeMention, find_times
 
 LANGUAGES = ("auto", "sv", "en")
@@ -224,7 +230,8 @@ class Klarsteg:
         for n in notes:
             if n.step is None:
                 continue
-            start, end = n.step = _without_dangling_word(n.text, *_whole_words(n.text, *n.step))
+            tidy = without_stray_marks(n.text, *whole_words(n.text, *n.step))
+            start, end = n.step = without_dangling_word(n.text, *tidy)
             (action, p_action), (owner, _) = clf.predict_labels(
                 (clf.action, clf.owner), n.context(start, end)
             )
@@ -257,7 +264,7 @@ class Klarsteg:
             if not reasons:
                 continue
             nearest = min(reasons, key=lambda r: min(abs(r[0] - s_end), abs(s_start - r[1])))
-            r_start, r_end = _whole_words(n.text, *nearest)
+            r_start, r_end = without_stray_marks(n.text, *whole_words(n.text, *nearest))
             clear, p_clear = clf.predict_label(clf.clear, n.context(r_start, r_end))
             n.reason = Reason(
                 text=n.text[r_start:r_end],
@@ -303,6 +310,8 @@ class Klarsteg:
                 clear=m.clear,
                 confidence=round(float(probs[best]), 3),
             )
+            if n.reason is not None:
+                n.reason = _reason_beside(n.text, n.reason, (m.start, m.end))
 
     def to_caller_offsets(self, notes: list[Note]) -> None:
         for n in notes:
@@ -332,66 +341,17 @@ def _to_original(field: _SpanField | None, norm: Normalized) -> _SpanField | Non
     return field.model_copy(update=update)
 
 
-def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """A span widened to whole words where the span model's tokens split one at a hyphen or
-    slash ("catch" in "catch-up", "off" in "sign-off")."""
-    while start > 1 and text[start - 1] in "-/" and text[start - 2].isalnum() and text[start].isalnum():
-        start -= 2
-        while start > 0 and text[start - 1].isalnum():
-            start -= 1
-    n = len(text)
-    while end + 1 < n and text[end] in "-/" and text[end + 1].isalnum() and text[end - 1].isalnum():
-        end += 2
-        while end < n and text[end].isalnum():
-            end += 1
-    return start, end
-
-
-# Words no annotated step ends with when more of its phrase follows: a span that ends in one
-# was cut before its complement ("booked the onboarding for" next week, "give me a shout and").
-_DANGLING = frozenset(
-    [
-        "for",
-        "the",
-        "a",
-        "an",
-        "and",
-        "to",
-        "of",
-        "with",
-        "on",
-        "at",
-        "from",
-        "or",
-        "&",
-        "+",
-        "och",
-        "att",
-        "på",
-        "för",
-        "med",
-        "om",
-        "till",
-        "som",
-        "men",
-        "eller",
-    ]
-)
-
-
-def _without_dangling_word(text: str, start: int, end: int) -> tuple[int, int]:
-    """A step span without a last function word whose phrase goes on after the span
-    ("they asked for" at the end of its line keeps its "for")."""
-    while True:
-        cut = text.rfind(" ", start, end)
-        if cut < 0 or text[cut + 1 : end].lower() not in _DANGLING:
-            return start, end
-        rest = text[end : end + 40].lstrip(" \t")
-        if not rest or not rest[0].isalnum():
-            return start, end
-        end = cut
-        while end > start and text[end - 1] == " ":
-            end -= 1
+def _reason_beside(text: str, reason: Reason, when: tuple[int, int]) -> Reason | None:
+    """The reason without the when it runs into at an edge; None if less than two words are left."""
+    cut = outside_time(reason.start, reason.end, when)
+    if cut is None:
+        return None
+    if cut == (reason.start, reason.end):
+        return reason
+    start, end = without_stray_marks(text, *cut)
+    if len(text[start:end].split()) < 2:
+        return None  # what is left of "ett tag kanske" beside "om ett tag" is no reason
+    return reason.model_copy(update={"text": text[start:end], "start": start, "end": end})
 
 
 def _other_phrases(note: Note, steps: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

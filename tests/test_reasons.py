@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from model.pipeline import _whole_words
 from model.reasons import propose
 from model.text import fold_same_length
+from model.tidy import whole_words as _whole_words
 from model.when import find_times
 
 

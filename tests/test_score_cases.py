@@ -276,6 +276,16 @@ CASES = [
         "vague",
         34,
     ),
+    # the tagger's reason ran into the when ("ett tag kanske"): what is left is no reason
+    (
+        "Ring Kim om ett tag kanske",
+        "2026-05-04",
+        ("Ring Kim", "call", "seller"),
+        None,
+        ("fuzzy", None),
+        "vague",
+        34,
+    ),
     # a past date is a record, never the when (SPEC), whatever the when ranker says
     (
         "Follow up on proposal sent last week",

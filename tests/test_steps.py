@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from model.pipeline import _without_dangling_word
 from model.steps import pick_primary, propose, step_features
 from model.text import fold_same_length
+from model.tidy import without_dangling_word as _without_dangling_word
 from model.when import find_times
 
 DATED = ("only_dated", "earliest_dated", "later_dated", "undated", "none_dated")

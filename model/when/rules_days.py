@@ -313,6 +313,15 @@ def _r_mon_day(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     return at
 
 
+# Things reps count ("2nd visit", "3rd call attempt", "2:a mötet")
+_COUNTED = _ci(
+    r"\s+(?:visit|meeting|mtg|call|attempt|try|demo|round|time|quote|version|option|offer|reminder|"
+    r"chance|stage|phase|order|floor|site|contact|follow[- ]?up|email|letter|"
+    r"besök(?:et)?|mötet?|samtal(?:et)?|försök(?:et)?|gången?|offert(?:en)?|omgången?|demon?|påminnelse(?:n)?|"
+    r"våningen?|kontakt(?:en)?|uppföljning(?:en)?)s?\b"
+)
+
+
 def _r_day_only(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     if m.group("d2") and m.group("rel"):
         shift = _rel_shift(m.group("rel").replace("the ", ""))
@@ -320,6 +329,8 @@ def _r_day_only(text: str, m: re.Match[str], ref: date) -> _Atom | None:
         dd = _safe_date(y, mo, int(m.group("d2")))
         return _Atom(m.start(), m.end(), "date", d=dd) if dd else None
     if m.group("d2"):
+        if _COUNTED.match(text, m.end()):
+            return None  # "2nd visit", "3:e försöket": an ordinal, not a day of the month
         dd = _next_day_of_month(ref, int(m.group("d2")))
         if dd is None:
             return None
@@ -333,6 +344,8 @@ def _r_day_only(text: str, m: re.Match[str], ref: date) -> _Atom | None:
         y, mo = _add_months(ref.year, ref.month, shift or 0)
         dd = _safe_date(y, mo, d)
         return _Atom(m.start(), m.end(), "date", d=dd) if dd else None
+    if m.group("suf") and _COUNTED.match(text, m.end()):
+        return None  # "2nd visit", "3:e försöket": an ordinal, not a day of the month
     if not m.group("suf") or m.group("ow"):
         after = text[m.end() : m.end() + 15]
         lead = fold(m.group(0).split()[0])

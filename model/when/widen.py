@@ -64,7 +64,10 @@ _LEFT_PHRASES = frozenset(
 
 
 # Verbs whose particle is "in" ("check in", "drop in"): the "in" stays with the verb.
-_IN_VERBS = frozenset(["check", "checking", "drop", "pop", "swing", "stop", "log", "sign", "phone", "dial"])
+_IN_VERBS = frozenset(
+    ["check", "checking", "drop", "pop", "swing", "stop", "log", "sign", "phone", "dial", "pencil", "pencilled",
+     "penciled", "kommer", "komma", "kom", "titta", "tittar", "hoppa", "hoppar"]
+)  # fmt: skip
 
 
 _DEADLINE_WORDS = frozenset(

@@ -1,0 +1,125 @@
+"""Tidying the chosen spans before they are answered: whole words, no dangling function word,
+no stray punctuation at the edges, no time expression inside a reason.
+
+The span model and the token tagger work on tokens of the masked text, so their spans can
+stop inside a hyphenated word ("catch" of "catch-up"), before a masked date ("booked the
+onboarding for" next week), on a list's bullet ("- our quote") or run into the when ("the
+onboarding modules on 14/5"). None of the annotated spans look like that; these functions
+move a span's edges, and never decide whether there is a step or a reason.
+"""
+
+from __future__ import annotations
+
+Span = tuple[int, int]
+
+
+def whole_words(text: str, start: int, end: int) -> Span:
+    """A span widened to whole words where the span model's tokens split one at a hyphen or
+    slash ("catch" in "catch-up", "off" in "sign-off")."""
+    while start > 1 and text[start - 1] in "-/" and text[start - 2].isalnum() and text[start].isalnum():
+        start -= 2
+        while start > 0 and text[start - 1].isalnum():
+            start -= 1
+    n = len(text)
+    while end + 1 < n and text[end] in "-/" and text[end + 1].isalnum() and text[end - 1].isalnum():
+        end += 2
+        while end < n and text[end].isalnum():
+            end += 1
+    return start, end
+
+
+# Words no annotated step ends with when more of its phrase follows: a span that ends in one
+# was cut before its complement ("booked the onboarding for" next week, "give me a shout and").
+_DANGLING = frozenset(
+    [
+        "for",
+        "the",
+        "a",
+        "an",
+        "and",
+        "to",
+        "of",
+        "with",
+        "on",
+        "at",
+        "from",
+        "or",
+        "&",
+        "+",
+        "och",
+        "att",
+        "på",
+        "för",
+        "med",
+        "om",
+        "till",
+        "som",
+        "men",
+        "eller",
+    ]
+)
+
+
+def without_dangling_word(text: str, start: int, end: int) -> Span:
+    """A step span without a last function word whose phrase goes on after the span
+    ("they asked for" at the end of its line keeps its "for")."""
+    while True:
+        cut = text.rfind(" ", start, end)
+        if cut < 0 or text[cut + 1 : end].lower() not in _DANGLING:
+            return start, end
+        rest = text[end : end + 40].lstrip(" \t")
+        if not rest or not rest[0].isalnum():
+            return start, end
+        end = cut
+        while end > start and text[end - 1] == " ":
+            end -= 1
+
+
+_LEADING = frozenset(" \t\r\n-–—/+:;,•*·>")
+_TRAILING = frozenset(" \t\r\n-–—/+:;,")
+_QUOTES = "'\"“”‘’"
+
+
+def without_stray_marks(text: str, start: int, end: int) -> Span:
+    """A span without a list's bullet or a separator at its start ("- our quote", "/ FM
+    team"), a dash, comma or line break at its end ("Meeting set -"), or a quote mark that
+    the span does not close or open ("will follow up'"). Unchanged if nothing would be left."""
+    s, e = start, end
+    while True:
+        while s < e and text[s] in _LEADING:
+            s += 1
+        while e > s and text[e - 1] in _TRAILING:
+            e -= 1
+        if e > s and text[e - 1] in _QUOTES and _unpaired(text[s:e], text[e - 1]):
+            e -= 1
+            continue
+        if e > s and text[s] in _QUOTES and _unpaired(text[s:e], text[s]):
+            s += 1
+            continue
+        break
+    return (s, e) if any(ch.isalnum() for ch in text[s:e]) else (start, end)
+
+
+def _unpaired(span: str, mark: str) -> bool:
+    """Whether a quote mark at an edge of ``span`` has no partner inside it."""
+    pairs = {"“": "”", "”": "“", "‘": "’", "’": "‘"}
+    if mark in pairs:
+        return pairs[mark] not in span
+    return span.count(mark) % 2 == 1
+
+
+def outside_time(start: int, end: int, when: Span) -> Span | None:
+    """A reason span cut back to the side of the when it overlaps at an edge ("the
+    onboarding modules on 14/5" with the when "on 14/5"); None when the when covers it. A
+    when inside the reason, with words on both sides, stays (the SPEC's reason may name a
+    date that is not the step's)."""
+    w_start, w_end = when
+    if end <= w_start or w_end <= start:
+        return start, end
+    if w_start <= start and end <= w_end:
+        return None
+    if start < w_start and end <= w_end:
+        return start, w_start
+    if w_start <= start and w_end < end:
+        return w_end, end
+    return start, end
