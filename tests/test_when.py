@@ -422,6 +422,9 @@ def test_a_writers_month_day_dates(text: str, expected: list[tuple[str, str, str
         ("sold out after 5 of them went", []),  # a count, not an hour
         ("pay after 2 weeks", [("after 2 weeks", "week", "2026-W50")]),
         ("Follow-up: may need a second visit", []),  # "may" the verb, after a label
+        ("book a 2nd visit", []),  # ordinals of counted things are no days of the month
+        ("3:e försöket idag", [("idag", "date", "2026-11-26")]),
+        ("pencil in w/c 7 Dec", [("w/c 7 Dec", "week", "2026-W50")]),  # "in" stays the verb's
         ("revisit March", []),  # without a label, "March" alone stays a word
     ],
 )
