@@ -33,12 +33,7 @@ from model.steps import pick_primary, step_features
 from model.steps import propose as propose_steps
 from model.text import fold_same_length
 from model.threads import single_blas_thread
-from model.tidy import (
-    outside_time,
-    whole_words,
-    without_dangling_word,
-    without_stray_marks,
-)
+from model.tidy import reason_apart, reason_beside, whole_words, without_dangling_word, without_stray_marks
 from model.when import TimeMention, find_times
 
 LANGUAGES = ("auto", "sv", "en")
@@ -264,7 +259,9 @@ class Klarsteg:
             if not reasons:
                 continue
             nearest = min(reasons, key=lambda r: min(abs(r[0] - s_end), abs(s_start - r[1])))
-            r_start, r_end = without_stray_marks(n.text, *whole_words(n.text, *nearest))
+            r_start, r_end = reason_apart(
+                n.text, without_stray_marks(n.text, *whole_words(n.text, *nearest)), n.step
+            )
             clear, p_clear = clf.predict_label(clf.clear, n.context(r_start, r_end))
             n.reason = Reason(
                 text=n.text[r_start:r_end],
@@ -311,7 +308,7 @@ class Klarsteg:
                 confidence=round(float(probs[best]), 3),
             )
             if n.reason is not None:
-                n.reason = _reason_beside(n.text, n.reason, (m.start, m.end))
+                n.reason = reason_beside(n.text, n.reason, (m.start, m.end), n.step)
 
     def to_caller_offsets(self, notes: list[Note]) -> None:
         for n in notes:
@@ -339,19 +336,6 @@ def _to_original(field: _SpanField | None, norm: Normalized) -> _SpanField | Non
     if not norm.html:
         update["text"] = norm.original[start:end]
     return field.model_copy(update=update)
-
-
-def _reason_beside(text: str, reason: Reason, when: tuple[int, int]) -> Reason | None:
-    """The reason without the when it runs into at an edge; None if less than two words are left."""
-    cut = outside_time(reason.start, reason.end, when)
-    if cut is None:
-        return None
-    if cut == (reason.start, reason.end):
-        return reason
-    start, end = without_stray_marks(text, *cut)
-    if len(text[start:end].split()) < 2:
-        return None  # what is left of "ett tag kanske" beside "om ett tag" is no reason
-    return reason.model_copy(update={"text": text[start:end], "start": start, "end": end})
 
 
 def _other_phrases(note: Note, steps: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

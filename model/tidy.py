@@ -10,6 +10,8 @@ move a span's edges, and never decide whether there is a step or a reason.
 
 from __future__ import annotations
 
+from model.schema import Reason
+
 Span = tuple[int, int]
 
 
@@ -123,3 +125,33 @@ def outside_time(start: int, end: int, when: Span) -> Span | None:
     if w_start <= start and w_end < end:
         return w_end, end
     return start, end
+
+
+def reason_apart(text: str, reason: tuple[int, int], step: tuple[int, int]) -> tuple[int, int]:
+    """A reason that ends in the step, cut back to its own words ("discuss with his
+    accountant and ping me" beside the step "ping me"), when two words or more are left;
+    else as it was."""
+    cut = outside_time(*reason, step)
+    if cut is None or cut[0] != reason[0] or cut == reason:
+        return reason  # a reason that opens with the step ("check in on how ...") stays
+    start, end = without_dangling_word(text, *without_stray_marks(text, *cut))
+    start, end = without_stray_marks(text, start, end)
+    return (start, end) if len(text[start:end].split()) >= 2 else reason
+
+
+def reason_beside(
+    text: str, reason: Reason, when: tuple[int, int], step: tuple[int, int] | None
+) -> Reason | None:
+    """The reason without the when it runs into at an edge (None if less than two words are
+    left), and then apart from the step it ends in."""
+    cut = outside_time(reason.start, reason.end, when)
+    if cut is None:
+        return None
+    if cut == (reason.start, reason.end):
+        return reason
+    start, end = without_stray_marks(text, *cut)
+    if len(text[start:end].split()) < 2:
+        return None  # what is left of "ett tag kanske" beside "om ett tag" is no reason
+    if step is not None:
+        start, end = reason_apart(text, (start, end), step)
+    return reason.model_copy(update={"text": text[start:end], "start": start, "end": end})

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from model.tidy import outside_time, without_stray_marks
+from model.schema import Reason
+from model.tidy import outside_time, reason_apart, reason_beside, without_stray_marks
 
 
 @pytest.mark.parametrize(
@@ -44,3 +45,71 @@ def test_a_reason_does_not_run_into_the_when(
     reason: tuple[int, int], when: tuple[int, int], expected: tuple[int, int] | None
 ) -> None:
     assert outside_time(*reason, when) == expected
+
+
+def _span(text: str, part: str) -> tuple[int, int]:
+    start = text.index(part)
+    return start, start + len(part)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "step", "expected"),
+    [
+        # the reason ends in the step: its own words, without the joining "and"
+        (
+            "he'll discuss with his accountant and ping me",
+            "discuss with his accountant and ping me",
+            "ping me",
+            "discuss with his accountant",
+        ),
+        (
+            "so he can test it - I'll send the logins",
+            "he can test it - I'll send the logins",
+            "I'll send the logins",
+            "he can test it",
+        ),
+        # a reason that opens with the step stays ("check in on how ..." is annotated so)
+        (
+            "check in on how the schedule works",
+            "check in on how the schedule works",
+            "check in",
+            "check in on how the schedule works",
+        ),
+        # less than two words would be left: as it was
+        ("talk and ping me", "talk and ping me", "ping me", "talk and ping me"),
+    ],
+)
+def test_a_reason_ending_in_the_step_keeps_its_own_words(
+    text: str, reason: str, step: str, expected: str
+) -> None:
+    s, e = reason_apart(text, _span(text, reason), _span(text, step))
+    assert text[s:e] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "when", "expected"),
+    [
+        (
+            "go through the onboarding modules on 14/5",
+            "the onboarding modules on 14/5",
+            "on 14/5",
+            "the onboarding modules",
+        ),
+        ("Ring Kim om ett tag kanske", "ett tag kanske", "om ett tag", None),  # one word left
+        ("om ett tag", "ett tag", "om ett tag", None),  # inside the when
+        (
+            "confirm by Tues if he takes the deal",
+            "confirm by Tues if he takes the deal",
+            "by Tues",
+            "confirm by Tues if he takes the deal",
+        ),  # the when inside: stays
+    ],
+)
+def test_a_reason_does_not_keep_the_when(text: str, reason: str, when: str, expected: str | None) -> None:
+    s, e = _span(text, reason)
+    got = reason_beside(
+        text, Reason(text=reason, start=s, end=e, clear=True, confidence=0.9), _span(text, when), None
+    )
+    assert (got.text if got else None) == expected
+    if got is not None:
+        assert text[got.start : got.end] == got.text
