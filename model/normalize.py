@@ -8,7 +8,8 @@ span the model finds in the plain text can be reported at its place in what was 
 HTML is read with Python's own ``html.parser`` (maintained with CPython). It reports where
 every tag, text run and entity starts in the source, which is what exact offsets need; the
 third-party HTML-to-text converters drop those positions. Block elements become line
-breaks, list items become ``- `` lines, entities are decoded, runs of white space inside
+breaks, list items become ``- `` lines, a table row's cells are joined (a two-column
+label/value row reads ``Next step: Demo``), entities are decoded, runs of white space inside
 the HTML source collapse to one space (as a browser shows them), ``<script>``/``<style>``
 content is dropped.
 """
@@ -136,6 +137,8 @@ class _HtmlToText(HTMLParser):
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
         self.out = _Builder()
         self.skip = 0
+        self.row_start = 0  # where the current table row's text starts in the output
+        self.cells = 0  # cells of that row so far
 
     def _pos(self) -> int:
         line, col = self.getpos()
@@ -159,8 +162,25 @@ class _HtmlToText(HTMLParser):
             self.skip += 1
         elif tag in _BLOCK:
             self._break(start, end, bullet=tag == "li", hard=tag == "br")
-        elif tag in _CELL and self.out.last() not in "\n ":
-            self.out.add(" ", start, end)
+        elif tag in _CELL:
+            self._cell(start, end)
+
+    def _cell(self, start: int, end: int) -> None:
+        """A table cell after another in its row: a label's value after ": " (a CRM's
+        two-column "Next step | Demo" table reads "Next step: Demo"), other cells after " - "."""
+        if self.out.last() == "\n":
+            self.row_start = len(self.out.chars)
+            self.cells = 1
+            return
+        first = "".join(self.out.chars[self.row_start :]).strip()
+        while self.out.chars and self.out.chars[-1] == " ":
+            for lst in (self.out.chars, self.out.starts, self.out.ends):
+                lst.pop()
+        label = self.cells == 1 and 0 < len(first) <= 40 and first[-1].isalnum()
+        self.out.add(
+            ": " if label else (" " if first.endswith(":") and self.cells == 1 else " - "), start, end
+        )
+        self.cells += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         start = self._pos()

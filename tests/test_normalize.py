@@ -21,7 +21,14 @@ CASES = [
     ("<p><strong>Next:</strong> demo</p><p><br></p><p>Bye</p>", "Next: demo\n\nBye"),  # an empty line
     ("<p>x</p><script>alert(1)</script><style>p{}</style><p>y</p>", "x\ny"),
     ("<ol><li>One</li><li>Two</li></ol>", "- One\n- Two"),
-    ("<table><tr><td>Ring</td><td>fre</td></tr></table>", "Ring fre"),
+    # a table row's cells: a short label's value after ": ", further cells after " - "
+    ("<table><tr><td>Ring</td><td>fre</td></tr></table>", "Ring: fre"),
+    (
+        "<table><tr><td>Next step</td><td>Demo</td></tr><tr><td>Date</td><td>10/12 14:00</td></tr></table>",
+        "Next step: Demo\nDate: 10/12 14:00",
+    ),
+    ("<table><tr><th>Kund</th><th>Åtgärd</th><th>När</th></tr></table>", "Kund: Åtgärd - När"),
+    ("<table><tr><td>Next step:</td><td>demo</td></tr></table>", "Next step: demo"),  # its own colon
     ("Todo:\r\n• ring Eva  \n* skicka offert\tnu", "Todo:\n- ring Eva\n- skicka offert nu"),
     ("  Ring\u00a0Eva\u200b  ", "Ring Eva"),
     ("if a < b then call", "if a < b then call"),

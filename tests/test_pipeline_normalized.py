@@ -33,3 +33,19 @@ def test_a_date_with_a_past_year_is_never_the_when(klarsteg_model: Klarsteg) -> 
 def test_markup_without_text_is_a_note_without_a_step(klarsteg_model: Klarsteg) -> None:
     result = klarsteg_model.score("<p><br></p>", note_date="2026-02-10")
     assert (result.verdict, result.score, result.next_step) == ("none", 0, None)
+
+
+def test_a_crm_table_reads_as_labelled_fields(klarsteg_model: Klarsteg) -> None:
+    table = (
+        "<table><tr><td>Next step</td><td>Demo</td></tr><tr><td>Date</td><td>2026-12-10 14:00</td></tr>"
+        "<tr><td>Purpose</td><td>show reporting module</td></tr></table>"
+    )
+    result = klarsteg_model.score(table, note_date="2026-12-04")
+    assert result.next_step is not None and result.when is not None and result.reason is not None
+    assert (result.next_step.text, result.when.value, result.reason.text) == (
+        "Demo",
+        "2026-12-10T14:00",
+        "show reporting module",
+    )
+    assert table[result.next_step.start : result.next_step.end] == "Demo"
+    assert table[result.when.start : result.when.end] == "2026-12-10 14:00"
