@@ -463,6 +463,26 @@ def test_not_past(text: str) -> None:
     assert one(text).past is False
 
 
+@pytest.mark.parametrize(
+    ("text", "span", "past"),
+    [
+        # a record of something done: its date is behind, though the SPEC's rule for a
+        # yearless date gives the next occurrence as its value
+        ("Offert skickad 24/2 på 40 st", "24/2", True),
+        ("Quote sent 9 Aug, customer will decide", "9 Aug", True),
+        ("Site tour done 18/11", "18/11", True),
+        ("Demo held on Wed with ops", "on Wed", True),
+        ("quote sent today", "today", False),  # today is not behind
+        ("sent by Friday", "by Friday", False),  # a deadline
+        ("Offert skickas 2/12", "2/12", False),  # will be sent
+        ("Rapport skickad\n2/12 Tel Conny", "2/12", False),  # the verb ends its line
+    ],
+)
+def test_a_record_of_something_done_is_past(text: str, span: str, past: bool) -> None:
+    m = one(text)
+    assert (m.text, m.past) == (span, past)
+
+
 DEADLINES = [
     ("senast fredag", True),
     ("by Friday", True),

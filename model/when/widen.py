@@ -156,6 +156,16 @@ def _shift_day(at: _Atom, text: str) -> None:
     at.start = m.start()
 
 
+# A verb of something done, just before a date on its line
+_RECORD_BEFORE = re.compile(
+    r"\b(?:sent|skickad|skickade|skickat|had|met|träffade|ringde|called|spoke|visited|delivered|"
+    r"levererad|levererades|levererat|signed|signerad|signerades|received|mottagen|mottogs|held|hölls|"
+    r"installed|installerad|invoiced|fakturerad|fakturerades|done|klar|klart|genomförd|genomfört)"
+    r"[ \t]+(?:on[ \t]+|den[ \t]+|the[ \t]+)?$",
+    re.IGNORECASE,
+)
+
+
 def _to_mention(at: _Atom, text: str, ref: date) -> TimeMention | None:
     if at.kind in ("date", "dt", "wd") and at.start > 8 and text[at.start - 1] == " ":
         _shift_day(at, text)
@@ -210,4 +220,8 @@ def _to_mention(at: _Atom, text: str, ref: date) -> TimeMention | None:
     else:
         return None  # stray marker ("part", "edge", "weekof") on its own
     past = past or period_end < ref
+    if not past and not deadline and kind in ("date", "dt", "wd") and period_end > ref:
+        # "Offert skickad 24/2", "quote sent 9 Aug", "done 18/11": a record of what was done,
+        # whose date the rules resolved to the next occurrence
+        past = _RECORD_BEFORE.search(text, max(0, start - 25), start) is not None
     return TimeMention(start, end, text[start:end], gran, value, has_time, past, deadline)
