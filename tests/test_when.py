@@ -476,6 +476,10 @@ def test_not_past(text: str) -> None:
         ("sent by Friday", "by Friday", False),  # a deadline
         ("Offert skickas 2/12", "2/12", False),  # will be sent
         ("Rapport skickad\n2/12 Tel Conny", "2/12", False),  # the verb ends its line
+        # a yearless date of the last two weeks is looked back at (REF is 26 November)
+        ("Offert 20/11 ej besvarad", "20/11", True),
+        ("Ring 28/11", "28/11", False),
+        ("Ring 10/11", "10/11", False),  # 16 days ago: the SPEC's next occurrence stands
     ],
 )
 def test_a_record_of_something_done_is_past(text: str, span: str, past: bool) -> None:

@@ -166,6 +166,18 @@ _RECORD_BEFORE = re.compile(
 )
 
 
+def _just_passed(at: _Atom, ref: date) -> bool:
+    """A day and month with no year that fell in the last two weeks ("12/6" written on 15
+    June): the SPEC resolves it to next year's, but the writer looks back at it."""
+    if not at.yearless or at.dayonly or at.d is None or at.kind != "date":
+        return False
+    try:
+        before = at.d.replace(year=at.d.year - 1)
+    except ValueError:  # 29 February
+        return False
+    return 0 < (ref - before).days <= 14
+
+
 def _to_mention(at: _Atom, text: str, ref: date) -> TimeMention | None:
     if at.kind in ("date", "dt", "wd") and at.start > 8 and text[at.start - 1] == " ":
         _shift_day(at, text)
@@ -219,7 +231,7 @@ def _to_mention(at: _Atom, text: str, ref: date) -> TimeMention | None:
         gran, value, has_time, period_end = "date", ref.isoformat(), False, ref
     else:
         return None  # stray marker ("part", "edge", "weekof") on its own
-    past = past or period_end < ref
+    past = past or period_end < ref or _just_passed(at, ref)
     if not past and not deadline and kind in ("date", "dt", "wd") and period_end > ref:
         # "Offert skickad 24/2", "quote sent 9 Aug", "done 18/11": a record of what was done,
         # whose date the rules resolved to the next occurrence
