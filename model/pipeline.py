@@ -29,7 +29,7 @@ from model.reasons import reason_features
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
 from model.settings import get_settings
-from model.steps import pick_primary, step_features
+from model.steps import labelled_step, pick_primary, step_features
 from model.steps import propose as propose_steps
 from model.text import fold_same_length
 from model.threads import single_blas_thread
@@ -206,6 +206,11 @@ class Klarsteg:
                     extend=clf.step_extend,
                 )
                 steps = [found[:2]] if found else []
+                if not steps:
+                    # Sure there is a step and it follows a label ("Next steps discussed:
+                    # contract review"): the labelled phrase.
+                    labelled = labelled_step(n.text, n.mentions)
+                    steps = [labelled] if labelled else []
                 if not steps and clf.step_ranker is not None and n.presence >= clf.step_proposal_floor:
                     # Sure there is a step that neither model found: the step ranker picks
                     # one of the step phrases the rule proposes.

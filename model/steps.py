@@ -73,6 +73,33 @@ def propose(text: str, folded: str, mentions: Sequence[TimeMention] = ()) -> lis
     return out
 
 
+# A step written after its label: "Next steps discussed: contract review", "Nästa steg är
+# en workshop", "Follow-up: send quote"
+_LABELLED = re.compile(
+    r"(?i)\b(?:next\s+steps?|next\s+action|follow[- ]?up|nästa\s+steg)"
+    r"(?:\s+(?:discussed|agreed|is|are|är|will\s+be))?(?:\s*:\s*|(?<=is|är)\s+|(?<=are)\s+|(?<=be)\s+)"
+    r"(?P<x>[^\n]{3,120})"
+)
+_LABEL_STOP = re.compile(r"[.;!?]|,\s|\s[-–]\s|\s\(")
+_NOTHING = frozenset(["none", "no", "inga", "inget", "ingen", "tbd", "n/a", "-"])
+
+
+def labelled_step(text: str, mentions: Sequence[TimeMention] = ()) -> Span | None:
+    """The phrase after a next-step label, up to the end of its clause or a time expression;
+    None when there is no label, or it says there is nothing ("Next steps: none")."""
+    for m in _LABELLED.finditer(text):
+        start, end = m.start("x"), m.end("x")
+        stop = _LABEL_STOP.search(text, start, end)
+        end = stop.start() if stop else end
+        end = min([end, *(t.start for t in mentions if start <= t.start < end)])
+        while end > start and text[end - 1] in " ,:-–":
+            end -= 1
+        words = text[start:end].lower().split()
+        if end - start >= 3 and words and words[0] not in _NOTHING:
+            return start, end
+    return None
+
+
 class _Lines:
     """Line starts and ends of a note, found once."""
 

@@ -286,6 +286,16 @@ CASES = [
         "vague",
         34,
     ),
+    # sure there is a step, no model found it: the phrase after its label
+    (
+        "Good meeting. Next steps discussed: contract review",
+        "2026-12-04",
+        ("contract review", "meeting", "both"),
+        None,
+        None,
+        "vague",
+        30,
+    ),
     # a past date is a record, never the when (SPEC), whatever the when ranker says
     (
         "Follow up on proposal sent last week",

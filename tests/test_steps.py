@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from model.steps import pick_primary, propose, step_features
+from model.steps import labelled_step, pick_primary, propose, step_features
 from model.text import fold_same_length
 from model.tidy import without_dangling_word as _without_dangling_word
 from model.when import find_times
@@ -168,3 +168,20 @@ def test_a_step_does_not_end_in_a_dangling_word(text: str, span: str, kept: str)
     start = text.index(span)
     s, e = _without_dangling_word(text, start, start + len(span))
     assert text[s:e] == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Good meeting. Next steps discussed: contract review", "contract review"),
+        ("Nästa steg är en workshop med deras IT v. 51", "en workshop med deras IT"),
+        ("Intro went well; next step is a deep dive with IT, then pricing", "a deep dive with IT"),
+        ("Follow-up: send quote - Dan wants it first", "send quote"),
+        ("Next steps: none, they went with the competitor", None),
+        ("Nästa steg: inga", None),
+        ("We talked about next steps for a while", None),  # no label
+    ],
+)
+def test_the_phrase_after_a_next_step_label(text: str, expected: str | None) -> None:
+    found = labelled_step(text, find_times(text, date(2026, 12, 4)))
+    assert (text[found[0] : found[1]] if found else None) == expected
