@@ -156,14 +156,21 @@ def _shift_day(at: _Atom, text: str) -> None:
     at.start = m.start()
 
 
-# A verb of something done, just before a date on its line
-_RECORD_BEFORE = re.compile(
-    r"\b(?:sent|skickad|skickade|skickat|had|met|träffade|ringde|called|spoke|visited|delivered|"
-    r"levererad|levererades|levererat|signed|signerad|signerades|received|mottagen|mottogs|held|hölls|"
-    r"installed|installerad|invoiced|fakturerad|fakturerades|done|klar|klart|genomförd|genomfört)"
-    r"[ \t]+(?:on[ \t]+|den[ \t]+|the[ \t]+)?$",
-    re.IGNORECASE,
+# Verbs of something done: a date right after one on its line is a record ("Offert skickad 24/2")
+_RECORD_VERBS = frozenset(
+    "sent skickad skickade skickat had met träffade ringde called spoke visited delivered levererad "
+    "levererades levererat signed signerad signerades received mottagen mottogs held hölls installed "
+    "installerad invoiced fakturerad fakturerades done klar klart genomförd genomfört".split(" ")
 )
+
+
+def _after_record_verb(text: str, start: int) -> bool:
+    """Whether the word before ``start`` on its line (past an "on"/"den"/"the") is a verb of
+    something done."""
+    words = text[max(0, start - 25) : start].rsplit("\n", 1)[-1].split()
+    if words and words[-1].lower() in ("on", "den", "the"):
+        words.pop()
+    return bool(words) and words[-1].lower() in _RECORD_VERBS
 
 
 def _just_passed(at: _Atom, ref: date) -> bool:
@@ -235,5 +242,5 @@ def _to_mention(at: _Atom, text: str, ref: date) -> TimeMention | None:
     if not past and not deadline and kind in ("date", "dt", "wd") and period_end > ref:
         # "Offert skickad 24/2", "quote sent 9 Aug", "done 18/11": a record of what was done,
         # whose date the rules resolved to the next occurrence
-        past = _RECORD_BEFORE.search(text, max(0, start - 25), start) is not None
+        past = _after_record_verb(text, start)
     return TimeMention(start, end, text[start:end], gran, value, has_time, past, deadline)
