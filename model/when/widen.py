@@ -13,7 +13,7 @@ from model.when.lexicon import (
 )
 from model.when.mention import TimeMention
 from model.when.merge import _final_time
-from model.when.patterns import _DEADLINE_START, _RIGHT_DEADLINE, _Atom
+from model.when.patterns import _DEADLINE_START, _RIGHT_DEADLINE, _Atom, _wordset
 
 _ABBREVIATIONS = frozenset(
     fold(WEEKDAY_ABBR.replace("|", " ")).split()
@@ -157,10 +157,10 @@ def _shift_day(at: _Atom, text: str) -> None:
 
 
 # Verbs of something done: a date right after one on its line is a record ("Offert skickad 24/2")
-_RECORD_VERBS = frozenset(
+_RECORD_VERBS = _wordset(
     "sent skickad skickade skickat had met träffade ringde called spoke visited delivered levererad "
     "levererades levererat signed signerad signerades received mottagen mottogs held hölls installed "
-    "installerad invoiced fakturerad fakturerades done klar klart genomförd genomfört".split(" ")
+    "installerad invoiced fakturerad fakturerades done klar klart genomförd genomfört"
 )
 
 
