@@ -81,7 +81,10 @@ _LABELLED = re.compile(
     r"(?P<x>[^\n]{3,120})"
 )
 _LABEL_STOP = re.compile(r"[.;!?]|,\s|\s[-–]\s|\s\(")
-_NOTHING = frozenset(["none", "no", "inga", "inget", "ingen", "tbd", "n/a", "-"])
+_NOTHING = frozenset(
+    ["none", "no", "not", "nothing", "unclear", "unknown", "pending", "tbd", "tba", "n/a", "-", "inga", "inget",
+     "ingen", "inte", "ej", "oklart", "oklara"]
+)  # fmt: skip
 
 
 def labelled_step(text: str, mentions: Sequence[TimeMention] = ()) -> Span | None:

@@ -179,6 +179,8 @@ def test_a_step_does_not_end_in_a_dangling_word(text: str, span: str, kept: str)
         ("Follow-up: send quote - Dan wants it first", "send quote"),
         ("Next steps: none, they went with the competitor", None),
         ("Nästa steg: inga", None),
+        ("Next steps are unclear", None),
+        ("Nästa steg är oklart", None),
         ("We talked about next steps for a while", None),  # no label
     ],
 )
