@@ -83,7 +83,7 @@ _LABELLED = re.compile(
 _LABEL_STOP = re.compile(r"[.;!?]|,\s|\s[-–]\s|\s\(")
 _NOTHING = frozenset(
     ["none", "no", "not", "nothing", "unclear", "unknown", "pending", "tbd", "tba", "n/a", "-", "inga", "inget",
-     "ingen", "inte", "ej", "oklart", "oklara"]
+     "ingen", "inte", "ej", "oklart", "oklara", "waiting", "wait", "väntar", "vänta", "avvaktar", "avvakta"]
 )  # fmt: skip
 
 

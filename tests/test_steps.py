@@ -180,6 +180,7 @@ def test_a_step_does_not_end_in_a_dangling_word(text: str, span: str, kept: str)
         ("Next steps: none, they went with the competitor", None),
         ("Nästa steg: inga", None),
         ("Next steps are unclear", None),
+        ("Next steps: waiting on their legal", None),  # nothing for us to do yet
         ("Nästa steg är oklart", None),
         ("We talked about next steps for a while", None),  # no label
     ],
