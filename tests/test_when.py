@@ -425,6 +425,13 @@ def test_a_writers_month_day_dates(text: str, expected: list[tuple[str, str, str
         ("book a 2nd visit", []),  # ordinals of counted things are no days of the month
         ("3:e försöket idag", [("idag", "date", "2026-11-26")]),
         ("pencil in w/c 7 Dec", [("w/c 7 Dec", "week", "2026-W50")]),  # "in" stays the verb's
+        # a bare duration is as far ahead only after a follow-up label
+        ("Follow-up: 2 weeks", [("2 weeks", "week", "2026-W50")]),
+        ("f/u 3 wks", [("3 wks", "week", "2026-W51")]),
+        ("Uppföljning: 2 veckor", [("2 veckor", "week", "2026-W50")]),
+        ("Next contact: 3 months", [("3 months", "month", "2027-02")]),
+        ("sold 2 weeks of stock", []),
+        ("delivery takes 2 weeks", []),
         ("revisit March", []),  # without a label, "March" alone stays a word
     ],
 )

@@ -467,6 +467,14 @@ _RX_OFFSET = _c(
 )
 
 
+# A bare duration after a follow-up label ("Follow-up: 2 weeks", "f/u 3 wks", "ring om 2 v"
+# is _RX_OFFSET's): the label is checked by the rule
+_RX_LABEL_OFFSET = _c(
+    r"(?<![\w/.,:-])(?P<n>\d{1,2})\s*(?P<u>weeks?|wks?|veckor|vecka|days?|dagar|months?|mths?|månader)\b"
+    r"(?!\s*(?:ago|sedan|of\b|av\b|left|kvar|later|senare|old|gammal))"
+)
+
+
 _RX_FROM_NOW = _c(
     rf"\b(?P<n2>{_NUM})\s+(?P<u2>{_UNIT})\s+(?:from\s+(?:now|today|right\s+now)|hence|från\s+(?:nu|idag|i\s+dag))"
 )

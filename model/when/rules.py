@@ -22,6 +22,7 @@ from model.when.patterns import (
     _RX_FUZZY_SV_WORDS,
     _RX_HOLIDAY,
     _RX_ISO,
+    _RX_LABEL_OFFSET,
     _RX_LUNCH_TIME,
     _RX_MON_DAY,
     _RX_MON_YEAR_NUM,
@@ -99,6 +100,7 @@ from model.when.rules_periods import (
     _r_edge,
     _r_eo,
     _r_fuzzy,
+    _r_label_offset,
     _r_month,
     _r_month_rel,
     _r_next_n,
@@ -177,6 +179,7 @@ _RULES_LIST: tuple[tuple[re.Pattern[str], object], ...] = (
 
 _OFFSET_RULES_LIST = (
     (_RX_OFFSET, _r_offset),
+    (_RX_LABEL_OFFSET, _r_label_offset),
     (_RX_FROM_NOW, _r_offset),
     (_RX_AGO, _r_ago),
     (_RX_NEXT_N, _r_next_n),
@@ -309,6 +312,13 @@ _GATES: dict[object, object] = {
         "several some sometime year possible asap soon shortly"
     ),
     _r_next_n: _toks("nästa nasta next kommande coming närmaste narmaste senaste last past upcoming"),
+    _r_label_offset: (
+        _toks(
+            "follow followup up f u call callback back next uppföljning uppfoljning återkoppling aterkoppling "
+            "återkoppla aterkoppla reminder påminnelse paminnelse"
+        ),
+        _toks("weeks week wks wk veckor vecka days day dagar months month mths månader manader"),
+    ),
 }
 
 
@@ -337,6 +347,7 @@ _STARTS: dict[object, tuple[str, ...]] = {
     _RX_TIME_HALF_EN: ("half",),
     _RX_LUNCH_TIME: ("lunch",),
     _RX_OFFSET: ("om", "in", "efter", "after", "within"),
+    _RX_LABEL_OFFSET: _DIGIT_LED,
 }
 
 

@@ -280,6 +280,21 @@ def _r_offset(text: str, m: re.Match[str], ref: date, ref_dt: datetime | None = 
     return _offset_atom(m, ref, ref_dt, n, unit, 1)
 
 
+_FOLLOW_UP_LABEL = re.compile(
+    r"(?:\bfollow[- ]?up|\bf/u|\bcall[- ]?back|\bnext\s+(?:contact|call|touch|step)|\buppföljning|\båterkoppling|"
+    r"\båterkoppla|\breminder|\bpåminnelse)\s*[:=-]?\s*(?:in\s+|om\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _r_label_offset(text: str, m: re.Match[str], ref: date, ref_dt: datetime | None = None) -> _Atom | None:
+    """A duration right after a follow-up label is as far ahead ("Follow-up: 2 weeks" is in
+    two weeks); anywhere else a bare "2 weeks" is a length, not a time."""
+    if not _FOLLOW_UP_LABEL.search(text, max(0, m.start() - 25), m.start()):
+        return None
+    return _offset_atom(m, ref, ref_dt, int(m.group("n")), _unit_kind(m.group("u")), 1)
+
+
 def _r_ago(text: str, m: re.Match[str], ref: date, ref_dt: datetime | None = None) -> _Atom | None:
     n = _num(m.group("n"))
     if n is None:
