@@ -432,6 +432,9 @@ def test_a_writers_month_day_dates(text: str, expected: list[tuple[str, str, str
         ("Next contact: 3 months", [("3 months", "month", "2027-02")]),
         ("sold 2 weeks of stock", []),
         ("delivery takes 2 weeks", []),
+        # Swedish shorthand "v" for weeks after a number
+        ("ring om 2 v", [("om 2 v", "week", "2026-W50")]),
+        ("trade-in av Nimbus", []),  # "in av" is no "in a week"
         ("revisit March", []),  # without a label, "March" alone stays a word
     ],
 )

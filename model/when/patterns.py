@@ -462,7 +462,7 @@ _RX_EO = _c(
 # Relative offsets.
 _RX_OFFSET = _c(
     rf"\b(?P<pre>om|in|inom|within|efter|after)\s+(?:(?:ca\.?|cirka|ungefär|about|around|approximately|roughly|just|only|bara)\s+)?"
-    rf"(?P<n>{_NUM})\s*(?:(?:more|mer)\s+)?(?P<u>{_UNIT})(?:\s+(?:till|mer|more|to\s+go|framåt|från\s+nu|from\s+now))?"
+    rf"(?P<n>{_NUM})\s*(?:(?:more|mer)\s+)?(?P<u>{_UNIT}|(?<=\d\s)v\b\.?(?!\s*\d))(?:\s+(?:till|mer|more|to\s+go|framåt|från\s+nu|from\s+now))?"
     r"(?P<vague>\s+(?:or\s+so|or\s+two|or\s+three|or\s+more|eller\s+så|eller\s+två|eller\s+tre|eller\s+mer)\b)?"
 )
 

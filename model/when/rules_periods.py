@@ -202,7 +202,7 @@ def _unit_kind(u: str) -> str:
         return "h"
     if f.startswith(("dag", "day")):
         return "d"
-    if f.startswith(("veck", "week", "wk")):
+    if f.startswith(("veck", "week", "wk")) or f in ("v", "v."):
         return "w"
     if f.startswith("fortnight"):
         return "f"
