@@ -435,6 +435,10 @@ def test_a_writers_month_day_dates(text: str, expected: list[tuple[str, str, str
         # Swedish shorthand "v" for weeks after a number
         ("ring om 2 v", [("om 2 v", "week", "2026-W50")]),
         ("trade-in av Nimbus", []),  # "in av" is no "in a week"
+        # "2p" / "10a" after a weekday or a short date is a clock time; alone it is not
+        ("call Tue 2p", [("Tue 2p", "datetime", "2026-12-01T14:00")]),
+        ("Mtg 4/12 10a", [("4/12 10a", "datetime", "2026-12-04T10:00")]),
+        ("flat 4a, ring the bell", []),
         ("revisit March", []),  # without a label, "March" alone stays a word
     ],
 )

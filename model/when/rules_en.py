@@ -15,6 +15,14 @@ from model.when.rules_days import _clock, _hour_word, _time_atom
 from model.when.rules_periods import _r_fuzzy
 
 
+# Where "10a" / "2p" is a clock time: after "at"/"@", a weekday or a numeric date
+# ("Tue 2p", "12/9 10a"); alone it may be a flat or a grade ("4a")
+_SHORT_AMPM_AFTER = re.compile(
+    r"(?:\bat|@|\b\d{1,2}/\d{1,2}|\b(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(?:day)?\.?,?)\s*$",
+    _I,
+)
+
+
 def _r_time_ampm(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     if m.group("hm"):
         v = m.group("hm")
@@ -26,7 +34,7 @@ def _r_time_ampm(text: str, m: re.Match[str], ref: date) -> _Atom | None:
         # "3 a" / "4a" are not times; "3:18a", "at 3p" are
         if re.match(r"\s", text[m.start("ap") - 1 : m.start("ap")]):
             return None
-        if not m.group("m") and not re.search(r"(?:\bat|@)\s*$", text[max(0, m.start() - 4) : m.start()], _I):
+        if not m.group("m") and not _SHORT_AMPM_AFTER.search(text, max(0, m.start() - 16), m.start()):
             return None
     if h == 0 or h > 12:
         return None
