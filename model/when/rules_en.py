@@ -14,7 +14,6 @@ from model.when.patterns import _I, _Atom
 from model.when.rules_days import _clock, _hour_word, _time_atom
 from model.when.rules_periods import _r_fuzzy
 
-
 # Where "10a" / "2p" is a clock time: after "at"/"@", a weekday or a numeric date
 # ("Tue 2p", "12/9 10a"); alone it may be a flat or a grade ("4a")
 _SHORT_AMPM_AFTER = re.compile(
