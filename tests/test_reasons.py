@@ -8,7 +8,6 @@ import pytest
 
 from model.reasons import propose
 from model.text import fold_same_length
-from model.tidy import whole_words as _whole_words
 from model.when import find_times
 
 
@@ -51,21 +50,3 @@ def _proposed(text: str, step: str, note_date: date) -> list[tuple[str, str]]:
 )
 def test_purpose_after_a_connector(text: str, step: str, expected: list[tuple[str, str]]) -> None:
     assert _proposed(text, step, date(2026, 3, 4)) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "span", "expected"),
-    [
-        ("He wants a catch-up on the lease", "catch", "catch-up"),
-        ("pricing sign-off from Colin", "off from", "sign-off from"),
-        ("deras IT-chef vill se loggningen", "chef vill se loggningen", "IT-chef vill se loggningen"),
-        ("send 2/3 of the order", "send 2", "send 2/3"),
-        # spans already on word boundaries stay as they are
-        ("call back - Friday", "call back", "call back"),
-        ("offert -", "offert", "offert"),
-    ],
-)
-def test_spans_cover_whole_words(text: str, span: str, expected: str) -> None:
-    start = text.index(span)
-    s, e = _whole_words(text, start, start + len(span))
-    assert text[s:e] == expected

@@ -2,32 +2,91 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from model.schema import Reason
-from model.tidy import outside_time, reason_apart, reason_beside, without_stray_marks
+from model.tidy import (
+    outside_time,
+    reason_apart,
+    reason_beside,
+    whole_words,
+    without_dangling_word,
+    without_stray_marks,
+)
 
 
 @pytest.mark.parametrize(
-    ("text", "span", "expected"),
+    ("tidy", "text", "span", "expected"),
     [
-        ("Next:\n- our quote to Dan", "- our quote", "our quote"),
-        ("Facilities / FM team to confirm", "/ FM team", "FM team"),
-        ("Outcome: Meeting set - Tue", "Meeting set -", "Meeting set"),
-        ("Training\nday", "Training\n", "Training"),
-        ("he said 'I will follow up' later", "will follow up'", "will follow up"),
-        ('"send it" he said', '"send it"', '"send it"'),  # a closed quote stays
+        # whole words where the span model's tokens split one at a hyphen or slash
+        (whole_words, "He wants a catch-up on the lease", "catch", "catch-up"),
+        (whole_words, "pricing sign-off from Colin", "off from", "sign-off from"),
         (
-            "Skicka prislista till Ida (Eventfabriken)",
-            "Skicka prislista till Ida (Eventfabriken)",
-            "Skicka prislista till Ida (Eventfabriken)",
-        ),  # a closed bracket stays
-        ("a - b", " - ", " - "),  # nothing would be left: unchanged
+            whole_words,
+            "deras IT-chef vill se loggningen",
+            "chef vill se loggningen",
+            "IT-chef vill se loggningen",
+        ),
+        (whole_words, "send 2/3 of the order", "send 2", "send 2/3"),
+        (whole_words, "call back - Friday", "call back", "call back"),  # already whole
+        (whole_words, "offert -", "offert", "offert"),
+        # no dangling function word when the phrase goes on after the span
+        (
+            without_dangling_word,
+            "booked the onboarding for next week",
+            "booked the onboarding for",
+            "booked the onboarding",
+        ),
+        (
+            without_dangling_word,
+            "give me a shout and we'll book it",
+            "give me a shout and",
+            "give me a shout",
+        ),
+        (
+            without_dangling_word,
+            "Skicka offerten till Per senast fredag",
+            "Skicka offerten till",
+            "Skicka offerten",
+        ),
+        (
+            without_dangling_word,
+            "send the report they asked for\nnext item",
+            "send the report they asked for",
+            "send the report they asked for",
+        ),  # the phrase ends with its line: the clause's own "for"
+        (without_dangling_word, "call to confirm", "call to", "call"),
+        (
+            without_dangling_word,
+            "Ring och boka med",
+            "Ring och boka med",
+            "Ring och boka med",
+        ),  # nothing follows
+        (without_dangling_word, "waiting for: legal", "waiting for", "waiting for"),  # punctuation follows
+        (without_dangling_word, "for Monday", "for", "for"),  # a one-word span stays
+        # no bullet, separator or unpaired quote at an edge
+        (without_stray_marks, "Next:\n- our quote to Dan", "- our quote", "our quote"),
+        (without_stray_marks, "Facilities / FM team to confirm", "/ FM team", "FM team"),
+        (without_stray_marks, "Outcome: Meeting set - Tue", "Meeting set -", "Meeting set"),
+        (without_stray_marks, "Training\nday", "Training\n", "Training"),
+        (without_stray_marks, "he said 'I will follow up' later", "will follow up'", "will follow up"),
+        (without_stray_marks, '"send it" he said', '"send it"', '"send it"'),  # a closed quote stays
+        (
+            without_stray_marks,
+            "Ring Ida (Eventfabriken)",
+            "Ring Ida (Eventfabriken)",
+            "Ring Ida (Eventfabriken)",
+        ),
+        (without_stray_marks, "a - b", " - ", " - "),  # nothing would be left: unchanged
     ],
 )
-def test_stray_marks_at_the_edges_go(text: str, span: str, expected: str) -> None:
+def test_span_edges(
+    tidy: Callable[[str, int, int], tuple[int, int]], text: str, span: str, expected: str
+) -> None:
     start = text.index(span)
-    s, e = without_stray_marks(text, start, start + len(span))
+    s, e = tidy(text, start, start + len(span))
     assert text[s:e] == expected
 
 
