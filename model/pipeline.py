@@ -6,7 +6,6 @@ that manage its lifetime (the service loads one in its lifespan).
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
@@ -17,7 +16,6 @@ from typing import TypeVar
 
 from model.artifacts import Artifacts, load_artifacts
 from model.choose import choose_primary, when_features_all
-from model.data import period_end
 from model.fastner import FastNER
 from model.features import SentenceIndex
 from model.lang import detect_language as language_of
@@ -34,10 +32,9 @@ from model.steps import propose as propose_steps
 from model.text import fold_same_length
 from model.threads import single_blas_thread
 from model.tidy import reason_apart, reason_beside, whole_words, without_dangling_word, without_stray_marks
-from model.when import TimeMention, find_times
+from model.when import find_times
 
 LANGUAGES = ("auto", "sv", "en")
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2}\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,9 +291,9 @@ class Klarsteg:
             feats = when_features_all(n.text, n.mentions, n.step, n.note_date, n.folded, n.sentences)
             probs = clf.when_proba(feats)
             # A past date ("last week", "i tisdags", a date with an explicit year before the
-            # note date) is a record, never the step's (SPEC).
+            # note date, "Offert skickad 24/2") is a record, never the step's (SPEC).
             for i, m in enumerate(n.mentions):
-                if m.past or _explicitly_past(m, n.note_date):
+                if m.past:
                     probs[i] = 0.0
             best = int(probs.argmax())
             if probs[best] < clf.when_threshold:
@@ -354,13 +351,6 @@ def _other_phrases(note: Note, steps: Sequence[tuple[int, int]]) -> list[tuple[i
         for a, b in propose_steps(note.text, folded, note.mentions)
         if all(b <= s or a >= e for s, e in steps) and sentences.bounds(a, b) not in taken
     ]
-
-
-def _explicitly_past(mention: TimeMention, note_date: date) -> bool:
-    """True for a mention that names its year and lies wholly before the note date."""
-    if mention.value is None or not _YEAR.search(mention.text):
-        return False
-    return period_end(mention.granularity, mention.value) < note_date
 
 
 def _plausible_reason(note: Note, step: tuple[int, int], reason: tuple[int, int]) -> bool:

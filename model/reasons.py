@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from model.choose import _bucket
-from model.text import TOKEN_PATTERN, fold_same_length
+from model.text import CLAUSE_END, TOKEN_PATTERN, fold_same_length
 from model.when import TimeMention
 
 Span = tuple[int, int]
@@ -27,7 +27,6 @@ _CONNECTOR = re.compile(
     r"nar|when|once|efter att|after|innan|before|"
     r"[-–:])(?=\s)"
 )
-_STOP = re.compile(r"[.;!?\n]|,\s|\s[-–]\s|\s\(")
 _TRIM = frozenset(
     ["och", "and", "the", "den", "det", "en", "ett", "a", "an", "i", "in", "pa", "on", "at", "kl", "till"]
 )
@@ -52,7 +51,7 @@ def propose(text: str, folded: str, step: Span, mentions: Sequence[TimeMention])
                     start += 1
         if start >= line_end or (step[0] <= start < step[1]):
             continue
-        stop = _STOP.search(text, start, line_end)
+        stop = CLAUSE_END.search(text, start, line_end)
         end = stop.start() if stop else line_end
         for t in mentions:  # a date ends the phrase ("trade-in av X mån kl 9")
             if start <= t.start < end:

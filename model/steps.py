@@ -21,7 +21,7 @@ from datetime import date
 
 from model.choose import _bucket, period_start
 from model.features import SentenceIndex
-from model.text import TOKEN_PATTERN, by_first_letter, fold_same_length
+from model.text import CLAUSE_END, TOKEN_PATTERN, by_first_letter, fold_same_length
 from model.when import TimeMention
 
 Span = tuple[int, int]
@@ -76,11 +76,9 @@ def propose(text: str, folded: str, mentions: Sequence[TimeMention] = ()) -> lis
 # A step written after its label: "Next steps discussed: contract review", "Nästa steg är
 # en workshop", "Follow-up: send quote"
 _LABELLED = re.compile(
-    r"(?i)\b(?:next\s+steps?|next\s+action|follow[- ]?up|nästa\s+steg)"
-    r"(?:\s+(?:discussed|agreed|is|are|är|will\s+be))?(?:\s*:\s*|(?<=is|är)\s+|(?<=are)\s+|(?<=be)\s+)"
-    r"(?P<x>[^\n]{3,120})"
+    r"(?i)\b(?:next\s+steps?|next\s+action|follow[- ]?up|nästa\s+steg)(?:\s+(?:discussed|agreed))?"
+    r"(?:\s*:\s*|\s+(?:is|are|är|will\s+be)\s+)(?P<x>[^\n]{3,120})"
 )
-_LABEL_STOP = re.compile(r"[.;!?]|,\s|\s[-–]\s|\s\(")
 _NOTHING = frozenset(
     ["none", "no", "not", "nothing", "unclear", "unknown", "pending", "tbd", "tba", "n/a", "-", "inga", "inget",
      "ingen", "inte", "ej", "oklart", "oklara", "waiting", "wait", "väntar", "vänta", "avvaktar", "avvakta"]
@@ -92,7 +90,7 @@ def labelled_step(text: str, mentions: Sequence[TimeMention] = ()) -> Span | Non
     None when there is no label, or it says there is nothing ("Next steps: none")."""
     for m in _LABELLED.finditer(text):
         start, end = m.start("x"), m.end("x")
-        stop = _LABEL_STOP.search(text, start, end)
+        stop = CLAUSE_END.search(text, start, end)
         end = stop.start() if stop else end
         end = min([end, *(t.start for t in mentions if start <= t.start < end)])
         while end > start and text[end - 1] in " ,:-–":

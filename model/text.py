@@ -11,6 +11,9 @@ import re
 
 _FOLD_PAIRS = (("å", "a"), ("ä", "a"), ("ö", "o"), ("é", "e"), ("ü", "u"), ("æ", "a"), ("ø", "o"))
 TOKEN_PATTERN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|[^\w\s]", re.UNICODE)
+# Where a telegraphic phrase ends: a sentence mark or line break, a comma, a spaced dash, a
+# bracket ("trade-in av Nimbus 30 - ring fre", "send quote, then call")
+CLAUSE_END = re.compile(r"[.;!?\n]|,\s|\s[-–]\s|\s\(")
 
 
 def fold(text: str) -> str:
