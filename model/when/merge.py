@@ -51,7 +51,7 @@ def _date_with_weekday(day_atom: _Atom, wd: int, ref: date) -> date | None:
         return recent  # "Sunday, Feb 10" written two days later
     later = _safe_date(spec.year + 1, day_atom.n, day_atom.day)
     fits = [later] if later and later.weekday() == wd else []
-    if day_atom.extra.get("md"):
+    if day_atom.extra.get("reading") == "both":
         # Month/day, where the weekday fits it and day/month only a year later or never:
         # the writer's weekday rules day/month out ("Fri 12/11" written on 4 December 2026).
         md = _next_dm(ref, day_atom.day, day_atom.n)

@@ -220,9 +220,7 @@ def _r_num_dm(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     if d is None:
         return None
     at = _Atom(m.start(), m.end(), "date", d=d, yearless=True, day=dm[0], n=dm[1])
-    if dm[0] != dm[1] and dm[0] <= 12:
-        at.extra["md"] = True  # month/day is possible too: a weekday beside it may need it
-    if m.group("s") == "/":
+    if m.group("s") == "/":  # month/day may be the writer's: see read_month_day, _date_with_weekday
         at.extra["reading"] = _slash_reading(a, b)
     return at
 
@@ -328,9 +326,9 @@ def _r_day_only(text: str, m: re.Match[str], ref: date) -> _Atom | None:
         y, mo = _add_months(ref.year, ref.month, shift or 0)
         dd = _safe_date(y, mo, int(m.group("d2")))
         return _Atom(m.start(), m.end(), "date", d=dd) if dd else None
+    if (m.group("d2") or m.group("suf")) and _COUNTED.match(text, m.end()):
+        return None  # "2nd visit", "3:e försöket": an ordinal, not a day of the month
     if m.group("d2"):
-        if _COUNTED.match(text, m.end()):
-            return None  # "2nd visit", "3:e försöket": an ordinal, not a day of the month
         dd = _next_day_of_month(ref, int(m.group("d2")))
         if dd is None:
             return None
@@ -344,8 +342,6 @@ def _r_day_only(text: str, m: re.Match[str], ref: date) -> _Atom | None:
         y, mo = _add_months(ref.year, ref.month, shift or 0)
         dd = _safe_date(y, mo, d)
         return _Atom(m.start(), m.end(), "date", d=dd) if dd else None
-    if m.group("suf") and _COUNTED.match(text, m.end()):
-        return None  # "2nd visit", "3:e försöket": an ordinal, not a day of the month
     if not m.group("suf") or m.group("ow"):
         after = text[m.end() : m.end() + 15]
         lead = fold(m.group(0).split()[0])
