@@ -127,6 +127,11 @@ class _Builder:
     def last(self) -> str:
         return self.chars[-1] if self.chars else "\n"
 
+    def drop_trailing_spaces(self) -> None:
+        while self.chars and self.chars[-1] == " ":
+            for lst in (self.chars, self.starts, self.ends):
+                lst.pop()
+
 
 class _HtmlToText(HTMLParser):
     """HTML to text with offsets; see the module docstring for what becomes what."""
@@ -146,9 +151,7 @@ class _HtmlToText(HTMLParser):
 
     def _break(self, at: int, end: int, bullet: bool = False, hard: bool = False) -> None:
         """A line break: block edges give one, a ``<br>`` (hard) may make an empty line."""
-        while self.out.chars and self.out.chars[-1] == " ":
-            for lst in (self.out.chars, self.out.starts, self.out.ends):
-                lst.pop()
+        self.out.drop_trailing_spaces()
         tail = "".join(self.out.chars[-2:])
         if self.out.chars and (tail[-1:] != "\n" or (hard and tail != "\n\n")):
             self.out.add("\n", at, end)
@@ -173,13 +176,14 @@ class _HtmlToText(HTMLParser):
             self.cells = 1
             return
         first = "".join(self.out.chars[self.row_start :]).strip()
-        while self.out.chars and self.out.chars[-1] == " ":
-            for lst in (self.out.chars, self.out.starts, self.out.ends):
-                lst.pop()
-        label = self.cells == 1 and 0 < len(first) <= 40 and first[-1].isalnum()
-        self.out.add(
-            ": " if label else (" " if first.endswith(":") and self.cells == 1 else " - "), start, end
-        )
+        self.out.drop_trailing_spaces()
+        if self.cells == 1 and first.endswith(":"):
+            separator = " "  # the label has its own colon
+        elif self.cells == 1 and 0 < len(first) <= 40 and first[-1].isalnum():
+            separator = ": "
+        else:
+            separator = " - "
+        self.out.add(separator, start, end)
         self.cells += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
