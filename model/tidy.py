@@ -33,33 +33,9 @@ def whole_words(text: str, start: int, end: int) -> Span:
 # Words no annotated step ends with when more of its phrase follows: a span that ends in one
 # was cut before its complement ("booked the onboarding for" next week, "give me a shout and").
 _DANGLING = frozenset(
-    [
-        "for",
-        "the",
-        "a",
-        "an",
-        "and",
-        "to",
-        "of",
-        "with",
-        "on",
-        "at",
-        "from",
-        "or",
-        "&",
-        "+",
-        "och",
-        "att",
-        "på",
-        "för",
-        "med",
-        "om",
-        "till",
-        "som",
-        "men",
-        "eller",
-    ]
-)
+    ["for", "the", "a", "an", "and", "to", "of", "with", "on", "at", "from", "or", "&", "+",
+     "och", "att", "på", "för", "med", "om", "till", "som", "men", "eller"]
+)  # fmt: skip
 
 
 def without_dangling_word(text: str, start: int, end: int) -> Span:
@@ -102,20 +78,22 @@ def without_stray_marks(text: str, start: int, end: int) -> Span:
     return (s, e) if any(ch.isalnum() for ch in text[s:e]) else (start, end)
 
 
+_PARTNER = {"“": "”", "”": "“", "‘": "’", "’": "‘"}
+
+
 def _unpaired(span: str, mark: str) -> bool:
     """Whether a quote mark at an edge of ``span`` has no partner inside it."""
-    pairs = {"“": "”", "”": "“", "‘": "’", "’": "‘"}
-    if mark in pairs:
-        return pairs[mark] not in span
+    if mark in _PARTNER:
+        return _PARTNER[mark] not in span
     return span.count(mark) % 2 == 1
 
 
-def outside_time(start: int, end: int, when: Span) -> Span | None:
-    """A reason span cut back to the side of the when it overlaps at an edge ("the
-    onboarding modules on 14/5" with the when "on 14/5"); None when the when covers it. A
-    when inside the reason, with words on both sides, stays (the SPEC's reason may name a
-    date that is not the step's)."""
-    w_start, w_end = when
+def cut_back(start: int, end: int, other: Span) -> Span | None:
+    """A span cut back to its side of another span it overlaps at an edge (the reason "the
+    onboarding modules on 14/5" beside the when "on 14/5"); None when the other covers it.
+    One inside it, with words on both sides, stays (the SPEC's reason may name a date that
+    is not the step's)."""
+    w_start, w_end = other
     if end <= w_start or w_end <= start:
         return start, end
     if w_start <= start and end <= w_end:
@@ -127,11 +105,11 @@ def outside_time(start: int, end: int, when: Span) -> Span | None:
     return start, end
 
 
-def reason_apart(text: str, reason: tuple[int, int], step: tuple[int, int]) -> tuple[int, int]:
+def reason_apart(text: str, reason: Span, step: Span) -> Span:
     """A reason that ends in the step, cut back to its own words ("discuss with his
     accountant and ping me" beside the step "ping me"), when two words or more are left;
     else as it was."""
-    cut = outside_time(*reason, step)
+    cut = cut_back(*reason, step)
     if cut is None or cut[0] != reason[0] or cut == reason:
         return reason  # a reason that opens with the step ("check in on how ...") stays
     start, end = without_dangling_word(text, *without_stray_marks(text, *cut))
@@ -139,12 +117,10 @@ def reason_apart(text: str, reason: tuple[int, int], step: tuple[int, int]) -> t
     return (start, end) if len(text[start:end].split()) >= 2 else reason
 
 
-def reason_beside(
-    text: str, reason: Reason, when: tuple[int, int], step: tuple[int, int] | None
-) -> Reason | None:
+def reason_beside(text: str, reason: Reason, when: Span, step: Span | None) -> Reason | None:
     """The reason without the when it runs into at an edge (None if less than two words are
     left), and then apart from the step it ends in."""
-    cut = outside_time(reason.start, reason.end, when)
+    cut = cut_back(reason.start, reason.end, when)
     if cut is None:
         return None
     if cut == (reason.start, reason.end):

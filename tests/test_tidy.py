@@ -8,7 +8,7 @@ import pytest
 
 from model.schema import Reason
 from model.tidy import (
-    outside_time,
+    cut_back,
     reason_apart,
     reason_beside,
     whole_words,
@@ -103,7 +103,7 @@ def test_span_edges(
 def test_a_reason_does_not_run_into_the_when(
     reason: tuple[int, int], when: tuple[int, int], expected: tuple[int, int] | None
 ) -> None:
-    assert outside_time(*reason, when) == expected
+    assert cut_back(*reason, when) == expected
 
 
 def _span(text: str, part: str) -> tuple[int, int]:
