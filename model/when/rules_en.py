@@ -10,16 +10,13 @@ from model.when.lexicon import (
     NUMBER_WORDS,
     fold,
 )
-from model.when.patterns import _I, _Atom
+from model.when.patterns import _I, _WD, _Atom, _ci
 from model.when.rules_days import _clock, _hour_word, _time_atom
 from model.when.rules_periods import _r_fuzzy
 
 # Where "10a" / "2p" is a clock time: after "at"/"@", a weekday or a numeric date
 # ("Tue 2p", "12/9 10a"); alone it may be a flat or a grade ("4a")
-_SHORT_AMPM_AFTER = re.compile(
-    r"(?:\bat|@|\b\d{1,2}/\d{1,2}|\b(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(?:day)?\.?,?)\s*$",
-    _I,
-)
+_SHORT_AMPM_AFTER = _ci(rf"(?:\bat|@|\b\d{{1,2}}/\d{{1,2}}|(?<!\w){_WD}),?\s*$")
 
 
 def _r_time_ampm(text: str, m: re.Match[str], ref: date) -> _Atom | None:

@@ -82,11 +82,19 @@ _EDGE_BEFORE = re.compile(
 )
 
 
-# A CRM field's label: "Next action date: March", "Follow-up: May"
-_LABEL_BEFORE = re.compile(
-    r"\b(?:date|datum|due|deadline|follow[- ]?up|f/u|uppföljning|uppfoljning|återkoppling)\s*:\s*$",
+# A CRM field's label before a time expression: "Next action date: March", "Follow-up: 2
+# weeks", "Uppföljning om 3 v"
+_FIELD_LABEL = re.compile(
+    r"\b(?:date|datum|due|deadline|follow[- ]?up|f/u|call[- ]?back|next\s+(?:contact|call|touch|step)|"
+    r"uppföljning|uppfoljning|återkoppling|återkoppla|reminder|påminnelse)\s*(?P<sep>[:=-])?\s*(?P<prep>in\s+|om\s+)?$",
     re.IGNORECASE,
 )
+
+
+def _after_field_label(text: str, start: int, colon: bool = False) -> bool:
+    """Whether a field's label ends right before ``start`` (with ``colon``: "Label: " itself)."""
+    m = _FIELD_LABEL.search(text, max(0, start - 30), start)
+    return m is not None and (not colon or m.group("sep") == ":" and not m.group("prep"))
 
 
 def _r_month(text: str, m: re.Match[str], ref: date) -> _Atom | None:
@@ -101,7 +109,7 @@ def _r_month(text: str, m: re.Match[str], ref: date) -> _Atom | None:
         or y
         or _EDGE_BEFORE.search(text, max(0, m.start() - 20), m.start())
         or mon[:1].isupper()
-        and _LABEL_BEFORE.search(text, max(0, m.start() - 30), m.start())
+        and _after_field_label(text, m.start(), colon=True)
     )
     if f == "jul" and not y:
         return None  # bare "jul" is Christmas
@@ -280,17 +288,10 @@ def _r_offset(text: str, m: re.Match[str], ref: date, ref_dt: datetime | None = 
     return _offset_atom(m, ref, ref_dt, n, unit, 1)
 
 
-_FOLLOW_UP_LABEL = re.compile(
-    r"(?:\bfollow[- ]?up|\bf/u|\bcall[- ]?back|\bnext\s+(?:contact|call|touch|step)|\buppföljning|\båterkoppling|"
-    r"\båterkoppla|\breminder|\bpåminnelse)\s*[:=-]?\s*(?:in\s+|om\s+)?$",
-    re.IGNORECASE,
-)
-
-
 def _r_label_offset(text: str, m: re.Match[str], ref: date, ref_dt: datetime | None = None) -> _Atom | None:
     """A duration right after a follow-up label is as far ahead ("Follow-up: 2 weeks" is in
     two weeks); anywhere else a bare "2 weeks" is a length, not a time."""
-    if not _FOLLOW_UP_LABEL.search(text, max(0, m.start() - 25), m.start()):
+    if not _after_field_label(text, m.start()):
         return None
     return _offset_atom(m, ref, ref_dt, int(m.group("n")), _unit_kind(m.group("u")), 1)
 
