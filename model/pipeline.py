@@ -31,7 +31,7 @@ from model.steps import labelled_step, pick_primary, step_features
 from model.steps import propose as propose_steps
 from model.text import fold_same_length
 from model.threads import single_blas_thread
-from model.tidy import reason_apart, reason_beside, whole_words, without_dangling_word, without_stray_marks
+from model.tidy import reason_beside, tidy_reason, tidy_step
 from model.when import find_times
 
 LANGUAGES = ("auto", "sv", "en")
@@ -227,8 +227,7 @@ class Klarsteg:
         for n in notes:
             if n.step is None:
                 continue
-            tidy = without_stray_marks(n.text, *whole_words(n.text, *n.step))
-            start, end = n.step = without_dangling_word(n.text, *tidy)
+            start, end = n.step = tidy_step(n.text, *n.step)
             (action, p_action), (owner, _) = clf.predict_labels(
                 (clf.action, clf.owner), n.context(start, end)
             )
@@ -248,8 +247,9 @@ class Klarsteg:
             if n.step is None:
                 continue
             s_start, s_end = n.step
-            # The step itself is never its reason ("Sign the contract" tagged as both).
-            reasons = [r for r in n.reasons if r != n.step]
+            # The step itself is never its reason ("Sign the contract" tagged as both; the step
+            # has been tidied, so the reason is compared tidied the same way).
+            reasons = [r for r in n.reasons if tidy_step(n.text, *r) != n.step]
             if not reasons and clf.reason_picker is not None:
                 reasons = self._telegraphic_reason(n)
             if not reasons and clf.reason_fallback <= 1.0:
@@ -261,9 +261,7 @@ class Klarsteg:
             if not reasons:
                 continue
             nearest = min(reasons, key=lambda r: min(abs(r[0] - s_end), abs(s_start - r[1])))
-            r_start, r_end = reason_apart(
-                n.text, without_stray_marks(n.text, *whole_words(n.text, *nearest)), n.step
-            )
+            r_start, r_end = tidy_reason(n.text, nearest, n.step)
             clear, p_clear = clf.predict_label(clf.clear, n.context(r_start, r_end))
             n.reason = Reason(
                 text=n.text[r_start:r_end],

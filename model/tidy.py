@@ -53,6 +53,16 @@ def without_dangling_word(text: str, start: int, end: int) -> Span:
             end -= 1
 
 
+def tidy_step(text: str, start: int, end: int) -> Span:
+    """A next step's edges: whole words, no stray mark, no dangling function word."""
+    return without_dangling_word(text, *without_stray_marks(text, *whole_words(text, start, end)))
+
+
+def tidy_reason(text: str, reason: Span, step: Span) -> Span:
+    """A reason's edges: whole words, no stray mark, and apart from the step it ends in."""
+    return reason_apart(text, without_stray_marks(text, *whole_words(text, *reason)), step)
+
+
 _LEADING = frozenset(" \t\r\n-–—/+:;,•*·>")
 _TRAILING = frozenset(" \t\r\n-–—/+:;,")
 _QUOTES = "'\"“”‘’"
