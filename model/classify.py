@@ -66,6 +66,11 @@ class Classifiers:
     # the token tagger found, the step ranker picks one of the rule-proposed step phrases
     # (above 1: never).
     step_proposal_floor: float = 1.01
+    # Below ``step_fallback``, down to this presence, the token tagger's span is still the step
+    # when its peak is at least ``step_tagger_sure`` (above 1: never): a step both models lean
+    # to ("Will post both tomorrow" in a month's journal) rather than one either is sure of.
+    step_sure_floor: float = 1.01
+    step_tagger_sure: float = 0.65
 
     def __getstate__(self) -> dict[str, Any]:
         # The fast paths are derived at load time and never saved with the artifacts.

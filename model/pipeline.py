@@ -193,7 +193,7 @@ class Klarsteg:
             steps = n.steps
             if steps and n.presence < clf.presence_floor:
                 continue
-            if not steps and n.presence >= clf.step_fallback:
+            if not steps and n.presence >= min(clf.step_fallback, clf.step_sure_floor):
                 found = clf.tagger.best_span(
                     "next_step",
                     n.text,
@@ -202,6 +202,12 @@ class Klarsteg:
                     sentences=n.sentences,
                     extend=clf.step_extend,
                 )
+                if n.presence < clf.step_fallback:
+                    # Only leaning to a step: the tagger must be sure of its span, and nothing
+                    # else is tried.
+                    if found and found[2] >= clf.step_tagger_sure:
+                        n.step = found[:2]
+                    continue
                 steps = [found[:2]] if found else []
                 if not steps:
                     # Sure there is a step and it follows a label ("Next steps discussed:

@@ -32,6 +32,8 @@ THRESHOLD_GRID: list[tuple[str, tuple[float, ...]]] = [
     ("step_tagger_threshold", (0.15, 0.2, 0.25, 0.3, 0.35)),
     ("step_extend", (0.4, 0.6, 0.8, 1.0)),
     ("step_proposal_floor", (0.8, 0.9, 0.95, 0.98, 1.01)),
+    ("step_sure_floor", (0.4, 0.45, 0.5, 0.55, 0.6, 1.01)),
+    ("step_tagger_sure", (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9)),
     ("reason_pick_threshold", (0.3, 0.4, 0.5, 0.6, 0.7, 1.01)),
     ("reason_fallback", (0.3, 0.4, 0.5, 0.6, 0.7, 1.01)),
     ("presence_floor", (0.0, 0.05, 0.1, 0.2, 0.3)),

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from model.pipeline import Klarsteg
 from model.steps import labelled_step, pick_primary, propose, step_features
 from model.text import fold_same_length
 from model.when import find_times
@@ -163,3 +164,35 @@ def test_fallback_step_span_grows_below_the_peak_threshold() -> None:
 def test_the_phrase_after_a_next_step_label(text: str, expected: str | None) -> None:
     found = labelled_step(text, find_times(text, date(2026, 12, 4)))
     assert (text[found[0] : found[1]] if found else None) == expected
+
+
+# A journal line the span model is silent on and the note-level model only leans to (presence
+# 0.42): the token tagger is sure of its step (peak 0.87), so the step is taken below
+# ``step_fallback``; with the band closed (``step_sure_floor`` above 1) the note has none.
+_LEANING = (
+    "Quiet month overall\n- Fenwick Joinery: signed, invoice out\n"
+    "- Larch & Co: Pete wants the sample boards. Will courier them Monday.\n- Holm Timber: nothing new"
+)
+
+
+@pytest.mark.parametrize(
+    ("sure_floor", "tagger_sure", "step", "when"),
+    [
+        (None, None, "Will", ("date", "2026-11-30")),  # the shipped thresholds
+        (1.01, None, None, None),  # band closed
+        (None, 0.95, None, None),  # the tagger not sure enough
+    ],
+)
+def test_tagger_step_when_presence_only_leans(
+    sure_floor: float | None, tagger_sure: float | None, step: str | None, when: tuple | None
+) -> None:
+    model = Klarsteg.load()
+    clf = model.artifacts.classifiers
+    assert clf.step_sure_floor <= 0.42 < clf.step_fallback  # the case the band is for
+    if sure_floor is not None:
+        clf.step_sure_floor = sure_floor
+    if tagger_sure is not None:
+        clf.step_tagger_sure = tagger_sure
+    result = model.score(_LEANING, note_date="2026-11-27", language="en")
+    assert (result.next_step.text if result.next_step else None) == step
+    assert ((result.when.granularity, result.when.value) if result.when else None) == when
