@@ -16,7 +16,7 @@ from model.features import SentenceIndex, SpanContext
 from model.masking import MaskedText
 from model.normalize import Normalized, normalize
 from model.schema import NextStep, Reason, When
-from model.text import TOKEN_PATTERN, fold, fold_aligned
+from model.text import TOKEN_PATTERN, fold, fold_aligned, fold_same_length
 from model.tokentag import Token, TokenFeatures, make_tokens
 from model.when import TimeMention
 
@@ -45,6 +45,7 @@ class Note:
     reason: Reason | None = None
     when: When | None = None
     _tokens: tuple[list[Token], TokenFeatures] | None = None
+    _rule_folded: str | None = None
 
     @classmethod
     def make(cls, text: str, note_date: date, language: str) -> Note:
@@ -73,6 +74,15 @@ class Note:
         left, right = self.bounds(start, end)
         text = self.text
         return SpanContext(text[start:end], text[left:start], text[end:right], text)
+
+    def rule_folded(self) -> str:
+        """The folded text the rules' patterns search: ``folded``, or, when folding moves
+        offsets, a same-length stand-in made on first use."""
+        if self.folded is not None:
+            return self.folded
+        if self._rule_folded is None:
+            self._rule_folded = fold_same_length(self.text)
+        return self._rule_folded
 
     def tagger_input(self) -> tuple[list[Token], TokenFeatures]:
         """Tokens and token features for the token tagger, made on first use."""

@@ -17,7 +17,6 @@ from typing import TypeVar
 from model.artifacts import Artifacts, load_artifacts
 from model.choose import choose_primary, when_features_all
 from model.fastner import FastNER
-from model.features import SentenceIndex
 from model.lang import detect_language as language_of
 from model.masking import mask_times
 from model.normalize import Normalized
@@ -29,7 +28,6 @@ from model.scoring import build_result
 from model.settings import get_settings
 from model.steps import labelled_step, pick_primary, step_features
 from model.steps import propose as propose_steps
-from model.text import fold_same_length
 from model.threads import single_blas_thread
 from model.tidy import reason_beside, tidy_reason, tidy_step
 from model.when import find_times
@@ -217,7 +215,7 @@ class Klarsteg:
                 if not steps and clf.step_ranker is not None and n.presence >= clf.step_proposal_floor:
                     # Sure there is a step that neither model found: the step ranker picks
                     # one of the step phrases the rule proposes.
-                    steps = propose_steps(n.text, n.folded or fold_same_length(n.text), n.mentions)[:8]
+                    steps = propose_steps(n.text, n.rule_folded(), n.mentions)[:8]
             elif steps and clf.step_ranker is not None:
                 # The span model misses steps in lists and minutes: the rule's step phrases
                 # that overlap none of its steps join them, and the ranker decides.
@@ -279,7 +277,7 @@ class Klarsteg:
 
     def _telegraphic_reason(self, n: Note) -> list[tuple[int, int]]:
         """The proposed purpose the reason picker is sure of (``[]`` when none is)."""
-        folded = n.folded if n.folded is not None else fold_same_length(n.text)
+        folded = n.rule_folded()
         cands = propose_reasons(n.text, folded, n.step, n.mentions)  # type: ignore[arg-type]
         if not cands:
             return []
@@ -347,13 +345,11 @@ def _to_original(field: _SpanField | None, norm: Normalized) -> _SpanField | Non
 def _other_phrases(note: Note, steps: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """The rule's step phrases (:func:`model.steps.propose`) in sentences where the span model
     found no step."""
-    folded = note.folded or fold_same_length(note.text)
-    sentences = note.sentences or SentenceIndex(note.text)
-    taken = {sentences.bounds(s, e) for s, e in steps}  # the span model has read those
+    taken = {note.bounds(s, e) for s, e in steps}  # the span model has read those
     return [
         (a, b)
-        for a, b in propose_steps(note.text, folded, note.mentions)
-        if all(b <= s or a >= e for s, e in steps) and sentences.bounds(a, b) not in taken
+        for a, b in propose_steps(note.text, note.rule_folded(), note.mentions)
+        if all(b <= s or a >= e for s, e in steps) and note.bounds(a, b) not in taken
     ]
 
 
