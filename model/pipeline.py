@@ -184,39 +184,16 @@ class Klarsteg:
 
     def choose_step(self, notes: list[Note]) -> None:
         """The primary next step's span. Candidates come from the span model (joined by the
-        rule's step phrases), else from the token tagger or the rule's phrases when the
-        note-level model is sure there is a step; the step ranker picks among several."""
+        rule's step phrases), else from the fallbacks of :meth:`_fallback_steps`; the step
+        ranker picks among several."""
         clf = self._clf
         for n in notes:
             steps = n.steps
             if steps and n.presence < clf.presence_floor:
                 continue
-            if not steps and n.presence >= min(clf.step_fallback, clf.step_sure_floor):
-                found = clf.tagger.best_span(
-                    "next_step",
-                    n.text,
-                    *n.tagger_input(),
-                    threshold=clf.step_tagger_threshold,
-                    sentences=n.sentences,
-                    extend=clf.step_extend,
-                )
-                if n.presence < clf.step_fallback:
-                    # Only leaning to a step: the tagger must be sure of its span, and nothing
-                    # else is tried.
-                    if found and found[2] >= clf.step_tagger_sure:
-                        n.step = found[:2]
-                    continue
-                steps = [found[:2]] if found else []
-                if not steps:
-                    # Sure there is a step and it follows a label ("Next steps discussed:
-                    # contract review"): the labelled phrase.
-                    labelled = labelled_step(n.text, n.mentions)
-                    steps = [labelled] if labelled else []
-                if not steps and clf.step_ranker is not None and n.presence >= clf.step_proposal_floor:
-                    # Sure there is a step that neither model found: the step ranker picks
-                    # one of the step phrases the rule proposes.
-                    steps = propose_steps(n.text, n.rule_folded(), n.mentions)[:8]
-            elif steps and clf.step_ranker is not None:
+            if not steps:
+                steps = self._fallback_steps(n)
+            elif clf.step_ranker is not None:
                 # The span model misses steps in lists and minutes: the rule's step phrases
                 # that overlap none of its steps join them, and the ranker decides.
                 steps = sorted([*steps, *_other_phrases(n, steps)])
@@ -225,6 +202,33 @@ class Klarsteg:
                 n.step = steps[pick_primary(clf.step_scores(feats), feats)]
             elif steps:
                 n.step = steps[choose_primary(steps, n.mentions, n.text, n.sentences)]
+
+    def _fallback_steps(self, n: Note) -> list[tuple[int, int]]:
+        """Step candidates where the span model found none, by how sure the note-level model
+        is that there is a step: leaning to one, the token tagger's span if the tagger is
+        sure of it; sure of one, the tagger's span, else the phrase after a next-step label,
+        else (surer still) the rule's step phrases for the step ranker."""
+        clf = self._clf
+        if n.presence < min(clf.step_fallback, clf.step_sure_floor):
+            return []
+        found = clf.tagger.best_span(
+            "next_step",
+            n.text,
+            *n.tagger_input(),
+            threshold=clf.step_tagger_threshold,
+            sentences=n.sentences,
+            extend=clf.step_extend,
+        )
+        if n.presence < clf.step_fallback:
+            return [found[:2]] if found and found[2] >= clf.step_tagger_sure else []
+        if found:
+            return [found[:2]]
+        labelled = labelled_step(n.text, n.mentions)  # "Next steps discussed: contract review"
+        if labelled:
+            return [labelled]
+        if clf.step_ranker is not None and n.presence >= clf.step_proposal_floor:
+            return propose_steps(n.text, n.rule_folded(), n.mentions)[:8]
+        return []
 
     def label_step(self, notes: list[Note]) -> None:
         clf = self._clf
