@@ -21,8 +21,8 @@ from model.lang import detect_language as language_of
 from model.masking import mask_times
 from model.normalize import Normalized
 from model.note import Note
+from model.reasons import apart, reason_features
 from model.reasons import propose as propose_reasons
-from model.reasons import reason_features
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
 from model.settings import get_settings
@@ -361,9 +361,7 @@ def _plausible_reason(note: Note, step: tuple[int, int], reason: tuple[int, int]
     """A tagger-found reason must be two words or more, apart from the step, not inside a time
     expression ("innan årsskiftet" is a when, never a reason), and in the step's sentence or
     the one after it."""
-    if reason[0] < step[1] and step[0] < reason[1]:
-        return False
-    if any(m.start <= reason[0] and reason[1] <= m.end for m in note.mentions):
+    if not apart(reason, step, note.mentions):
         return False
     text = note.text
     if len(text[reason[0] : reason[1]].split()) < 2:

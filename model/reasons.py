@@ -15,7 +15,8 @@ import re
 from collections.abc import Sequence
 
 from model.choose import _bucket
-from model.text import CLAUSE_END, TOKEN_PATTERN, fold_same_length
+from model.text import TOKEN_PATTERN, fold_same_length
+from model.tidy import phrase_end
 from model.when import TimeMention
 
 Span = tuple[int, int]
@@ -51,11 +52,7 @@ def propose(text: str, folded: str, step: Span, mentions: Sequence[TimeMention])
                     start += 1
         if start >= line_end or (step[0] <= start < step[1]):
             continue
-        stop = CLAUSE_END.search(text, start, line_end)
-        end = stop.start() if stop else line_end
-        for t in mentions:  # a date ends the phrase ("trade-in av X mån kl 9")
-            if start <= t.start < end:
-                end = t.start
+        end = phrase_end(text, start, line_end, (t.start for t in mentions))
         if step[0] > start:
             end = min(end, step[0])
         words = list(TOKEN_PATTERN.finditer(folded, start, end))
@@ -64,12 +61,17 @@ def propose(text: str, folded: str, step: Span, mentions: Sequence[TimeMention])
         if not words or words[0].start() != start and not words[0].group()[0].isalnum():
             continue
         span = (words[0].start(), words[-1].end())
-        if span[1] - span[0] < 3 or (span[0] < step[1] and step[0] < span[1]):
-            continue
-        if any(t.start <= span[0] and span[1] <= t.end for t in mentions):
-            continue  # a time expression is never the reason ("innan årsskiftet")
-        out.append((span, m.group().strip()))
+        if span[1] - span[0] >= 3 and apart(span, step, mentions):
+            out.append((span, m.group().strip()))
     return out
+
+
+def apart(reason: Span, step: Span, mentions: Sequence[TimeMention]) -> bool:
+    """Whether a reason candidate lies apart from the step and outside every time expression
+    (a time expression is never the reason: "innan årsskiftet")."""
+    if reason[0] < step[1] and step[0] < reason[1]:
+        return False
+    return not any(t.start <= reason[0] and reason[1] <= t.end for t in mentions)
 
 
 _SAID_BY = frozenset(["han", "hon", "vi", "de", "dom", "jag", "ni", "kunden", "hen"])

@@ -21,7 +21,8 @@ from datetime import date
 
 from model.choose import _bucket, period_start
 from model.features import SentenceIndex
-from model.text import CLAUSE_END, TOKEN_PATTERN, by_first_letter, fold_same_length
+from model.text import TOKEN_PATTERN, by_first_letter, fold_same_length
+from model.tidy import phrase_end
 from model.when import TimeMention
 
 Span = tuple[int, int]
@@ -89,10 +90,8 @@ def labelled_step(text: str, mentions: Sequence[TimeMention] = ()) -> Span | Non
     """The phrase after a next-step label, up to the end of its clause or a time expression;
     None when there is no label, or it says there is nothing ("Next steps: none")."""
     for m in _LABELLED.finditer(text):
-        start, end = m.start("x"), m.end("x")
-        stop = CLAUSE_END.search(text, start, end)
-        end = stop.start() if stop else end
-        end = min([end, *(t.start for t in mentions if start <= t.start < end)])
+        start = m.start("x")
+        end = phrase_end(text, start, m.end("x"), (t.start for t in mentions))
         while end > start and text[end - 1] in " ,:-–":
             end -= 1
         words = text[start:end].lower().split()

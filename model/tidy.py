@@ -10,7 +10,10 @@ move a span's edges, and never decide whether there is a step or a reason.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from model.schema import Reason
+from model.text import CLAUSE_END
 
 Span = tuple[int, int]
 
@@ -51,6 +54,14 @@ def without_dangling_word(text: str, start: int, end: int) -> Span:
         end = cut
         while end > start and text[end - 1] == " ":
             end -= 1
+
+
+def phrase_end(text: str, start: int, limit: int, time_starts: Iterable[int]) -> int:
+    """Where a telegraphic phrase from ``start`` ends, at most at ``limit``: at the end of its
+    clause, or earlier at a time expression in it ("trade-in av X mån kl 9")."""
+    stop = CLAUSE_END.search(text, start, limit)
+    end = stop.start() if stop else limit
+    return min([end, *(t for t in time_starts if start <= t < end)])
 
 
 def tidy_step(text: str, start: int, end: int) -> Span:

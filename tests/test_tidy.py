@@ -9,6 +9,7 @@ import pytest
 from model.schema import Reason
 from model.tidy import (
     cut_back,
+    phrase_end,
     reason_apart,
     reason_beside,
     whole_words,
@@ -172,3 +173,20 @@ def test_a_reason_does_not_keep_the_when(text: str, reason: str, when: str, expe
     assert (got.text if got else None) == expected
     if got is not None:
         assert text[got.start : got.end] == got.text
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "limit", "times", "expected"),
+    [
+        ("ang. trade-in av Nimbus 30 - ring fre", 5, 37, [], "trade-in av Nimbus 30"),
+        ("send quote, then call", 0, 21, [], "send quote"),
+        ("demo för IT-chefen 14/5 kl 9", 0, 28, [19], "demo för IT-chefen "),
+        ("demo för IT-chefen (ev. 14/5)", 0, 29, [24], "demo för IT-chefen"),
+        ("pris och villkor. Ring", 0, 22, [], "pris och villkor"),
+        ("onboarding of the whole team", 0, 10, [], "onboarding"),
+    ],
+)
+def test_phrase_end_stops_at_clause_or_time(
+    text: str, start: int, limit: int, times: list[int], expected: str
+) -> None:
+    assert text[start : phrase_end(text, start, limit, times)] == expected
