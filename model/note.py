@@ -84,6 +84,10 @@ class Note:
             self._rule_folded = fold_same_length(self.text)
         return self._rule_folded
 
+    def time_spans(self) -> list[Span]:
+        """Where the time mentions are, as ``(start, end)``."""
+        return [(m.start, m.end) for m in self.mentions]
+
     def tagger_input(self) -> tuple[list[Token], TokenFeatures]:
         """Tokens and token features for the token tagger, made on first use."""
         if self._tokens is None:

@@ -235,7 +235,7 @@ class Klarsteg:
         for n in notes:
             if n.step is None:
                 continue
-            start, end = n.step = tidy_step(n.text, *n.step)
+            start, end = n.step = tidy_step(n.text, *n.step, n.time_spans())
             (action, p_action), (owner, _) = clf.predict_labels(
                 (clf.action, clf.owner), n.context(start, end)
             )
@@ -257,7 +257,7 @@ class Klarsteg:
             s_start, s_end = n.step
             # The step itself is never its reason ("Sign the contract" tagged as both; the step
             # has been tidied, so the reason is compared tidied the same way).
-            reasons = [r for r in n.reasons if tidy_step(n.text, *r) != n.step]
+            reasons = [r for r in n.reasons if tidy_step(n.text, *r, n.time_spans()) != n.step]
             if not reasons and clf.reason_picker is not None:
                 reasons = self._telegraphic_reason(n)
             if not reasons and clf.reason_fallback <= 1.0:

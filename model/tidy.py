@@ -10,7 +10,8 @@ move a span's edges, and never decide whether there is a step or a reason.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 
 from model.schema import Reason
 from model.text import CLAUSE_END
@@ -64,9 +65,46 @@ def phrase_end(text: str, start: int, limit: int, time_starts: Iterable[int]) ->
     return min([end, *(t for t in time_starts if start <= t < end)])
 
 
-def tidy_step(text: str, start: int, end: int) -> Span:
-    """A next step's edges: whole words, no stray mark, no dangling function word."""
-    return without_dangling_word(text, *without_stray_marks(text, *whole_words(text, start, end)))
+# Words a noun phrase never ends with: a step that ends in one was cut before its head ("wants
+# samples of the new" wound dressings, "presentation av vårt" fjärrövervakningssystem, "2 st")
+_NEEDS_HEAD = frozenset(
+    ["the", "a", "an", "our", "their", "his", "my", "your", "its", "new", "vår", "vårt", "våra",
+     "deras", "hans", "hennes", "ert", "era", "mitt", "mina", "ditt", "dina", "sitt", "sina", "ny",
+     "nytt", "nya", "st"]
+)  # fmt: skip
+# Words that end a noun phrase's head from the outside (a preposition, a conjunction, a time word)
+_AFTER_HEAD = _DANGLING | frozenset(
+    ["by", "in", "i", "before", "innan", "senast", "efter", "after", "so", "så", "that", "which",
+     "who", "until", "tills", "next", "nästa", "this", "den", "det", "re", "about", "kl", "asap",
+     "tomorrow", "imorgon", "today", "idag", "when", "när", "if", "om", "is", "är", "was", "var"]
+)  # fmt: skip
+_NEXT_WORD = re.compile(r"[ \t]+([^\W_][\w'’&-]*)")
+_HEAD_WORDS = 3  # a head of at most three words ("the new wound dressings")
+
+
+def with_head(text: str, start: int, end: int, times: Sequence[Span] = ()) -> Span:
+    """A step span that ends in a determiner, a possessive or "new", taken on over the words of
+    its noun phrase's head on the same line: up to a function word, a mark, a time expression,
+    at most three words; else as it was."""
+    words = text[start:end].split()
+    if not words or words[-1].lower() not in _NEEDS_HEAD:
+        return start, end
+    pos = end
+    for _ in range(_HEAD_WORDS):
+        m = _NEXT_WORD.match(text, pos)
+        if m is None or m.group(1).lower() in _AFTER_HEAD:
+            break
+        if any(a <= m.start(1) < b for a, b in times):
+            break
+        pos = m.end()
+    return start, pos
+
+
+def tidy_step(text: str, start: int, end: int, times: Sequence[Span] = ()) -> Span:
+    """A next step's edges: whole words, no stray mark, no dangling function word, a noun
+    phrase's head that was cut off taken on (``times``: the note's time expressions)."""
+    start, end = without_dangling_word(text, *without_stray_marks(text, *whole_words(text, start, end)))
+    return with_head(text, start, end, times)
 
 
 def tidy_reason(text: str, reason: Span, step: Span) -> Span:

@@ -40,6 +40,16 @@ CASES = [
         100,
     ),
     (
+        # the span model stops at "2 st"; the noun phrase's head is taken on (model/tidy.py)
+        "Bageri Solrosen vill ha offert på 2 st degdelare till fredag.",
+        "2026-11-26",
+        ("vill ha offert på 2 st degdelare", "send", "seller"),
+        None,
+        ("date", "2026-11-27"),
+        "partial",
+        64,
+    ),
+    (
         "Skickar offert v. 49.",
         "2026-11-26",
         ("Skickar offert", "send", "seller"),

@@ -13,6 +13,7 @@ from model.tidy import (
     reason_apart,
     reason_beside,
     whole_words,
+    with_head,
     without_dangling_word,
     without_stray_marks,
 )
@@ -190,3 +191,44 @@ def test_phrase_end_stops_at_clause_or_time(
     text: str, start: int, limit: int, times: list[int], expected: str
 ) -> None:
     assert text[start : phrase_end(text, start, limit, times)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "times", "expected"),
+    [
+        (
+            "Jenny wants samples of the new wound dressings\n- also asked",
+            "wants samples of the new",
+            [],
+            "wants samples of the new wound dressings",
+        ),
+        (
+            "De vill ha en presentation av vårt fjärrövervakningssystem i januari.",
+            "presentation av vårt",
+            [(58, 68)],
+            "presentation av vårt fjärrövervakningssystem",
+        ),
+        (
+            "Bageri Solrosen vill ha offert på 2 st degdelare",
+            "vill ha offert på 2 st",
+            [],
+            "vill ha offert på 2 st degdelare",
+        ),
+        (
+            "present it to their management team next week",
+            "present it to their",
+            [(36, 45)],
+            "present it to their management team",
+        ),
+        ("Visit to our plant in Jönköping", "Visit to our", [], "Visit to our plant"),
+        ("Book a Tuesday slot", "Book a", [(7, 14)], "Book a"),
+        ("I'll call her on Friday", "I'll call her", [(17, 23)], "I'll call her"),
+        ("Book the demo for the new team", "Book the demo", [], "Book the demo"),
+    ],
+)
+def test_with_head_takes_on_a_cut_noun_phrase(
+    text: str, step: str, times: list[tuple[int, int]], expected: str
+) -> None:
+    start = text.index(step)
+    a, b = with_head(text, start, start + len(step), times)
+    assert text[a:b] == expected
