@@ -71,6 +71,9 @@ class Classifiers:
     # to ("Will post both tomorrow" in a month's journal) rather than one either is sure of.
     step_sure_floor: float = 1.01
     step_tagger_sure: float = 0.65
+    # Drop the chosen step when the mean of the note-level model's presence and the action
+    # model's probability is below this: neither believes in it ("On hold", "Sent" in a log).
+    step_confidence_floor: float = 0.0
 
     def __getstate__(self) -> dict[str, Any]:
         # The fast paths are derived at load time and never saved with the artifacts.

@@ -239,13 +239,17 @@ class Klarsteg:
             (action, p_action), (owner, _) = clf.predict_labels(
                 (clf.action, clf.owner), n.context(start, end)
             )
+            confidence = (n.presence + p_action) / 2
+            if confidence < clf.step_confidence_floor:
+                n.step = None  # neither the note-level nor the action model believes in it
+                continue
             n.next_step = NextStep(
                 text=n.text[start:end],
                 start=start,
                 end=end,
                 action=action,
                 owner=owner,
-                confidence=round((n.presence + p_action) / 2, 3),
+                confidence=round(confidence, 3),
             )
 
     def find_reason(self, notes: list[Note]) -> None:

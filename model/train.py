@@ -34,6 +34,7 @@ THRESHOLD_GRID: list[tuple[str, tuple[float, ...]]] = [
     ("step_proposal_floor", (0.8, 0.9, 0.95, 0.98, 1.01)),
     ("step_sure_floor", (0.4, 0.45, 0.5, 0.55, 0.6, 1.01)),
     ("step_tagger_sure", (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9)),
+    ("step_confidence_floor", (0.0, 0.4, 0.45, 0.48, 0.5, 0.52, 0.55)),
     ("reason_pick_threshold", (0.3, 0.4, 0.5, 0.6, 0.7, 1.01)),
     ("reason_fallback", (0.3, 0.4, 0.5, 0.6, 0.7, 1.01)),
     ("presence_floor", (0.0, 0.05, 0.1, 0.2, 0.3)),

@@ -176,15 +176,21 @@ _LEANING = (
 
 
 @pytest.mark.parametrize(
-    ("sure_floor", "tagger_sure", "step", "when"),
+    ("sure_floor", "tagger_sure", "floor", "step", "when"),
     [
-        (None, None, "Will", ("date", "2026-11-30")),  # the shipped thresholds
-        (1.01, None, None, None),  # band closed
-        (None, 0.95, None, None),  # the tagger not sure enough
+        (None, None, 0.0, "Will", ("date", "2026-11-30")),  # the band's thresholds as shipped
+        (1.01, None, 0.0, None, None),  # band closed
+        (None, 0.95, 0.0, None, None),  # the tagger not sure enough
+        # the shipped confidence floor: "Will" is a weak step (confidence 0.39), dropped
+        (None, None, None, None, None),
     ],
 )
 def test_tagger_step_when_presence_only_leans(
-    sure_floor: float | None, tagger_sure: float | None, step: str | None, when: tuple | None
+    sure_floor: float | None,
+    tagger_sure: float | None,
+    floor: float | None,
+    step: str | None,
+    when: tuple | None,
 ) -> None:
     model = Klarsteg.load()
     clf = model.artifacts.classifiers
@@ -193,6 +199,34 @@ def test_tagger_step_when_presence_only_leans(
         clf.step_sure_floor = sure_floor
     if tagger_sure is not None:
         clf.step_tagger_sure = tagger_sure
+    if floor is not None:
+        clf.step_confidence_floor = floor
     result = model.score(_LEANING, note_date="2026-11-27", language="en")
     assert (result.next_step.text if result.next_step else None) == step
     assert ((result.when.granularity, result.when.value) if result.when else None) == when
+
+
+# A CRM status line: the span model takes "On hold" for a step, but neither the note-level
+# model (presence 0.42) nor the action model (0.26) believes in it: their mean is 0.34
+_STATUS_LINE = "12/03 Status: Proposal -> On hold\nReason: budget frozen until Q3"
+
+
+@pytest.mark.parametrize(
+    ("floor", "step", "verdict"),
+    [
+        (None, None, "none"),  # the shipped floor drops it
+        (0.0, "On hold", "vague"),  # no floor: the span model's step stands
+        (0.3, "On hold", "vague"),  # a floor below its confidence keeps it
+    ],
+)
+def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str | None, verdict: str) -> None:
+    model = Klarsteg.load()
+    clf = model.artifacts.classifiers
+    assert clf.step_confidence_floor > 0.34  # the case the floor is for
+    if floor is not None:
+        clf.step_confidence_floor = floor
+    result = model.score(_STATUS_LINE, note_date="2026-11-20", language="en")
+    assert (result.next_step.text if result.next_step else None) == step
+    assert result.verdict == verdict
+    if result.next_step is not None:
+        assert result.next_step.confidence == pytest.approx(0.337, abs=0.001)
