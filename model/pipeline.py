@@ -26,7 +26,7 @@ from model.reasons import propose as propose_reasons
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
 from model.settings import get_settings
-from model.steps import labelled_step, pick_primary, step_features
+from model.steps import is_record, labelled_step, pick_primary, step_features
 from model.steps import propose as propose_steps
 from model.threads import single_blas_thread
 from model.tidy import reason_beside, tidy_reason, tidy_step
@@ -188,7 +188,8 @@ class Klarsteg:
         ranker picks among several."""
         clf = self._clf
         for n in notes:
-            steps = n.steps
+            # What the note says was had or held is a record, never a step ("Had a call today")
+            steps = [s for s in n.steps if not is_record(n.text, s)]
             if steps and n.presence < clf.presence_floor:
                 continue
             if not steps:
@@ -219,6 +220,8 @@ class Klarsteg:
             sentences=n.sentences,
             extend=clf.step_extend,
         )
+        if found is not None and is_record(n.text, found[:2]):
+            found = None
         if n.presence < clf.step_fallback:
             return [found[:2]] if found and found[2] >= clf.step_tagger_sure else []
         if found:
@@ -227,7 +230,8 @@ class Klarsteg:
         if labelled:
             return [labelled]
         if clf.step_ranker is not None and n.presence >= clf.step_proposal_floor:
-            return propose_steps(n.text, n.rule_folded(), n.mentions)[:8]
+            proposed = propose_steps(n.text, n.rule_folded(), n.mentions)
+            return [s for s in proposed if not is_record(n.text, s)][:8]
         return []
 
     def label_step(self, notes: list[Note]) -> None:
@@ -357,7 +361,9 @@ def _other_phrases(note: Note, steps: Sequence[tuple[int, int]]) -> list[tuple[i
     return [
         (a, b)
         for a, b in propose_steps(note.text, note.rule_folded(), note.mentions)
-        if all(b <= s or a >= e for s, e in steps) and note.bounds(a, b) not in taken
+        if all(b <= s or a >= e for s, e in steps)
+        and note.bounds(a, b) not in taken
+        and not is_record(note.text, (a, b))
     ]
 
 

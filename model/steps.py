@@ -100,6 +100,21 @@ def labelled_step(text: str, mentions: Sequence[TimeMention] = ()) -> Span | Non
     return None
 
 
+# What a note says was had or held is a record of it, never a next step ("Had a call today",
+# "Hade ett möte med Per", "held the workshop"): no annotated step is the object of these verbs.
+_HAD_BEFORE = re.compile(
+    r"(?i)\b(?:had|hade|haft|held|höll)\s+(?:(?:a|an|the|our|my|ett|en|vårt|vår|mitt|min)\s+)?$"
+)
+_HAD_START = re.compile(r"(?i)(?:had|hade|haft|held|höll)\b")
+
+
+def is_record(text: str, span: Span) -> bool:
+    """Whether a step candidate is what the note says was had or held: it starts with the verb
+    or is its object ("Had a call today")."""
+    start = span[0]
+    return bool(_HAD_START.match(text, start) or _HAD_BEFORE.search(text, max(0, start - 24), start))
+
+
 class _Lines:
     """Line starts and ends of a note, found once."""
 

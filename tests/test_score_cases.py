@@ -40,6 +40,26 @@ CASES = [
         100,
     ),
     (
+        # a record of what was had, never a step (the token tagger took "a call" before)
+        "Had a call with Per today",
+        "2026-04-15",
+        None,
+        None,
+        None,
+        "none",
+        0,
+    ),
+    (
+        # the workshop was held; the labelled phrase is the step
+        "Held the workshop today. Next step is a pilot in March.",
+        "2026-04-15",
+        ("a pilot", "other", "both"),
+        None,
+        ("month", "2027-03"),
+        "vague",
+        44,
+    ),
+    (
         # the span model stops at "2 st"; the noun phrase's head is taken on (model/tidy.py)
         "Bageri Solrosen vill ha offert på 2 st degdelare till fredag.",
         "2026-11-26",

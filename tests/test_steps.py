@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from model.pipeline import Klarsteg
-from model.steps import labelled_step, pick_primary, propose, step_features
+from model.steps import is_record, labelled_step, pick_primary, propose, step_features
 from model.text import fold_same_length
 from model.when import find_times
 
@@ -230,3 +230,22 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
     assert result.verdict == verdict
     if result.next_step is not None:
         assert result.next_step.confidence == pytest.approx(0.337, abs=0.001)
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate", "record"),
+    [
+        ("Had a call today", "call", True),
+        ("Had a call with Per today", "a call", True),
+        ("Had a call with Per today", "Had a call", True),
+        ("Hade ett möte med Lena idag", "möte med Lena", True),
+        ("Held the workshop today", "the workshop", True),
+        ("Have a call with Per on Friday", "a call", False),
+        ("We'll hold a workshop in May", "a workshop", False),
+        ("Book a call with Per", "a call", False),
+        ("Per had questions, so book a call", "book a call", False),
+    ],
+)
+def test_what_was_had_is_a_record(text: str, candidate: str, record: bool) -> None:
+    start = text.index(candidate)
+    assert is_record(text, (start, start + len(candidate))) is record
