@@ -76,7 +76,7 @@ _NEEDS_HEAD = frozenset(
 _AFTER_HEAD = _DANGLING | frozenset(
     ["by", "in", "i", "before", "innan", "senast", "efter", "after", "so", "så", "that", "which",
      "who", "until", "tills", "next", "nästa", "this", "den", "det", "re", "about", "kl", "asap",
-     "tomorrow", "imorgon", "today", "idag", "when", "när", "if", "om", "is", "är", "was", "var"]
+     "tomorrow", "imorgon", "today", "idag", "within", "inom", "when", "när", "if", "om", "is", "är", "was", "var"]
 )  # fmt: skip
 _NEXT_WORD = re.compile(r"[ \t]+([^\W_][\w'’&-]*)")
 _HEAD_WORDS = 3  # a head of at most three words ("the new wound dressings")
@@ -87,8 +87,8 @@ def with_head(text: str, start: int, end: int, times: Sequence[Span] = ()) -> Sp
     its noun phrase's head on the same line: up to a function word, a mark, a time expression,
     at most three words; else as it was."""
     words = text[start:end].split()
-    if not words or words[-1].lower() not in _NEEDS_HEAD:
-        return start, end
+    if not words or not (words[-1].lower() in _NEEDS_HEAD or words[-1].isdigit()):
+        return start, end  # (a count needs its noun too: "offert på 20" st skrivbord)
     pos = end
     for _ in range(_HEAD_WORDS):
         m = _NEXT_WORD.match(text, pos)

@@ -224,6 +224,24 @@ def test_phrase_end_stops_at_clause_or_time(
         ("Book a Tuesday slot", "Book a", [(7, 14)], "Book a"),
         ("I'll call her on Friday", "I'll call her", [(17, 23)], "I'll call her"),
         ("Book the demo for the new team", "Book the demo", [], "Book the demo"),
+        (
+            "Kunden vill ha offert på 20 st skrivbord",
+            "vill ha offert på 20",
+            [],
+            "vill ha offert på 20 st skrivbord",
+        ),
+        (
+            "we'll send the layout for floors 2 and 3 within a week",
+            "send the layout for floors 2 and 3",
+            [],
+            "send the layout for floors 2 and 3",
+        ),
+        (
+            "Send Lucy revised rates for Unit 4 Mon",
+            "Send Lucy revised rates for Unit 4",
+            [(35, 38)],
+            "Send Lucy revised rates for Unit 4",
+        ),
     ],
 )
 def test_with_head_takes_on_a_cut_noun_phrase(
