@@ -63,7 +63,42 @@ def propose(text: str, folded: str, step: Span, mentions: Sequence[TimeMention])
         span = (words[0].start(), words[-1].end())
         if span[1] - span[0] >= 3 and apart(span, step, mentions):
             out.append((span, m.group().strip()))
+    done = _done_before(text, step, line_start)
+    if done is not None and apart(done, step, mentions):
+        out.append((done, "and-before"))
     return out
+
+
+# "She'll confirm numbers w/ the council and call me back", "Han ska prata med sin chef och
+# återkommer": what the customer does before getting back to us is the reason; it is the
+# clause before "and"/"och", after its subject and modal verb.
+_AND_END = re.compile(r"\s+(?:and|och|&)\s+$", re.IGNORECASE)
+_CLAUSE_START = re.compile(r"[.;!?:]\s|,\s|\s[-–]\s|\(")
+_MODALS = frozenset(
+    ["will", "shall", "ska", "skall", "skulle", "should", "would", "to", "kommer", "must", "may"]
+)
+
+
+def _done_before(text: str, step: Span, line_start: int) -> Span | None:
+    """The clause joined to the step by "and"/"och" before it, without its subject and modal
+    ("confirm numbers w/ the council"); None when there is none or under two words are left."""
+    joined = _AND_END.search(text[line_start : step[0]])
+    if joined is None:
+        return None
+    end = line_start + joined.start()
+    start = line_start
+    for m in _CLAUSE_START.finditer(text, line_start, end):
+        start = m.end()
+    words = [(w.start(), w.group().lower()) for w in re.finditer(r"\S+", text[start:end])]
+    verb = 0
+    for i, (_, w) in enumerate(words[:5]):
+        if w in _MODALS or w.endswith(("'ll", "’ll", "'d", "’d")):
+            verb = i + 1
+    if verb == 0:
+        verb = 1  # the subject ("Åsa kollar med sin chef och hör av sig")
+    if len(words) - verb < 2:
+        return None
+    return start + words[verb][0], end
 
 
 def apart(reason: Span, step: Span, mentions: Sequence[TimeMention]) -> bool:

@@ -50,3 +50,30 @@ def _proposed(text: str, step: str, note_date: date) -> list[tuple[str, str]]:
 )
 def test_purpose_after_a_connector(text: str, step: str, expected: list[tuple[str, str]]) -> None:
     assert _proposed(text, step, date(2026, 3, 4)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "expected"),
+    [
+        # what the customer does before getting back: the clause before "and"/"och", without
+        # its subject and modal verb
+        (
+            "She'll confirm numbers with the council and call me back by 2/10.",
+            "call me back",
+            [("confirm numbers with the council", "and-before")],
+        ),
+        ("Will measure again and let us know.", "let us know", [("measure again", "and-before")]),
+        ("Åsa kollar med sin chef och hör av sig", "hör av sig", [("kollar med sin chef", "and-before")]),
+        (
+            "Demo went well. Next step per Lisa: she confirms the go-live date internally and emails us",
+            "emails us",
+            [("confirms the go-live date internally", "and-before")],
+        ),
+        # one word left after the subject: nothing
+        ("Per calls and books", "books", []),
+        # no "and" right before the step: nothing
+        ("They will test it, then call us", "call us", []),
+    ],
+)
+def test_what_is_done_before_getting_back(text: str, step: str, expected: list[tuple[str, str]]) -> None:
+    assert [c for c in _proposed(text, step, date(2026, 3, 4)) if c[1] == "and-before"] == expected

@@ -40,6 +40,16 @@ CASES = [
         100,
     ),
     (
+        # the reason is what the customer does before calling back (reason picker, "and-before")
+        "Bosse kollar med sin kompanjon och ringer mig på måndag.",
+        "2026-11-26",
+        ("ringer mig", "call", "customer"),
+        ("kollar med sin kompanjon", True),
+        ("date", "2026-11-30"),
+        "concrete",
+        94,
+    ),
+    (
         # a record of what was had, never a step (the token tagger took "a call" before)
         "Had a call with Per today",
         "2026-04-15",
