@@ -100,11 +100,26 @@ def with_head(text: str, start: int, end: int, times: Sequence[Span] = ()) -> Sp
     return start, pos
 
 
+# Words that open a purpose, never part of an annotated step: a step span that runs on over
+# one took its reason in ("Call back regarding support ticket 4432")
+_PURPOSE_OPENER = re.compile(
+    r"\s(?:regarding|concerning|about|re:?|angående|angaende|ang\.?|gällande|gallande)\s", re.IGNORECASE
+)
+
+
+def before_purpose(text: str, start: int, end: int) -> Span:
+    """A step span cut before a purpose opener inside it ("Call back" of "Call back regarding
+    support ticket 4432"); as it was when there is none."""
+    m = _PURPOSE_OPENER.search(text, start, end)
+    return (start, m.start()) if m and m.end() < end else (start, end)
+
+
 def tidy_step(text: str, start: int, end: int, times: Sequence[Span] = ()) -> Span:
-    """A next step's edges: whole words, no stray mark, no dangling function word, a noun
-    phrase's head that was cut off taken on (``times``: the note's time expressions)."""
-    start, end = without_dangling_word(text, *without_stray_marks(text, *whole_words(text, start, end)))
-    return with_head(text, start, end, times)
+    """A next step's edges: whole words, no stray mark, no purpose it ran on into, no dangling
+    function word, a noun phrase's head that was cut off taken on (``times``: the note's time
+    expressions)."""
+    start, end = before_purpose(text, *without_stray_marks(text, *whole_words(text, start, end)))
+    return with_head(text, *without_dangling_word(text, start, end), times)
 
 
 def tidy_reason(text: str, reason: Span, step: Span) -> Span:

@@ -50,6 +50,16 @@ CASES = [
         94,
     ),
     (
+        # the span model ran the step on over "regarding"; the purpose is the reason
+        "Call back regarding support ticket #4432",
+        "2026-12-04",
+        ("Call back", "call", "seller"),
+        ("support ticket #4432", True),
+        None,
+        "partial",
+        60,
+    ),
+    (
         # a record of what was had, never a step (the token tagger took "a call" before)
         "Had a call with Per today",
         "2026-04-15",

@@ -8,6 +8,7 @@ import pytest
 
 from model.schema import Reason
 from model.tidy import (
+    before_purpose,
     cut_back,
     phrase_end,
     reason_apart,
@@ -249,4 +250,23 @@ def test_with_head_takes_on_a_cut_noun_phrase(
 ) -> None:
     start = text.index(step)
     a, b = with_head(text, start, start + len(step), times)
+    assert text[a:b] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "expected"),
+    [
+        ("Call back regarding support ticket 4432", "Call back regarding support", "Call back"),
+        ("Ring Per ang. avtalet", "Ring Per ang. avtalet", "Ring Per"),
+        ("Follow up re: the renewal", "Follow up re: the renewal", "Follow up"),
+        ("ring angaende fakturan", "ring angaende fakturan", "ring"),
+        # no opener inside, or nothing after it: as it was
+        ("Send the brochure", "Send the brochure", "Send the brochure"),
+        ("Ring her back about", "Ring her back about", "Ring her back about"),
+        ("Book the regatta stand", "Book the regatta stand", "Book the regatta stand"),
+    ],
+)
+def test_step_cut_before_a_purpose(text: str, step: str, expected: str) -> None:
+    start = text.index(step)
+    a, b = before_purpose(text, start, start + len(step))
     assert text[a:b] == expected
