@@ -46,6 +46,7 @@ class Note:
     when: When | None = None
     _tokens: tuple[list[Token], TokenFeatures] | None = None
     _rule_folded: str | None = None
+    _time_spans: list[Span] | None = None
 
     @classmethod
     def make(cls, text: str, note_date: date, language: str) -> Note:
@@ -85,8 +86,11 @@ class Note:
         return self._rule_folded
 
     def time_spans(self) -> list[Span]:
-        """Where the time mentions are, as ``(start, end)``."""
-        return [(m.start, m.end) for m in self.mentions]
+        """Where the time mentions are, as ``(start, end)``: made on first use, after the
+        date stage has found them (the tagger's features and the step's edges read them)."""
+        if self._time_spans is None:
+            self._time_spans = [(m.start, m.end) for m in self.mentions]
+        return self._time_spans
 
     def tagger_input(self) -> tuple[list[Token], TokenFeatures]:
         """Tokens and token features for the token tagger, made on first use."""
@@ -98,6 +102,6 @@ class Note:
                 toks = [Token(m.start(), m.end(), fold(m.group())) for m in TOKEN_PATTERN.finditer(text)]
             self._tokens = (
                 toks,
-                TokenFeatures(text, toks, [(m.start, m.end) for m in self.mentions], self.sentences),
+                TokenFeatures(text, toks, self.time_spans(), self.sentences),
             )
         return self._tokens

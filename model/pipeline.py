@@ -265,8 +265,7 @@ class Klarsteg:
             s_start, s_end = n.step
             # The step itself is never its reason ("Sign the contract" tagged as both; the step
             # has been tidied, so the reason is compared tidied the same way).
-            times = n.time_spans()
-            reasons = [r for r in n.reasons if tidy_step(n.text, *r, times) != n.step]
+            reasons = [r for r in n.reasons if tidy_step(n.text, *r, n.time_spans()) != n.step]
             if not reasons and clf.reason_picker is not None:
                 reasons = self._telegraphic_reason(n)
             if not reasons and clf.reason_fallback <= 1.0:
