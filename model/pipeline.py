@@ -230,8 +230,7 @@ class Klarsteg:
         if labelled:
             return [labelled]
         if clf.step_ranker is not None and n.presence >= clf.step_proposal_floor:
-            proposed = propose_steps(n.text, n.rule_folded(), n.mentions)
-            return [s for s in proposed if not is_record(n.text, s)][:8]
+            return _step_phrases(n)[:8]
         return []
 
     def label_step(self, notes: list[Note]) -> None:
@@ -355,15 +354,21 @@ def _to_original(field: _SpanField | None, norm: Normalized) -> _SpanField | Non
 
 
 def _other_phrases(note: Note, steps: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The rule's step phrases (:func:`model.steps.propose`) in sentences where the span model
-    found no step."""
+    """The rule's step phrases (:func:`_step_phrases`) in sentences where the span model found
+    no step."""
     taken = {note.bounds(s, e) for s, e in steps}  # the span model has read those
     return [
         (a, b)
-        for a, b in propose_steps(note.text, note.rule_folded(), note.mentions)
-        if all(b <= s or a >= e for s, e in steps)
-        and note.bounds(a, b) not in taken
-        and not is_record(note.text, (a, b))
+        for a, b in _step_phrases(note)
+        if all(b <= s or a >= e for s, e in steps) and note.bounds(a, b) not in taken
+    ]
+
+
+def _step_phrases(note: Note) -> list[tuple[int, int]]:
+    """The rule's step phrases (:func:`model.steps.propose`) that are not records of what was
+    had or held."""
+    return [
+        s for s in propose_steps(note.text, note.rule_folded(), note.mentions) if not is_record(note.text, s)
     ]
 
 
