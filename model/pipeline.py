@@ -21,7 +21,7 @@ from model.lang import detect_language as language_of
 from model.masking import mask_times
 from model.normalize import Normalized
 from model.note import Note
-from model.reasons import apart, reason_features
+from model.reasons import apart, is_who, reason_features
 from model.reasons import propose as propose_reasons
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
@@ -31,6 +31,7 @@ from model.steps import propose as propose_steps
 from model.threads import single_blas_thread
 from model.tidy import reason_beside, tidy_reason, tidy_step
 from model.when import find_times
+from model.zones import action_zone
 
 LANGUAGES = ("auto", "sv", "en")
 
@@ -212,6 +213,7 @@ class Klarsteg:
         clf = self._clf
         if n.presence < min(clf.step_fallback, clf.step_sure_floor):
             return []
+        zone = action_zone(n.text)  # under an "Action items:" header, if the note has one
         found = clf.tagger.best_span(
             "next_step",
             n.text,
@@ -219,6 +221,7 @@ class Klarsteg:
             threshold=clf.step_tagger_threshold,
             sentences=n.sentences,
             extend=clf.step_extend,
+            after=zone,
         )
         if found is not None and is_record(n.text, found[:2]):
             found = None
@@ -230,7 +233,8 @@ class Klarsteg:
         if labelled:
             return [labelled]
         if clf.step_ranker is not None and n.presence >= clf.step_proposal_floor:
-            return _step_phrases(n)[:8]
+            phrases = _step_phrases(n)
+            return ([p for p in phrases if p[0] >= zone] or phrases)[:8]
         return []
 
     def label_step(self, notes: list[Note]) -> None:
@@ -263,8 +267,13 @@ class Klarsteg:
                 continue
             s_start, s_end = n.step
             # The step itself is never its reason ("Sign the contract" tagged as both; the step
-            # has been tidied, so the reason is compared tidied the same way).
-            reasons = [r for r in n.reasons if tidy_step(n.text, *r, n.time_spans()) != n.step]
+            # has been tidied, so the reason is compared tidied the same way), nor who the step
+            # is done with ("Schedule a demo with the IT team").
+            reasons = [
+                r
+                for r in n.reasons
+                if tidy_step(n.text, *r, n.time_spans()) != n.step and not is_who(n.text, n.rule_folded(), r)
+            ]
             if not reasons and clf.reason_picker is not None:
                 reasons = self._telegraphic_reason(n)
             if not reasons and clf.reason_fallback <= 1.0:
@@ -374,9 +383,9 @@ def _step_phrases(note: Note) -> list[tuple[int, int]]:
 
 def _plausible_reason(note: Note, step: tuple[int, int], reason: tuple[int, int]) -> bool:
     """A tagger-found reason must be two words or more, apart from the step, not inside a time
-    expression ("innan årsskiftet" is a when, never a reason), and in the step's sentence or
-    the one after it."""
-    if not apart(reason, step, note.mentions):
+    expression ("innan årsskiftet" is a when, never a reason), not who the step is done with,
+    and in the step's sentence or the one after it."""
+    if not apart(reason, step, note.mentions) or is_who(note.text, note.rule_folded(), reason):
         return False
     text = note.text
     if len(text[reason[0] : reason[1]].split()) < 2:

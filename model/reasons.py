@@ -61,6 +61,8 @@ def propose(text: str, folded: str, step: Span, mentions: Sequence[TimeMention])
         if not words or words[0].start() != start and not words[0].group()[0].isalnum():
             continue
         span = (words[0].start(), words[-1].end())
+        if m.group() in _WITH and _names_someone(text, folded, span):
+            continue  # who the step is done with is not why (the phrase after it has its own)
         if span[1] - span[0] >= 3 and apart(span, step, mentions):
             out.append((span, m.group().strip()))
     done = _done_before(text, step, line_start)
@@ -110,6 +112,62 @@ def apart(reason: Span, step: Span, mentions: Sequence[TimeMention]) -> bool:
 
 
 _SAID_BY = frozenset(["han", "hon", "vi", "de", "dom", "jag", "ni", "kunden", "hen"])
+
+# Who a step is done with is never its reason ("Schedule a demo with the IT team", "Ring med
+# Eva"); what the customer comes back with often is ("get back to us with a decision"). Folded.
+_PEOPLE = frozenset(
+    ["him", "her", "them", "us", "me", "you", "honom", "henne", "dem", "dom", "oss", "mig", "dig",
+     "er", "team", "teamet", "gang", "engineers", "engineer", "architects", "architect", "manager",
+     "managers", "director", "owner", "owners", "ceo", "cfo", "cto", "coo", "cio", "ciso", "vd",
+     "ops", "procurement", "buyer", "buyers", "purchasing", "legal", "counsel", "chef",
+     "chefen", "inkopare", "inkoparen", "styrelsen", "board", "controller", "kollega", "kollegor",
+     "colleague", "colleagues"]
+)  # fmt: skip
+_DETERMINERS = frozenset(
+    ["the", "their", "our", "his", "her", "your", "its", "a", "an", "both", "all", "deras", "var",
+     "vart", "vara", "hans", "hennes", "sin", "sitt", "sina", "den", "det", "de", "en", "ett"]
+)  # fmt: skip
+
+
+def _names_someone(text: str, folded: str, span: Span) -> bool:
+    """Whether a phrase opens with a person or a group: a name (a capital letter past a
+    determiner) or a word for people ("the IT team", "Maria", "their engineers", "oss")."""
+    words = list(TOKEN_PATTERN.finditer(folded, span[0], span[1]))[:4]
+    while len(words) > 1 and words[0].group() in _DETERMINERS:
+        words.pop(0)
+    if not words:
+        return False
+    first = words[0]
+    if any(w.group() in _PEOPLE for w in words[:2]):
+        return True
+    # a name; a capital word with a number in or after it is a product ("Flipper 600", "S4")
+    product = any(ch.isdigit() for ch in first.group()) or (len(words) > 1 and words[1].group()[0].isdigit())
+    return text[first.start()].isupper() and first.group() not in _DETERMINERS and not product
+
+
+_PURPOSE_WORDS = frozenset(
+    ["to", "for", "about", "re", "regarding", "ang", "angaende", "gallande", "om", "kring", "att",
+     "so", "sa", "before", "after", "innan", "efter", "once", "when", "nar"]
+)  # fmt: skip
+_WITH = frozenset(["with", "w/", "med"])
+_WITH_HEAD = re.compile(r"(?:with|w/|med)\s+")  # opening a candidate
+_WITH_TAIL = re.compile(r"(?:^|\s)(?:with|w/|med)\s*$")  # right before one
+
+
+def is_who(text: str, folded: str, span: Span) -> bool:
+    """Whether a reason candidate is who the step is done with, not why: it follows
+    *with/w//med* (or opens with it) and names a person or a group ("Schedule a demo with the
+    IT team", "Ring med Eva"). What the customer comes back with is not ("with a decision")."""
+    start, end = span
+    head = _WITH_HEAD.match(folded, start, end)
+    if head is not None:
+        start = head.end()
+    elif _WITH_TAIL.search(folded[max(0, start - 6) : start]) is None:
+        return False
+    words = TOKEN_PATTERN.findall(folded, start, end)
+    if not words or len(words) > 5 or not _PURPOSE_WORDS.isdisjoint(words):
+        return False  # more than who: "their platform team to review network isolation"
+    return _names_someone(text, folded, (start, end))
 
 
 def _said_that(text: str, at: int) -> bool:

@@ -357,15 +357,22 @@ class TokenTagger:
         threshold: float = 0.35,
         sentences: SentenceIndex | None = None,
         extend: float = 1.0,
+        after: int = 0,
     ) -> tuple[int, int, float] | None:
         """The most likely span for ``field`` as (start, end, peak probability), or None.
         ``sentences``: the note's sentence index, if it has one already. The span grows from
         its peak over neighbouring tokens of at least ``extend * threshold`` (below 1: a
-        phrase, not the one word the tagger is surest of)."""
+        phrase, not the one word the tagger is surest of). ``after``: the tokens from this
+        offset on first (a note's action zone), the whole note when none of them is likely."""
         if not toks:
             return None
         proba = self.proba(field, feats)
-        peak = int(np.argmax(proba))
+        first = 0
+        if after > 0:
+            first = next((i for i, t in enumerate(toks) if t.start >= after), len(toks))
+            if first == len(toks) or proba[first:].max() < threshold:
+                first = 0
+        peak = first + int(np.argmax(proba[first:]))
         if proba[peak] < threshold:
             return None
         if sentences is not None:
@@ -374,7 +381,7 @@ class TokenTagger:
             left, right = sentence_bounds(text, toks[peak].start, toks[peak].end)
         ext = threshold * extend
         lo = hi = peak
-        while lo > 0 and toks[lo - 1].start >= left and proba[lo - 1] >= ext:
+        while lo > first and toks[lo - 1].start >= left and proba[lo - 1] >= ext:
             lo -= 1
         while hi + 1 < len(toks) and toks[hi + 1].end <= right and proba[hi + 1] >= ext:
             hi += 1

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from model.reasons import propose
+from model.reasons import is_who, propose
 from model.text import fold_same_length
 from model.when import find_times
 
@@ -77,3 +77,63 @@ def test_purpose_after_a_connector(text: str, step: str, expected: list[tuple[st
 )
 def test_what_is_done_before_getting_back(text: str, step: str, expected: list[tuple[str, str]]) -> None:
     assert [c for c in _proposed(text, step, date(2026, 3, 4)) if c[1] == "and-before"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "expected"),
+    [
+        # who the step is done with is never its reason: a name, a pronoun or a word for people
+        ("Schedule a demo with the IT team", "Schedule a demo", []),
+        (
+            "Call w/ their CFO to walk through the 3-year option",
+            "Call",
+            [("walk through the 3-year option", "to")],
+        ),
+        (
+            "Touch base with Karen re: the final contract wording",
+            "Touch base",
+            [("the final contract wording", "re:")],
+        ),
+        ("Meeting with her team to plan the rollout", "Meeting", [("plan the rollout", "to")]),
+        ("Ringer med Eva om avtalet", "Ringer", [("avtalet", "om")]),
+        # what the customer comes back with often is
+        (
+            "She'll get back to us with a decision on the lease",
+            "get back to us",
+            [("a decision on the lease", "with")],
+        ),
+        (
+            "Återkommer med besked om förlängningen",
+            "Återkommer",
+            [("besked om förlängningen", "med"), ("förlängningen", "om")],
+        ),
+    ],
+)
+def test_who_is_not_why(text: str, step: str, expected: list[tuple[str, str]]) -> None:
+    assert _proposed(text, step, date(2026, 3, 4)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate", "who"),
+    [
+        ("Schedule a demo with the IT team", "the IT team", True),
+        ("Schedule a demo with the IT team", "with the IT team", True),
+        ("Boka möte med Eva", "Eva", True),
+        ("Call w/ their CFO", "their CFO", True),
+        ("Ring med oss", "oss", True),
+        # more than who: the purpose after it
+        (
+            "Deep dive with their platform team to review isolation",
+            "their platform team to review isolation",
+            False,
+        ),
+        # what is brought along, or a product, is not a person
+        ("Provkörning med Flipper 600", "Flipper 600", False),
+        ("She'll get back to us with a decision", "a decision", False),
+        # not after with/med
+        ("Send the quote to the IT team", "the IT team", False),
+    ],
+)
+def test_who_a_candidate_names(text: str, candidate: str, who: bool) -> None:
+    start = text.index(candidate)
+    assert is_who(text, fold_same_length(text), (start, start + len(candidate))) is who

@@ -50,6 +50,26 @@ CASES = [
         94,
     ),
     (
+        # who the step is done with is not its reason (the tagger's fallback offered "the IT team")
+        "Schedule a demo with the IT team",
+        "2026-03-02",
+        ("Schedule a demo", "demo", "both"),
+        None,
+        None,
+        "vague",
+        30,
+    ),
+    (
+        # nor is it after a label and a date (the reason picker offered "their engineers")
+        "Next step: technical deep dive on 18/3 at 1pm with their engineers",
+        "2026-03-02",
+        ("technical deep dive", "meeting", "both"),
+        None,
+        ("datetime", "2026-03-18T13:00"),
+        "partial",
+        70,
+    ),
+    (
         # the span model ran the step on over "regarding"; the purpose is the reason
         "Call back regarding support ticket #4432",
         "2026-12-04",
