@@ -302,8 +302,12 @@ class Klarsteg:
         if not cands:
             return []
         scores = self._clf.reason_scores(reason_features(n.text, folded, n.step, cands))  # type: ignore[arg-type]
-        best = int(scores.argmax())
-        return [cands[best][0]] if scores[best] >= self._clf.reason_pick_threshold else []
+        for best in sorted(range(len(cands)), key=lambda i: -scores[i]):
+            if scores[best] < self._clf.reason_pick_threshold:
+                break
+            if not is_who(n.text, folded, cands[best][0]):  # "quote to Colin"
+                return [cands[best][0]]
+        return []
 
     def choose_when(self, notes: list[Note]) -> None:
         clf = self._clf

@@ -150,14 +150,15 @@ _PURPOSE_WORDS = frozenset(
      "so", "sa", "before", "after", "innan", "efter", "once", "when", "nar"]
 )  # fmt: skip
 _WITH = frozenset(["with", "w/", "med"])
-_WITH_HEAD = re.compile(r"(?:with|w/|med)\s+")  # opening a candidate
-_WITH_TAIL = re.compile(r"(?:^|\s)(?:with|w/|med)\s*$")  # right before one
+_WITH_HEAD = re.compile(r"(?:with|w/|med|to|till)\s+")  # opening a candidate
+_WITH_TAIL = re.compile(r"(?:^|\s)(?:with|w/|med|to|till)\s*$")  # right before one
 
 
 def is_who(text: str, folded: str, span: Span) -> bool:
-    """Whether a reason candidate is who the step is done with, not why: it follows
-    *with/w//med* (or opens with it) and names a person or a group ("Schedule a demo with the
-    IT team", "Ring med Eva"). What the customer comes back with is not ("with a decision")."""
+    """Whether a reason candidate is who the step is done with or for, not why: it follows
+    *with/w//med/to/till* (or opens with it), is a few words and names a person or a group
+    ("Schedule a demo with the IT team", "Ring med Eva", "quote to Colin"). What the customer
+    comes back with is not ("with a decision"), nor what is done ("to discuss the terms")."""
     start, end = span
     head = _WITH_HEAD.match(folded, start, end)
     if head is not None:

@@ -130,8 +130,12 @@ def test_who_is_not_why(text: str, step: str, expected: list[tuple[str, str]]) -
         # what is brought along, or a product, is not a person
         ("Provkörning med Flipper 600", "Flipper 600", False),
         ("She'll get back to us with a decision", "a decision", False),
-        # not after with/med
-        ("Send the quote to the IT team", "the IT team", False),
+        # who it is for, after to/till
+        ("Beth - quote to Colin by 6/3", "Colin", True),
+        ("Skicka offerten till styrelsen", "styrelsen", True),
+        # what is done is not who ("to discuss"), nor a phrase after another word
+        ("Call Per to discuss the terms", "discuss the terms", False),
+        ("Send the quote about the IT team", "the IT team", False),
     ],
 )
 def test_who_a_candidate_names(text: str, candidate: str, who: bool) -> None:

@@ -70,6 +70,16 @@ CASES = [
         70,
     ),
     (
+        # who the step is for is not its reason (the reason picker's best was "Colin")
+        "Actions: Beth - quote to Colin by 6/3",
+        "2026-02-24",
+        ("quote", "send", "seller"),
+        None,
+        ("date", "2026-03-06"),
+        "partial",
+        64,
+    ),
+    (
         # the span model ran the step on over "regarding"; the purpose is the reason
         "Call back regarding support ticket #4432",
         "2026-12-04",
