@@ -26,7 +26,7 @@ from model.reasons import propose as propose_reasons
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
 from model.settings import get_settings
-from model.steps import is_record, labelled_step, pick_primary, step_features
+from model.steps import ACCEPT, is_record, labelled_step, pick_primary, step_features
 from model.steps import propose as propose_steps
 from model.threads import single_blas_thread
 from model.tidy import reason_beside, tidy_reason, tidy_step
@@ -209,7 +209,8 @@ class Klarsteg:
         """Step candidates where the span model found none, by how sure the note-level model
         is that there is a step: leaning to one, the token tagger's span if the tagger is
         sure of it; sure of one, the tagger's span, else the phrase after a next-step label,
-        else (surer still) the rule's step phrases for the step ranker."""
+        else the rule's step phrases the step ranker accepts (surer still: all of them, for
+        the ranker to choose from)."""
         clf = self._clf
         if n.presence < min(clf.step_fallback, clf.step_sure_floor):
             return []
@@ -232,10 +233,16 @@ class Klarsteg:
         labelled = labelled_step(n.text, n.mentions)  # "Next steps discussed: contract review"
         if labelled:
             return [labelled]
-        if clf.step_ranker is not None and n.presence >= clf.step_proposal_floor:
-            phrases = _step_phrases(n)
-            return ([p for p in phrases if p[0] >= zone] or phrases)[:8]
-        return []
+        if clf.step_ranker is None:
+            return []
+        phrases = _step_phrases(n)
+        phrases = ([p for p in phrases if p[0] >= zone] or phrases)[:8]
+        if n.presence >= clf.step_proposal_floor or not phrases:
+            return phrases
+        # Sure of a step but below the proposal floor: the phrases the step ranker accepts
+        # ("Möte med Anna 14/4 kl 9", a verbless line neither the span model nor the tagger reads)
+        feats = step_features(n.text, phrases, n.mentions, n.note_date, n.folded, n.sentences)
+        return [p for p, score in zip(phrases, clf.step_scores(feats), strict=True) if score >= ACCEPT]
 
     def label_step(self, notes: list[Note]) -> None:
         clf = self._clf

@@ -36,7 +36,9 @@ _STEP_WORDS = (
     r"present\w*|workshop\w*|genomgang\w*|review\w*|chase\w*|jaga|pamin\w*|remind\w*|"
     r"get back|come back|reach out|ping\w*|contact\w*|kontakt\w*|"
     r"recce|survey\w*|inspect\w*|besiktning\w*|trial\w*|pilot\w*|"
-    r"coffee|fika|visning\w*|provtur\w*|provkor\w*|avstamning\w*|kick-?off"
+    r"coffee|fika|visning\w*|provtur\w*|provkor\w*|avstamning\w*|kick-?off|samtal\w*|"
+    r"telefonmote\w*|telmote\w*|kundmote\w*|uppfoljningsmote\w*|teamsmote\w*|uppstartsmote\w*|"
+    r"startmote\w*|avstamningsmote\w*|styrgruppsmote\w*|lunchmote\w*"
 )
 
 
@@ -50,7 +52,8 @@ _HEADER = re.compile(r"^\s*([^\n]{1,40}):\s*$|^\s*([A-Za-zÅÄÖåäö][^\n:]{0,
 _NOUN_STEP = re.compile(
     r"(?:mote|motet|meeting|mtg|demo|demon|lunch|offert|offerten|quote|traff|besok|visit|workshop|"
     r"genomgang|presentation|follow[- ]?up|f/u|uppfoljning|recce|survey|inspection|besiktning|trial|"
-    r"pilot|coffee|fika|visning|provtur|avstamning|kick-?off|uppstart)$"
+    r"pilot|coffee|fika|visning|provtur|avstamning|kick-?off|uppstart|samtal|samtalet|"
+    r"\w+mote|\w+motet)$"
 )
 
 

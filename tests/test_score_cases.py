@@ -80,6 +80,26 @@ CASES = [
         64,
     ),
     (
+        # a verbless calendar entry: neither the span model nor the tagger reads it; the rule's
+        # phrase "Möte" is taken because the step ranker accepts it
+        "Möte med Anna 14/4 kl 9 om avtalet",
+        "2026-04-07",
+        ("Möte", "meeting", "both"),
+        ("avtalet", True),
+        ("datetime", "2026-04-14T09:00"),
+        "concrete",
+        100,
+    ),
+    (
+        "Telefonmöte med Jonas 12/3 kl 14",
+        "2026-03-09",
+        ("Telefonmöte", "call", "both"),
+        None,
+        ("datetime", "2026-03-12T14:00"),
+        "partial",
+        70,
+    ),
+    (
         # the span model ran the step on over "regarding"; the purpose is the reason
         "Call back regarding support ticket #4432",
         "2026-12-04",

@@ -65,6 +65,21 @@ def test_propose_finds_step_nouns_in_list_items() -> None:
     assert "recce" in found and any(p.startswith("send the rider") for p in found)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Swedish meeting compounds and "samtal" are step nouns: the word itself
+        ("Telefonmöte med Jonas 12/3 kl 14", "Telefonmöte"),
+        ("Uppföljningsmöte Brf Eken tis 10:00", "Uppföljningsmöte"),
+        ("Samtal med Per ang. avtalet", "Samtal"),
+        ("Kundmöte Nordbygg", "Kundmöte"),
+    ],
+)
+def test_propose_reads_swedish_meeting_nouns(text: str, expected: str) -> None:
+    found = [text[s:e] for s, e in propose(text, fold_same_length(text), find_times(text, date(2026, 3, 9)))]
+    assert found[0] == expected
+
+
 def test_day_labels_are_marked_for_the_when_ranker() -> None:
     from model.choose import when_features_all
 
