@@ -251,9 +251,29 @@ def fit_reason_picker(
     return _ranker(*reason_examples(records, mentions), c=0.5, seed=seed)
 
 
-# Components that ``retrain_components`` can fit again on their own (the rankers read the
-# date layer's mentions; the rest of a model stays as it was trained).
-REFITTABLE = {"when": fit_when_ranker, "step_ranker": fit_step_ranker, "reason_picker": fit_reason_picker}
+def fit_presence(records: Sequence[dict], mentions: Sequence[Sequence[TimeMention]], seed: int) -> Pipeline:
+    """The note-level model: does the note state a next step at all (tf-idf words and pairs)."""
+    return make_pipeline(
+        TfidfVectorizer(analyzer=note_analyzer, sublinear_tf=True),
+        LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced", random_state=seed),
+    ).fit([r["text"] for r in records], [r.get("next_step") is not None for r in records])
+
+
+def fit_tagger(records: Sequence[dict], mentions: Sequence[Sequence[TimeMention]], seed: int) -> TokenTagger:
+    """The token tagger (:mod:`model.tokentag`), the fallback when the span model is silent."""
+    by_text = {id(r): m for r, m in zip(records, mentions, strict=True)}
+    return train_token_tagger(records, lambda r: by_text[id(r)], seed=seed)
+
+
+# Components that ``retrain_components`` can fit again on their own (they read the date layer's
+# mentions or the text alone; the span model and the span classifiers stay as trained).
+REFITTABLE = {
+    "when": fit_when_ranker,
+    "step_ranker": fit_step_ranker,
+    "reason_picker": fit_reason_picker,
+    "presence": fit_presence,
+    "tagger": fit_tagger,
+}
 
 
 def train_classifiers(records: Sequence[dict], seed: int = 13) -> Classifiers:
@@ -267,21 +287,14 @@ def train_classifiers(records: Sequence[dict], seed: int = 13) -> Classifiers:
     clear = _span_pipeline(2.0, seed).fit(
         [c for c, _ in reasons], [bool(r["reason"]["clear"]) for _, r in reasons]
     )
-    presence = make_pipeline(
-        TfidfVectorizer(analyzer=note_analyzer, sublinear_tf=True),
-        LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced", random_state=seed),
-    ).fit([r["text"] for r in records], [r.get("next_step") is not None for r in records])
     mentions = [find_times(r["text"], date.fromisoformat(r["note_date"])) for r in records]
-    when = fit_when_ranker(records, mentions, seed)
-    by_text = {id(r): m for r, m in zip(records, mentions, strict=True)}
-    tagger = train_token_tagger(records, lambda r: by_text[id(r)], seed=seed)
     return Classifiers(
         action=action,
         owner=owner,
         clear=clear,
-        presence=presence,
-        when=when,
-        tagger=tagger,
+        presence=fit_presence(records, mentions, seed),
+        when=fit_when_ranker(records, mentions, seed),
+        tagger=fit_tagger(records, mentions, seed),
         step_ranker=fit_step_ranker(records, mentions, seed),
         reason_picker=fit_reason_picker(records, mentions, seed),
     )

@@ -99,11 +99,37 @@ def test_refit_can_tune_named_thresholds_only(tiny_model: Path, tmp_path: Path) 
 
 
 def test_refit_refuses_a_component_it_cannot_fit_alone(tiny_model: Path, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="cannot retrain presence alone"):
+    with pytest.raises(ValueError, match="cannot retrain action alone"):
         retrain_components(
-            load_artifacts(tiny_model), ["presence"], [], [], tmp_path / "x", data_sha256="0" * 64
+            load_artifacts(tiny_model), ["action"], [], [], tmp_path / "x", data_sha256="0" * 64
         )
     assert not (tmp_path / "x").exists()
+
+
+def test_refit_the_note_level_model_and_the_tagger_on_more_notes(tiny_model: Path, tmp_path: Path) -> None:
+    """Presence and the token tagger read no span model: they can learn from new notes alone,
+    and the span model and span classifiers stay the base's."""
+    records = read_jsonl(FIXTURE)
+    meta = retrain_components(
+        load_artifacts(tiny_model),
+        ["presence", "tagger"],
+        records,
+        [],
+        tmp_path / "pt",
+        data_sha256=data_hash([FIXTURE]),
+        seed=3,
+    )
+    assert meta["refitted"] == ["presence", "tagger"] and meta["train_notes"] == len(records)
+    base = load_artifacts(tiny_model)  # as saved: trained on the first 60 notes
+    refitted = load_artifacts(tmp_path / "pt").classifiers
+    presence = refitted.presence.steps[0][1]
+    assert len(presence.vocabulary_) > len(base.classifiers.presence.steps[0][1].vocabulary_)
+    tagged, before = refitted.tagger.models["next_step"], base.classifiers.tagger.models["next_step"]
+    assert tagged.coef_.tolist() != before.coef_.tolist()
+    for name in ("action", "owner", "clear", "when", "step_ranker"):
+        assert getattr(refitted, name).steps[-1][1].coef_.tolist() == (
+            getattr(base.classifiers, name).steps[-1][1].coef_.tolist()
+        )
 
 
 def _copy(src: Path, tmp_path: Path) -> Path:
