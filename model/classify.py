@@ -66,6 +66,9 @@ class Classifiers:
     # the token tagger found, the step ranker picks one of the rule-proposed step phrases
     # (above 1: never).
     step_proposal_floor: float = 1.01
+    # Below that floor (but sure of a step), the rule's step phrases the step ranker scores at
+    # least this high ("Samtal med Jonas fredag kl 10", a verbless calendar entry).
+    step_phrase_accept: float = 0.5
     # Below ``step_fallback``, down to this presence, the token tagger's span is still the step
     # when its peak is at least ``step_tagger_sure`` (above 1: never): a step both models lean
     # to ("Will post both tomorrow" in a month's journal) rather than one either is sure of.

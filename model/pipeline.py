@@ -26,7 +26,7 @@ from model.reasons import propose as propose_reasons
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
 from model.settings import get_settings
-from model.steps import ACCEPT, is_record, labelled_step, pick_primary, step_features
+from model.steps import is_record, labelled_step, pick_primary, step_features
 from model.steps import propose as propose_steps
 from model.threads import single_blas_thread
 from model.tidy import reason_beside, tidy_reason, tidy_step
@@ -242,7 +242,8 @@ class Klarsteg:
         # Sure of a step but below the proposal floor: the phrases the step ranker accepts
         # ("Möte med Anna 14/4 kl 9", a verbless line neither the span model nor the tagger reads)
         feats = step_features(n.text, phrases, n.mentions, n.note_date, n.folded, n.sentences)
-        return [p for p, score in zip(phrases, clf.step_scores(feats), strict=True) if score >= ACCEPT]
+        accept = clf.step_phrase_accept
+        return [p for p, score in zip(phrases, clf.step_scores(feats), strict=True) if score >= accept]
 
     def label_step(self, notes: list[Note]) -> None:
         clf = self._clf

@@ -100,6 +100,27 @@ CASES = [
         70,
     ),
     (
+        # the rule's phrase "Samtal" scores 0.35 with the step ranker: above the tuned
+        # step_phrase_accept (0.3), below the old fixed 0.5
+        "Samtal med Jonas fredag kl 10",
+        "2026-03-02",
+        ("Samtal", "call", "both"),
+        None,
+        ("datetime", "2026-03-06T10:00"),
+        "partial",
+        70,
+    ),
+    (
+        # a past meeting is a record: no phrase is accepted
+        "Möte med Anna igår, gick bra",
+        "2026-03-02",
+        None,
+        None,
+        None,
+        "none",
+        0,
+    ),
+    (
         # the span model ran the step on over "regarding"; the purpose is the reason
         "Call back regarding support ticket #4432",
         "2026-12-04",
