@@ -516,7 +516,9 @@ def test_a_candidate_trained_on_wrong_corrections_is_refused(wrong_candidate: tu
     drops = comparison["drops"]
     assert drops and min(drops.values()) < -TOLERANCE
     for metric, drop in drops.items():
-        assert comparison["candidate"][metric] - comparison["current"][metric] == pytest.approx(drop, abs=1e-4)
+        assert comparison["candidate"][metric] - comparison["current"][metric] == pytest.approx(
+            drop, abs=1e-4
+        )
     assert "DO NOT PROMOTE" in result.stdout and "next_step F1" in result.stdout
 
 
