@@ -121,7 +121,9 @@ _PEOPLE = frozenset(
      "managers", "director", "owner", "owners", "ceo", "cfo", "cto", "coo", "cio", "ciso", "vd",
      "ops", "procurement", "buyer", "buyers", "purchasing", "legal", "counsel", "chef",
      "chefen", "inkopare", "inkoparen", "styrelsen", "board", "controller", "kollega", "kollegor",
-     "colleague", "colleagues"]
+     "colleague", "colleagues", "staff", "personal", "personalen", "employees", "medarbetarna",
+     "avdelningen", "ledningen", "ledningsgruppen", "kunden", "kunderna", "customer", "customers",
+     "client", "clients", "users", "anvandarna", "agarna"]
 )  # fmt: skip
 _DETERMINERS = frozenset(
     ["the", "their", "our", "his", "her", "your", "its", "a", "an", "both", "all", "deras", "var",
@@ -150,20 +152,24 @@ _PURPOSE_WORDS = frozenset(
      "so", "sa", "before", "after", "innan", "efter", "once", "when", "nar"]
 )  # fmt: skip
 _WITH = frozenset(["with", "w/", "med"])
-_WITH_HEAD = re.compile(r"(?:with|w/|med|to|till)\s+")  # opening a candidate
-_WITH_TAIL = re.compile(r"(?:^|\s)(?:with|w/|med|to|till)\s*$")  # right before one
+_WITH_HEAD = re.compile(r"(?:with|w/|med|to|till|for)\s+")  # opening a candidate
+_WITH_TAIL = re.compile(  # right before one, perhaps with a determiner between
+    r"(?:^|\s)(?:with|w/|med|to|till|for)\s*(?:(?:the|their|our|his|her|your|a|an|deras|var|vart|"
+    r"vara|hans|hennes|sin|sitt|sina|den|det|de)\s+)?$"
+)
 
 
 def is_who(text: str, folded: str, span: Span) -> bool:
     """Whether a reason candidate is who the step is done with or for, not why: it follows
-    *with/w//med/to/till* (or opens with it), is a few words and names a person or a group
-    ("Schedule a demo with the IT team", "Ring med Eva", "quote to Colin"). What the customer
-    comes back with is not ("with a decision"), nor what is done ("to discuss the terms")."""
+    *with/w//med/to/till/for/för* (or opens with it), is a few words and names a person or a
+    group ("Schedule a demo with the IT team", "Ring med Eva", "quote to Colin", "Demo for the
+    sales team"). What the customer comes back with is not ("with a decision"), nor what is
+    done ("to discuss the terms", "för påskrift")."""
     start, end = span
     head = _WITH_HEAD.match(folded, start, end)
     if head is not None:
         start = head.end()
-    elif _WITH_TAIL.search(folded[max(0, start - 6) : start]) is None:
+    elif _WITH_TAIL.search(folded[max(0, start - 16) : start]) is None:
         return False
     words = TOKEN_PATTERN.findall(folded, start, end)
     if not words or len(words) > 5 or not _PURPOSE_WORDS.isdisjoint(words):

@@ -130,9 +130,14 @@ def test_who_is_not_why(text: str, step: str, expected: list[tuple[str, str]]) -
         # what is brought along, or a product, is not a person
         ("Provkörning med Flipper 600", "Flipper 600", False),
         ("She'll get back to us with a decision", "a decision", False),
-        # who it is for, after to/till
+        # who it is for, after to/till/for/för, a determiner between or not
         ("Beth - quote to Colin by 6/3", "Colin", True),
         ("Skicka offerten till styrelsen", "styrelsen", True),
+        ("Demo for the sales team", "the sales team", True),
+        ("Demo for the sales team", "sales team", True),
+        ("Boka in utbildning för personalen", "personalen", True),
+        ("Skicka avtal för påskrift", "påskrift", False),
+        ("Call Per for feedback on the trial", "feedback on the trial", False),
         # what is done is not who ("to discuss"), nor a phrase after another word
         ("Call Per to discuss the terms", "discuss the terms", False),
         ("Send the quote about the IT team", "the IT team", False),
