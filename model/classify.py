@@ -69,6 +69,10 @@ class Classifiers:
     # Below that floor (but sure of a step), the rule's step phrases the step ranker scores at
     # least this high ("Samtal med Jonas fredag kl 10", a verbless calendar entry).
     step_phrase_accept: float = 0.5
+    # The tagger's span yields to the rule's step phrase apart from it when the step ranker is
+    # surer of the phrase than the tagger of its span by at least this (above 1: never): a
+    # minutes' title ("Protokoll styrgruppsmöte", tagger 0.28) against "Nästa möte" (ranker 0.98).
+    step_phrase_margin: float = 1.01
     # Below ``step_fallback``, down to this presence, the token tagger's span is still the step
     # when its peak is at least ``step_tagger_sure`` (above 1: never): a step both models lean
     # to ("Will post both tomorrow" in a month's journal) rather than one either is sure of.

@@ -228,15 +228,25 @@ class Klarsteg:
             found = None
         if n.presence < clf.step_fallback:
             return [found[:2]] if found and found[2] >= clf.step_tagger_sure else []
-        if found:
-            return [found[:2]]
-        labelled = labelled_step(n.text, n.mentions)  # "Next steps discussed: contract review"
+        if found and (found[2] + clf.step_phrase_margin > 1.0 or clf.step_ranker is None):
+            return [found[:2]]  # no phrase can beat it by the margin
+        labelled = None if found else labelled_step(n.text, n.mentions)  # "Next steps: contract review"
         if labelled:
             return [labelled]
         if clf.step_ranker is None:
             return []
         phrases = _step_phrases(n)
         phrases = ([p for p in phrases if p[0] >= zone] or phrases)[:8]
+        if found:
+            # The tagger unsure of its span: a phrase the ranker is sure of, apart from it, wins
+            phrases = [p for p in phrases if p[1] <= found[0] or p[0] >= found[1]]
+            if phrases:
+                feats = step_features(n.text, phrases, n.mentions, n.note_date, n.folded, n.sentences)
+                scores = clf.step_scores(feats)
+                best = int(scores.argmax())
+                if scores[best] >= found[2] + clf.step_phrase_margin:
+                    return [phrases[best]]
+            return [found[:2]]
         if n.presence >= clf.step_proposal_floor or not phrases:
             return phrases
         # Sure of a step but below the proposal floor: the phrases the step ranker accepts

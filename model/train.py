@@ -35,6 +35,7 @@ THRESHOLD_GRID: list[tuple[str, tuple[float, ...]]] = [
     # ties go to the earlier value: 0.3 first (it takes "Samtal med Jonas fredag kl 10", ranker
     # score 0.35, and not the cut "review scheduled for", 0.25: our own calendar-entry probes)
     ("step_phrase_accept", (0.3, 0.4, 0.5, 0.2, 1.01)),
+    ("step_phrase_margin", (1.01, 0.5, 0.4, 0.3, 0.2)),
     ("step_sure_floor", (0.4, 0.45, 0.5, 0.55, 0.6, 1.01)),
     ("step_tagger_sure", (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9)),
     ("step_confidence_floor", (0.0, 0.4, 0.45, 0.48, 0.5, 0.52, 0.55)),

@@ -264,3 +264,30 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
 def test_what_was_had_is_a_record(text: str, candidate: str, record: bool) -> None:
     start = text.index(candidate)
     assert is_record(text, (start, start + len(candidate))) is record
+
+
+# Minutes the span model is silent on: the token tagger's span is the title (peak 0.28); over
+# the phrases apart from the title, the step ranker scores the item's "möte" 0.98.
+_TITLED = (
+    "Protokoll styrgruppsmöte 5/3\n1. Status: leverans enligt plan\n2. Risker: inga nya\n"
+    "3. Nästa möte 2/4 kl 13 för att stämma av testerna"
+)
+
+
+@pytest.mark.parametrize(
+    ("margin", "step", "when"),
+    [
+        (None, "möte", ("datetime", "2026-04-02T13:00")),  # the tuned margin (0.3)
+        (0.75, "Protokoll styrgruppsmöte", ("date", "2026-03-05")),  # a margin the phrase misses
+        (1.01, "Protokoll styrgruppsmöte", ("date", "2026-03-05")),  # never
+    ],
+)
+def test_an_unsure_tagger_span_yields_to_a_sure_phrase(margin: float | None, step: str, when: tuple) -> None:
+    model = Klarsteg.load()
+    clf = model.artifacts.classifiers
+    assert clf.step_phrase_margin == 0.3
+    if margin is not None:
+        clf.step_phrase_margin = margin
+    result = model.score(_TITLED, note_date="2026-03-02", language="sv")
+    assert result.next_step is not None and result.next_step.text == step
+    assert result.when is not None and (result.when.granularity, result.when.value) == when
