@@ -207,10 +207,11 @@ class Klarsteg:
 
     def _fallback_steps(self, n: Note) -> list[tuple[int, int]]:
         """Step candidates where the span model found none, by how sure the note-level model
-        is that there is a step: leaning to one, the token tagger's span if the tagger is
-        sure of it; sure of one, the tagger's span, else the phrase after a next-step label,
-        else the rule's step phrases the step ranker accepts (surer still: all of them, for
-        the ranker to choose from)."""
+        is that there is a step. Leaning to one: the token tagger's span if the tagger is sure
+        of it. Sure of one: the tagger's span, unless the step ranker is surer of a rule phrase
+        apart from it by ``step_phrase_margin``; without a tagger span, the phrase after a
+        next-step label, else the rule's step phrases the ranker accepts (surer still: all of
+        them, for the ranker to choose from). Phrases under an action header come first."""
         clf = self._clf
         if n.presence < min(clf.step_fallback, clf.step_sure_floor):
             return []
@@ -230,30 +231,30 @@ class Klarsteg:
             return [found[:2]] if found and found[2] >= clf.step_tagger_sure else []
         if found and (found[2] + clf.step_phrase_margin > 1.0 or clf.step_ranker is None):
             return [found[:2]]  # no phrase can beat it by the margin
-        labelled = None if found else labelled_step(n.text, n.mentions)  # "Next steps: contract review"
-        if labelled:
-            return [labelled]
-        if clf.step_ranker is None:
-            return []
+        if found is None:
+            labelled = labelled_step(n.text, n.mentions)  # "Next steps discussed: contract review"
+            if labelled:
+                return [labelled]
+            if clf.step_ranker is None:
+                return []
         phrases = _step_phrases(n)
         phrases = ([p for p in phrases if p[0] >= zone] or phrases)[:8]
-        if found:
-            # The tagger unsure of its span: a phrase the ranker is sure of, apart from it, wins
-            phrases = [p for p in phrases if p[1] <= found[0] or p[0] >= found[1]]
-            if phrases:
-                feats = step_features(n.text, phrases, n.mentions, n.note_date, n.folded, n.sentences)
-                scores = clf.step_scores(feats)
-                best = int(scores.argmax())
-                if scores[best] >= found[2] + clf.step_phrase_margin:
-                    return [phrases[best]]
-            return [found[:2]]
-        if n.presence >= clf.step_proposal_floor or not phrases:
+        if found:  # a protokoll's title (tagger 0.28) against its item "Nästa möte" (ranker 0.98)
+            scored = self._ranked([p for p in phrases if p[1] <= found[0] or p[0] >= found[1]], n)
+            best = max(scored, key=lambda ps: ps[1], default=None)
+            return [best[0] if best and best[1] >= found[2] + clf.step_phrase_margin else found[:2]]
+        if n.presence >= clf.step_proposal_floor:
             return phrases
         # Sure of a step but below the proposal floor: the phrases the step ranker accepts
         # ("Möte med Anna 14/4 kl 9", a verbless line neither the span model nor the tagger reads)
+        return [p for p, score in self._ranked(phrases, n) if score >= clf.step_phrase_accept]
+
+    def _ranked(self, phrases: list[tuple[int, int]], n: Note) -> list[tuple[tuple[int, int], float]]:
+        """Each phrase with the step ranker's probability that it is the note's step."""
+        if not phrases:
+            return []
         feats = step_features(n.text, phrases, n.mentions, n.note_date, n.folded, n.sentences)
-        accept = clf.step_phrase_accept
-        return [p for p, score in zip(phrases, clf.step_scores(feats), strict=True) if score >= accept]
+        return list(zip(phrases, self._clf.step_scores(feats).tolist(), strict=True))
 
     def label_step(self, notes: list[Note]) -> None:
         clf = self._clf
