@@ -73,6 +73,10 @@ class Classifiers:
     # surer of the phrase than the tagger of its span by at least this (above 1: never): a
     # minutes' title ("Protokoll styrgruppsmöte", tagger 0.28) against "Nästa möte" (ranker 0.98).
     step_phrase_margin: float = 1.01
+    # Leaning to a step (below ``step_fallback``) with no tagger span it is sure of: the rule's
+    # step phrase the step ranker scores at least this ("3. Next meeting to resolve penalty
+    # clause", "Kontakta Lantmästarna AB i december"; above 1: never).
+    step_phrase_lean: float = 1.01
     # Below ``step_fallback``, down to this presence, the token tagger's span is still the step
     # when its peak is at least ``step_tagger_sure`` (above 1: never): a step both models lean
     # to ("Will post both tomorrow" in a month's journal) rather than one either is sure of.

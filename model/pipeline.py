@@ -208,7 +208,7 @@ class Klarsteg:
     def _fallback_steps(self, n: Note) -> list[tuple[int, int]]:
         """Step candidates where the span model found none, by how sure the note-level model
         is that there is a step. Leaning to one: the token tagger's span if the tagger is sure
-        of it. Sure of one: the tagger's span, unless the step ranker is surer of a rule phrase
+        of it, else the rule's phrase the step ranker is sure of. Sure of one: the tagger's span, unless the step ranker is surer of a rule phrase
         apart from it by ``step_phrase_margin``; without a tagger span, the phrase after a
         next-step label, else the rule's step phrases the ranker accepts (surer still: all of
         them, for the ranker to choose from). Phrases under an action header come first."""
@@ -228,7 +228,13 @@ class Klarsteg:
         if found is not None and is_record(n.text, found[:2]):
             found = None
         if n.presence < clf.step_fallback:
-            return [found[:2]] if found and found[2] >= clf.step_tagger_sure else []
+            if found and found[2] >= clf.step_tagger_sure:
+                return [found[:2]]
+            if clf.step_ranker is None or clf.step_phrase_lean > 1.0:
+                return []
+            # else the rule's phrase the step ranker is sure of ("3. Next meeting to resolve ...")
+            lean = [ps for ps in self._ranked(_step_phrases(n)[:8], n) if ps[1] >= clf.step_phrase_lean]
+            return [max(lean, key=lambda ps: ps[1])[0]] if lean else []
         if found and (found[2] + clf.step_phrase_margin > 1.0 or clf.step_ranker is None):
             return [found[:2]]  # no phrase can beat it by the margin
         if found is None:

@@ -36,6 +36,7 @@ THRESHOLD_GRID: list[tuple[str, tuple[float, ...]]] = [
     # score 0.35, and not the cut "review scheduled for", 0.25: our own calendar-entry probes)
     ("step_phrase_accept", (0.3, 0.4, 0.5, 0.2, 1.01)),
     ("step_phrase_margin", (1.01, 0.5, 0.4, 0.3, 0.2)),
+    ("step_phrase_lean", (1.01, 0.95, 0.9, 0.85, 0.8)),
     ("step_sure_floor", (0.4, 0.45, 0.5, 0.55, 0.6, 1.01)),
     ("step_tagger_sure", (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9)),
     ("step_confidence_floor", (0.0, 0.4, 0.45, 0.48, 0.5, 0.52, 0.55)),

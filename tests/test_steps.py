@@ -291,3 +291,32 @@ def test_an_unsure_tagger_span_yields_to_a_sure_phrase(margin: float | None, ste
     result = model.score(_TITLED, note_date="2026-03-02", language="sv")
     assert result.next_step is not None and result.next_step.text == step
     assert result.when is not None and (result.when.granularity, result.when.value) == when
+
+
+# Minutes whose last item names the next meeting: the span model is silent and the note-level
+# model only leans to a step (below step_fallback); the tagger is not sure of a span, the step
+# ranker is of the rule's "meeting".
+_NEXT_MEETING = (
+    "Minutes - lift contract talks\n1. Agreed 5-yr term\n2. Open point: liability cap\n"
+    "3. Next meeting to settle the liability cap - Tom to propose a date"
+)
+
+
+@pytest.mark.parametrize(
+    ("lean", "step", "verdict"),
+    [
+        (None, "meeting", "partial"),  # the tuned step_phrase_lean (0.95)
+        (1.01, None, "none"),  # the leaning band reads the tagger only
+    ],
+)
+def test_a_leaning_note_takes_a_phrase_the_ranker_is_sure_of(
+    lean: float | None, step: str | None, verdict: str
+) -> None:
+    model = Klarsteg.load()
+    clf = model.artifacts.classifiers
+    assert clf.step_phrase_lean == 0.95
+    if lean is not None:
+        clf.step_phrase_lean = lean
+    result = model.score(_NEXT_MEETING, note_date="2026-05-04", language="en")
+    assert (result.next_step.text if result.next_step else None) == step
+    assert result.verdict == verdict
