@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from model.pipeline import Klarsteg
+from model.schema import ScoreResult
 from model.steps import is_record, labelled_step, pick_primary, propose, step_features
 from model.text import fold_same_length
 from model.when import find_times
@@ -266,6 +267,19 @@ def test_what_was_had_is_a_record(text: str, candidate: str, record: bool) -> No
     assert is_record(text, (start, start + len(candidate))) is record
 
 
+def _scored_with(
+    text: str, note_date: str, language: str, threshold: str, shipped: float, value: float | None
+) -> ScoreResult:
+    """The shipped model's result for ``text`` with one threshold set to ``value`` (None: as
+    shipped, which must be ``shipped``)."""
+    model = Klarsteg.load()
+    clf = model.artifacts.classifiers
+    assert getattr(clf, threshold) == shipped
+    if value is not None:
+        setattr(clf, threshold, value)
+    return model.score(text, note_date=note_date, language=language)
+
+
 # Minutes the span model is silent on: the token tagger's span is the title (peak 0.28); over
 # the phrases apart from the title, the step ranker scores the item's "möte" 0.98.
 _TITLED = (
@@ -283,12 +297,7 @@ _TITLED = (
     ],
 )
 def test_an_unsure_tagger_span_yields_to_a_sure_phrase(margin: float | None, step: str, when: tuple) -> None:
-    model = Klarsteg.load()
-    clf = model.artifacts.classifiers
-    assert clf.step_phrase_margin == 0.3
-    if margin is not None:
-        clf.step_phrase_margin = margin
-    result = model.score(_TITLED, note_date="2026-03-02", language="sv")
+    result = _scored_with(_TITLED, "2026-03-02", "sv", "step_phrase_margin", 0.3, margin)
     assert result.next_step is not None and result.next_step.text == step
     assert result.when is not None and (result.when.granularity, result.when.value) == when
 
@@ -312,11 +321,6 @@ _NEXT_MEETING = (
 def test_a_leaning_note_takes_a_phrase_the_ranker_is_sure_of(
     lean: float | None, step: str | None, verdict: str
 ) -> None:
-    model = Klarsteg.load()
-    clf = model.artifacts.classifiers
-    assert clf.step_phrase_lean == 0.95
-    if lean is not None:
-        clf.step_phrase_lean = lean
-    result = model.score(_NEXT_MEETING, note_date="2026-05-04", language="en")
+    result = _scored_with(_NEXT_MEETING, "2026-05-04", "en", "step_phrase_lean", 0.95, lean)
     assert (result.next_step.text if result.next_step else None) == step
     assert result.verdict == verdict
