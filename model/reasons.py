@@ -154,8 +154,7 @@ _PURPOSE_WORDS = frozenset(
 _WITH = frozenset(["with", "w/", "med"])
 _WITH_HEAD = re.compile(r"(?:with|w/|med|to|till|for)\s+")  # opening a candidate
 _WITH_TAIL = re.compile(  # right before one, perhaps with a determiner between
-    r"(?:^|\s)(?:with|w/|med|to|till|for)\s*(?:(?:the|their|our|his|her|your|a|an|deras|var|vart|"
-    r"vara|hans|hennes|sin|sitt|sina|den|det|de)\s+)?$"
+    rf"(?:^|\s)(?:with|w/|med|to|till|for)\s*(?:(?:{'|'.join(sorted(_DETERMINERS))})\s+)?$"
 )
 
 
