@@ -208,10 +208,11 @@ class Klarsteg:
     def _fallback_steps(self, n: Note) -> list[tuple[int, int]]:
         """Step candidates where the span model found none, by how sure the note-level model
         is that there is a step. Leaning to one: the token tagger's span if the tagger is sure
-        of it, else the rule's phrase the step ranker is sure of. Sure of one: the tagger's span, unless the step ranker is surer of a rule phrase
-        apart from it by ``step_phrase_margin``; without a tagger span, the phrase after a
-        next-step label, else the rule's step phrases the ranker accepts (surer still: all of
-        them, for the ranker to choose from). Phrases under an action header come first."""
+        of it, else the rule's phrase the step ranker is sure of. Sure of one: the tagger's
+        span, unless the step ranker is surer of a rule phrase apart from it by
+        ``step_phrase_margin``; without a tagger span, the phrase after a next-step label, else
+        the rule's step phrases the ranker accepts (surer still: all of them, for the ranker to
+        choose from). Phrases under an action header come first."""
         clf = self._clf
         if n.presence < min(clf.step_fallback, clf.step_sure_floor):
             return []
@@ -233,7 +234,9 @@ class Klarsteg:
             if clf.step_ranker is None or clf.step_phrase_lean > 1.0:
                 return []
             # else the rule's phrase the step ranker is sure of ("3. Next meeting to resolve ...")
-            lean = [ps for ps in self._ranked(_step_phrases(n)[:8], n) if ps[1] >= clf.step_phrase_lean]
+            lean = [
+                ps for ps in self._ranked(_zoned(_step_phrases(n), zone), n) if ps[1] >= clf.step_phrase_lean
+            ]
             return [max(lean, key=lambda ps: ps[1])[0]] if lean else []
         if found and (found[2] + clf.step_phrase_margin > 1.0 or clf.step_ranker is None):
             return [found[:2]]  # no phrase can beat it by the margin
@@ -243,8 +246,7 @@ class Klarsteg:
                 return [labelled]
             if clf.step_ranker is None:
                 return []
-        phrases = _step_phrases(n)
-        phrases = ([p for p in phrases if p[0] >= zone] or phrases)[:8]
+        phrases = _zoned(_step_phrases(n), zone)
         if found:  # a protokoll's title (tagger 0.28) against its item "Nästa möte" (ranker 0.98)
             scored = self._ranked([p for p in phrases if p[1] <= found[0] or p[0] >= found[1]], n)
             best = max(scored, key=lambda ps: ps[1], default=None)
@@ -400,6 +402,12 @@ def _other_phrases(note: Note, steps: Sequence[tuple[int, int]]) -> list[tuple[i
         for a, b in _step_phrases(note)
         if all(b <= s or a >= e for s, e in steps) and note.bounds(a, b) not in taken
     ]
+
+
+def _zoned(phrases: list[tuple[int, int]], zone: int) -> list[tuple[int, int]]:
+    """The first eight phrases in the note's action zone (from ``zone`` on), or of the whole
+    note when none is in it."""
+    return ([p for p in phrases if p[0] >= zone] or phrases)[:8]
 
 
 def _step_phrases(note: Note) -> list[tuple[int, int]]:
