@@ -1,5 +1,6 @@
 """The scikit-learn classifiers: action, owner, reason clarity, note-level presence, when ranker,
-and the step ranker that picks the primary step among several candidates.
+and the step ranker that picks the primary step among several candidates, and the step acceptor
+that decides whether a lone rule-proposed phrase is a step at all.
 
 All are linear models over sparse features: fast to train, fast to apply, and they give
 calibrated-enough probabilities for the ``confidence`` fields.
@@ -16,6 +17,7 @@ import numpy as np
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from model.choose import mention_overlaps, when_features_all
@@ -23,7 +25,7 @@ from model.data import locate
 from model.fastlinear import FastDictLR, FastTfidfLR, TfidfVectors, Vector, fast_model, share_vectors
 from model.features import SpanContext, note_analyzer, span_analyzer, span_context
 from model.reasons import reason_examples
-from model.steps import ranker_examples
+from model.steps import acceptor_examples, ranker_examples
 from model.tokentag import TokenTagger, train_token_tagger
 from model.when import TimeMention, find_times
 
@@ -62,19 +64,23 @@ class Classifiers:
     # model found none and its best candidate is at least this likely.
     reason_picker: Pipeline | None = None
     reason_pick_threshold: float = 0.5
+    # Whether a rule-proposed step phrase is the note's step at all, for the fallbacks where the
+    # span model and the tagger are silent (the ranker only compares candidates); None in older
+    # artifacts, which use the step ranker's score instead.
+    step_acceptor: Pipeline | None = None
     # When the note-level model is at least this sure of a step that neither the span model nor
     # the token tagger found, the step ranker picks one of the rule-proposed step phrases
-    # (above 1: never).
+    # (above 1: never). The thresholds below compare the step acceptor's probabilities.
     step_proposal_floor: float = 1.01
-    # Below that floor (but sure of a step), the rule's step phrases the step ranker scores at
+    # Below that floor (but sure of a step), the rule's step phrases the acceptor scores at
     # least this high ("Samtal med Jonas fredag kl 10", a verbless calendar entry).
     step_phrase_accept: float = 0.5
-    # The tagger's span yields to the rule's step phrase apart from it when the step ranker is
+    # The tagger's span yields to the rule's step phrase apart from it when the acceptor is
     # surer of the phrase than the tagger of its span by at least this (above 1: never): a
-    # minutes' title ("Protokoll styrgruppsmöte", tagger 0.28) against "Nästa möte" (ranker 0.98).
+    # minutes' title ("Protokoll styrgruppsmöte", tagger 0.27) against "Nästa möte" (acceptor 0.80).
     step_phrase_margin: float = 1.01
     # Leaning to a step (below ``step_fallback``) with no tagger span it is sure of: the rule's
-    # step phrase the step ranker scores at least this ("3. Next meeting to resolve penalty
+    # step phrase the acceptor scores at least this ("3. Next meeting to resolve penalty
     # clause", "Kontakta Lantmästarna AB i december"; above 1: never).
     step_phrase_lean: float = 1.01
     # Below ``step_fallback``, down to this presence, the token tagger's span is still the step
@@ -112,6 +118,7 @@ class Classifiers:
                 self.presence,
                 self.when,
                 self.step_ranker,
+                self.step_acceptor,
                 self.reason_picker,
             )
             if m is not None
@@ -174,6 +181,13 @@ class Classifiers:
         """Probability, for each candidate step's features, that it is the primary step."""
         assert self.step_ranker is not None
         return self._positive(self.step_ranker, feats)
+
+    def accept_scores(self, feats: Sequence[dict[str, float]]) -> np.ndarray:
+        """Probability, for each proposed step phrase's features, that it is the note's step
+        (the step acceptor's, or the step ranker's in artifacts without one)."""
+        model = self.step_acceptor if self.step_acceptor is not None else self.step_ranker
+        assert model is not None
+        return self._positive(model, feats)
 
     def reason_scores(self, feats: Sequence[dict[str, float]]) -> np.ndarray:
         """Probability, for each proposed purpose's features, that it is the step's reason."""
@@ -255,6 +269,23 @@ def fit_step_ranker(
     return _ranker(*ranker_examples(records, mentions), c=0.5, seed=seed, balanced=True)
 
 
+def fit_step_acceptor(
+    records: Sequence[dict], mentions: Sequence[Sequence[TimeMention]], seed: int
+) -> Pipeline:
+    """The step acceptor (:func:`model.steps.acceptor_examples`): every proposed phrase of every
+    note, positive when it is the gold step. The note-level model's presence it reads comes
+    from five models each fitted without a fifth of the notes (a model's presence on its own
+    training notes is near 0 or 1, which the acceptor would learn to trust too much)."""
+    labels = [r.get("next_step") is not None for r in records]
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
+    presence = np.zeros(len(records))
+    for fit_idx, held_idx in folds.split(np.zeros(len(records)), labels):
+        model = fit_presence([records[i] for i in fit_idx], [mentions[i] for i in fit_idx], seed)
+        positive = list(model.classes_).index(True)
+        presence[held_idx] = model.predict_proba([records[i]["text"] for i in held_idx])[:, positive]
+    return _ranker(*acceptor_examples(records, mentions, presence.tolist()), c=0.5, seed=seed)
+
+
 def fit_reason_picker(
     records: Sequence[dict], mentions: Sequence[Sequence[TimeMention]], seed: int
 ) -> Pipeline:
@@ -281,6 +312,7 @@ def fit_tagger(records: Sequence[dict], mentions: Sequence[Sequence[TimeMention]
 REFITTABLE = {
     "when": fit_when_ranker,
     "step_ranker": fit_step_ranker,
+    "step_acceptor": fit_step_acceptor,
     "reason_picker": fit_reason_picker,
     "presence": fit_presence,
     "tagger": fit_tagger,
@@ -307,5 +339,6 @@ def train_classifiers(records: Sequence[dict], seed: int = 13) -> Classifiers:
         when=fit_when_ranker(records, mentions, seed),
         tagger=fit_tagger(records, mentions, seed),
         step_ranker=fit_step_ranker(records, mentions, seed),
+        step_acceptor=fit_step_acceptor(records, mentions, seed),
         reason_picker=fit_reason_picker(records, mentions, seed),
     )

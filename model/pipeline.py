@@ -26,7 +26,7 @@ from model.reasons import propose as propose_reasons
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
 from model.settings import get_settings
-from model.steps import is_record, labelled_step, pick_primary, step_features
+from model.steps import acceptor_features, is_record, labelled_step, pick_primary, step_features
 from model.steps import propose as propose_steps
 from model.threads import single_blas_thread
 from model.tidy import reason_beside, tidy_reason, tidy_step
@@ -208,11 +208,11 @@ class Klarsteg:
     def _fallback_steps(self, n: Note) -> list[tuple[int, int]]:
         """Step candidates where the span model found none, by how sure the note-level model
         is that there is a step. Leaning to one: the token tagger's span if the tagger is sure
-        of it, else the rule's phrase the step ranker is sure of. Sure of one: the tagger's
-        span, unless the step ranker is surer of a rule phrase apart from it by
+        of it, else the rule's phrase the step acceptor is sure of. Sure of one: the tagger's
+        span, unless the acceptor is surer of a rule phrase apart from it by
         ``step_phrase_margin``; without a tagger span, the phrase after a next-step label, else
-        the rule's step phrases the ranker accepts (surer still: all of them, for the ranker to
-        choose from). Phrases under an action header come first."""
+        the rule's step phrases the acceptor accepts (surer still: all of them, for the step
+        ranker to choose from). Phrases under an action header come first."""
         clf = self._clf
         if n.presence < min(clf.step_fallback, clf.step_sure_floor):
             return []
@@ -226,17 +226,16 @@ class Klarsteg:
             extend=clf.step_extend,
             after=zone,
         )
-        if found is not None and is_record(n.text, found[:2]):
-            found = None
+        if found is not None and (is_record(n.text, found[:2]) or not _has_word(n.text, *found[:2])):
+            found = None  # "Had a call today"; a lone "-" the tagger peaked on
         if n.presence < clf.step_fallback:
             if found and found[2] >= clf.step_tagger_sure:
                 return [found[:2]]
             if clf.step_ranker is None or clf.step_phrase_lean > 1.0:
                 return []
-            # else the rule's phrase the step ranker is sure of ("3. Next meeting to resolve ...")
-            lean = [
-                ps for ps in self._ranked(_zoned(_step_phrases(n), zone), n) if ps[1] >= clf.step_phrase_lean
-            ]
+            # else the rule's phrase the step acceptor is sure of ("3. Next meeting to resolve ...")
+            scored = self._accepted(_zoned(_step_phrases(n), zone), n)
+            lean = [ps for ps in scored if ps[1] >= clf.step_phrase_lean]
             return [max(lean, key=lambda ps: ps[1])[0]] if lean else []
         if found and (found[2] + clf.step_phrase_margin > 1.0 or clf.step_ranker is None):
             return [found[:2]]  # no phrase can beat it by the margin
@@ -247,22 +246,25 @@ class Klarsteg:
             if clf.step_ranker is None:
                 return []
         phrases = _zoned(_step_phrases(n), zone)
-        if found:  # a protokoll's title (tagger 0.28) against its item "Nästa möte" (ranker 0.98)
-            scored = self._ranked([p for p in phrases if p[1] <= found[0] or p[0] >= found[1]], n)
+        if found:  # a protokoll's title (tagger 0.27) against its item "Nästa möte" (acceptor 0.80)
+            scored = self._accepted([p for p in phrases if p[1] <= found[0] or p[0] >= found[1]], n)
             best = max(scored, key=lambda ps: ps[1], default=None)
             return [best[0] if best and best[1] >= found[2] + clf.step_phrase_margin else found[:2]]
         if n.presence >= clf.step_proposal_floor:
             return phrases
-        # Sure of a step but below the proposal floor: the phrases the step ranker accepts
+        # Sure of a step but below the proposal floor: the phrases the step acceptor accepts
         # ("Möte med Anna 14/4 kl 9", a verbless line neither the span model nor the tagger reads)
-        return [p for p, score in self._ranked(phrases, n) if score >= clf.step_phrase_accept]
+        return [p for p, score in self._accepted(phrases, n) if score >= clf.step_phrase_accept]
 
-    def _ranked(self, phrases: list[tuple[int, int]], n: Note) -> list[tuple[tuple[int, int], float]]:
-        """Each phrase with the step ranker's probability that it is the note's step."""
+    def _accepted(self, phrases: list[tuple[int, int]], n: Note) -> list[tuple[tuple[int, int], float]]:
+        """Each phrase with the step acceptor's probability that it is the note's step (the
+        step ranker's in artifacts without an acceptor)."""
         if not phrases:
             return []
         feats = step_features(n.text, phrases, n.mentions, n.note_date, n.folded, n.sentences)
-        return list(zip(phrases, self._clf.step_scores(feats).tolist(), strict=True))
+        if self._clf.step_acceptor is not None:
+            feats = acceptor_features(feats, phrases, n.text, n.presence)
+        return list(zip(phrases, self._clf.accept_scores(feats).tolist(), strict=True))
 
     def label_step(self, notes: list[Note]) -> None:
         clf = self._clf
@@ -408,6 +410,10 @@ def _zoned(phrases: list[tuple[int, int]], zone: int) -> list[tuple[int, int]]:
     """The first eight phrases in the note's action zone (from ``zone`` on), or of the whole
     note when none is in it."""
     return ([p for p in phrases if p[0] >= zone] or phrases)[:8]
+
+
+def _has_word(text: str, start: int, end: int) -> bool:
+    return any(ch.isalnum() for ch in text[start:end])
 
 
 def _step_phrases(note: Note) -> list[tuple[int, int]]:

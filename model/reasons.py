@@ -162,9 +162,12 @@ def is_who(text: str, folded: str, span: Span) -> bool:
     """Whether a reason candidate is who the step is done with or for, not why: it follows
     *with/w//med/to/till/for/för* (or opens with it), is a few words and names a person or a
     group ("Schedule a demo with the IT team", "Ring med Eva", "quote to Colin", "Demo for the
-    sales team"). What the customer comes back with is not ("with a decision"), nor what is
-    done ("to discuss the terms", "för påskrift")."""
+    sales team"), or it is only a name ("Möte Sara/Omar – Nordkust IT"). What the customer
+    comes back with is not ("with a decision"), nor what is done ("to discuss the terms", "för
+    påskrift")."""
     start, end = span
+    if _only_names(text, folded, span):
+        return True
     head = _WITH_HEAD.match(folded, start, end)
     if head is not None:
         start = head.end()
@@ -174,6 +177,17 @@ def is_who(text: str, folded: str, span: Span) -> bool:
     if not words or len(words) > 5 or not _PURPOSE_WORDS.isdisjoint(words):
         return False  # more than who: "their platform team to review network isolation"
     return _names_someone(text, folded, (start, end))
+
+
+def _only_names(text: str, folded: str, span: Span) -> bool:
+    """Whether a phrase is nothing but a name: one to four capitalised words, one of them
+    written like a name (a capital, then small letters), no number ("Nordkust IT", "Dalby
+    Sjukhem", "Kirkgate Digital"; not "GDPR", "Flipper 600" or "Q3 pricing")."""
+    words = TOKEN_PATTERN.findall(folded, span[0], span[1])
+    if not 1 <= len(words) <= 4 or any(not w.isalpha() for w in words):
+        return False
+    originals = [text[m.start() : m.end()] for m in TOKEN_PATTERN.finditer(folded, span[0], span[1])]
+    return all(w[0].isupper() for w in originals) and any(w[1:].islower() for w in originals if len(w) > 1)
 
 
 def _said_that(text: str, at: int) -> bool:

@@ -330,3 +330,50 @@ def ranker_examples(
         feats.extend(step_features(text, cands, mentions, date.fromisoformat(r["note_date"])))
         labels.extend(c == (gold.start, gold.end) for c in cands)
     return feats, labels
+
+
+def acceptor_features(
+    feats: list[dict[str, float]], spans: Sequence[Span], text: str, presence: float
+) -> list[dict[str, float]]:
+    """The step acceptor's features: a phrase's own (:func:`step_features`, updated in place),
+    how sure the note-level model is that the note states a step (a value and a band), the
+    note's length in words and whether the phrase opens the note (after at most a label such as
+    "Task:" or "[Planerad]"): a CRM activity subject is a short note opening with its step."""
+    band = f"presence_{min(int(presence * 5), 4)}"
+    size = f"words{_bucket(len(_WORD.findall(text)), (6, 12, 25))}"
+    for f, (s, _) in zip(feats, spans, strict=True):
+        f["presence"] = presence
+        f[band] = 1.0
+        f[size] = 1.0
+        if len(_WORD.findall(text, 0, s)) <= 2:
+            f["opens_note"] = 1.0
+    return feats
+
+
+_WORD = re.compile(r"\w+")
+
+
+def acceptor_examples(
+    records: Sequence[dict], mentions_of: Sequence[Sequence[TimeMention]], presence: Sequence[float]
+) -> tuple[list[dict[str, float]], list[bool]]:
+    """Training rows for the step acceptor: every phrase :func:`propose` finds in every note
+    (records of what was had or held left out, as at prediction), positive when it overlaps
+    the gold step, with the note-level model's ``presence`` of its note (predicted by a model
+    that did not see the note). Unlike :func:`ranker_examples`, notes without a step and notes
+    with a single phrase count too: the acceptor answers "is this phrase the note's step at
+    all" where the span model and the tagger found nothing ("Tel: Stensjö Lager – ändra i
+    timavtalet, kl 15")."""
+    from model.data import locate
+
+    feats: list[dict[str, float]] = []
+    labels: list[bool] = []
+    for r, mentions, p in zip(records, mentions_of, presence, strict=True):
+        text = r["text"]
+        cands = [s for s in propose(text, fold_same_length(text), mentions) if not is_record(text, s)]
+        if not cands:
+            continue
+        gold = locate(text, r.get("next_step"))
+        own = step_features(text, cands, mentions, date.fromisoformat(r["note_date"]))
+        feats.extend(acceptor_features(own, cands, text, p))
+        labels.extend(gold is not None and s < gold.end and gold.start < e for s, e in cands)
+    return feats, labels

@@ -70,29 +70,34 @@ def test_every_shipped_model_has_a_fast_path(clf: Classifiers) -> None:
         assert isinstance(fast_model(getattr(clf, name)), FastTfidfLR), name
     assert isinstance(fast_model(clf.when), FastDictLR)
     assert isinstance(fast_hashed(_HASHER, clf.tagger.models), FastHashedLR)
-    for name in ("step_ranker", "reason_picker"):
+    for name in ("step_ranker", "step_acceptor", "reason_picker"):
         assert isinstance(fast_model(getattr(clf, name)), FastDictLR), name
+
+
+MODELS = ("action", "owner", "clear", "presence", "when", "step_ranker", "step_acceptor", "reason_picker")
 
 
 def test_fast_paths_are_derived_once(clf: Classifiers) -> None:
     """Every model's fast path is made at load, not again on each call (that cost a note 1 ms)."""
     clf.prepare()
     derived = dict(clf.__dict__["_fast"])
-    for name in ("action", "owner", "clear", "presence", "when", "step_ranker", "reason_picker"):
+    for name in MODELS:
         model = getattr(clf, name)
         assert clf._fast_for(model) is derived[id(model)][1], name
     assert clf.__dict__["_fast"] == derived  # no call rebuilt them
 
 
-def test_step_ranker_and_reason_picker_match_sklearn(clf: Classifiers, dev: list[dict]) -> None:
+def test_step_ranker_acceptor_and_reason_picker_match_sklearn(clf: Classifiers, dev: list[dict]) -> None:
     from model.data import normalized_record
     from model.reasons import reason_examples
-    from model.steps import ranker_examples
+    from model.steps import acceptor_examples, ranker_examples
 
     records = [normalized_record(r) for r in dev]
     mentions = [find_times(r["text"], date.fromisoformat(r["note_date"])) for r in records]
+    presence = clf.presence_proba([r["text"] for r in records])
     for feats, model, scores in (
         (ranker_examples(records, mentions)[0], clf.step_ranker, clf.step_scores),
+        (acceptor_examples(records, mentions, presence)[0], clf.step_acceptor, clf.accept_scores),
         (reason_examples(records, mentions)[0], clf.reason_picker, clf.reason_scores),
     ):
         assert feats

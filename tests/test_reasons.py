@@ -141,6 +141,13 @@ def test_who_is_not_why(text: str, step: str, expected: list[tuple[str, str]]) -
         # what is done is not who ("to discuss"), nor a phrase after another word
         ("Call Per to discuss the terms", "discuss the terms", False),
         ("Send the quote about the IT team", "the IT team", False),
+        # a name alone is who, after a dash too; an acronym, a product or a topic is not
+        ("Möte Sara/Omar – Nordkust IT", "Nordkust IT", True),
+        ("Uppföljning - Dalby Sjukhem", "Dalby Sjukhem", True),
+        ("Call Per re GDPR", "GDPR", False),
+        ("Demo - Flipper 600", "Flipper 600", False),
+        ("Call Per re Q3 pricing", "Q3 pricing", False),
+        ("Möte – Nya Timpriser För 2027", "Nya Timpriser För 2027", False),
     ],
 )
 def test_who_a_candidate_names(text: str, candidate: str, who: bool) -> None:

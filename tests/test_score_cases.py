@@ -81,7 +81,7 @@ CASES = [
     ),
     (
         # a verbless calendar entry: neither the span model nor the tagger reads it; the rule's
-        # phrase "Möte" is taken because the step ranker accepts it
+        # phrase "Möte" is taken because the note-level model is sure of a step
         "Möte med Anna 14/4 kl 9 om avtalet",
         "2026-04-07",
         ("Möte", "meeting", "both"),
@@ -100,8 +100,8 @@ CASES = [
         70,
     ),
     (
-        # the rule's phrase "Samtal" scores 0.35 with the step ranker: above the tuned
-        # step_phrase_accept (0.3), below the old fixed 0.5
+        # the note-level model is sure of a step (0.92, above the tuned step_proposal_floor
+        # 0.8) that the span model and the tagger miss: the rule's phrase "Samtal" is taken
         "Samtal med Jonas fredag kl 10",
         "2026-03-02",
         ("Samtal", "call", "both"),

@@ -1,4 +1,5 @@
-"""The step ranker's inputs and the primary-step choice (model.steps), with pinned note dates."""
+"""The step ranker's and the step acceptor's inputs and the primary-step choice (model.steps), with
+pinned note dates."""
 
 from __future__ import annotations
 
@@ -8,7 +9,15 @@ import pytest
 
 from model.pipeline import Klarsteg
 from model.schema import ScoreResult
-from model.steps import is_record, labelled_step, pick_primary, propose, step_features
+from model.steps import (
+    acceptor_examples,
+    is_record,
+    labelled_step,
+    pick_primary,
+    propose,
+    ranker_examples,
+    step_features,
+)
 from model.text import fold_same_length
 from model.when import find_times
 
@@ -223,7 +232,7 @@ def test_tagger_step_when_presence_only_leans(
 
 
 # A CRM status line: the span model takes "On hold" for a step, but neither the note-level
-# model (presence 0.42) nor the action model (0.26) believes in it: their mean is 0.34
+# model (presence 0.44) nor the action model (0.26) believes in it: their mean is 0.35
 _STATUS_LINE = "12/03 Status: Proposal -> On hold\nReason: budget frozen until Q3"
 
 
@@ -238,14 +247,14 @@ _STATUS_LINE = "12/03 Status: Proposal -> On hold\nReason: budget frozen until Q
 def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str | None, verdict: str) -> None:
     model = Klarsteg.load()
     clf = model.artifacts.classifiers
-    assert clf.step_confidence_floor > 0.34  # the case the floor is for
+    assert clf.step_confidence_floor > 0.35  # the case the floor is for
     if floor is not None:
         clf.step_confidence_floor = floor
     result = model.score(_STATUS_LINE, note_date="2026-11-20", language="en")
     assert (result.next_step.text if result.next_step else None) == step
     assert result.verdict == verdict
     if result.next_step is not None:
-        assert result.next_step.confidence == pytest.approx(0.337, abs=0.001)
+        assert result.next_step.confidence == pytest.approx(0.349, abs=0.001)
 
 
 @pytest.mark.parametrize(
@@ -280,8 +289,8 @@ def _scored_with(
     return model.score(text, note_date=note_date, language=language)
 
 
-# Minutes the span model is silent on: the token tagger's span is the title (peak 0.28); over
-# the phrases apart from the title, the step ranker scores the item's "möte" 0.98.
+# Minutes the span model is silent on: the token tagger's span is the title (peak 0.27); over
+# the phrases apart from the title, the step acceptor gives the item's "möte" 0.80.
 _TITLED = (
     "Protokoll styrgruppsmöte 5/3\n1. Status: leverans enligt plan\n2. Risker: inga nya\n"
     "3. Nästa möte 2/4 kl 13 för att stämma av testerna"
@@ -291,20 +300,20 @@ _TITLED = (
 @pytest.mark.parametrize(
     ("margin", "step", "when"),
     [
-        (None, "möte", ("datetime", "2026-04-02T13:00")),  # the tuned margin (0.3)
+        (None, "möte", ("datetime", "2026-04-02T13:00")),  # the tuned margin (0.5)
         (0.75, "Protokoll styrgruppsmöte", ("date", "2026-03-05")),  # a margin the phrase misses
         (1.01, "Protokoll styrgruppsmöte", ("date", "2026-03-05")),  # never
     ],
 )
 def test_an_unsure_tagger_span_yields_to_a_sure_phrase(margin: float | None, step: str, when: tuple) -> None:
-    result = _scored_with(_TITLED, "2026-03-02", "sv", "step_phrase_margin", 0.3, margin)
+    result = _scored_with(_TITLED, "2026-03-02", "sv", "step_phrase_margin", 0.5, margin)
     assert result.next_step is not None and result.next_step.text == step
     assert result.when is not None and (result.when.granularity, result.when.value) == when
 
 
 # Minutes whose last item names the next meeting: the span model is silent and the note-level
 # model only leans to a step (below step_fallback); the tagger is not sure of a span, the step
-# ranker is of the rule's "meeting".
+# acceptor is of the rule's "meeting" (0.90).
 _NEXT_MEETING = (
     "Minutes - lift contract talks\n1. Agreed 5-yr term\n2. Open point: liability cap\n"
     "3. Next meeting to settle the liability cap - Tom to propose a date"
@@ -314,13 +323,76 @@ _NEXT_MEETING = (
 @pytest.mark.parametrize(
     ("lean", "step", "verdict"),
     [
-        (None, "meeting", "partial"),  # the tuned step_phrase_lean (0.95)
+        (None, "meeting", "partial"),  # the tuned step_phrase_lean (0.9)
         (1.01, None, "none"),  # the leaning band reads the tagger only
     ],
 )
-def test_a_leaning_note_takes_a_phrase_the_ranker_is_sure_of(
+def test_a_leaning_note_takes_a_phrase_the_acceptor_is_sure_of(
     lean: float | None, step: str | None, verdict: str
 ) -> None:
-    result = _scored_with(_NEXT_MEETING, "2026-05-04", "en", "step_phrase_lean", 0.95, lean)
+    result = _scored_with(_NEXT_MEETING, "2026-05-04", "en", "step_phrase_lean", 0.9, lean)
     assert (result.next_step.text if result.next_step else None) == step
     assert result.verdict == verdict
+
+
+def test_the_acceptor_learns_from_every_proposed_phrase() -> None:
+    """Unlike the ranker's, the acceptor's rows include a note's lone phrase and the phrases of
+    notes without a step; a phrase overlapping the gold step is positive, a record is left out,
+    and the note's presence comes along."""
+    records = [
+        {"id": "a", "text": "Tel: Berga Lager – nya timpriser, kl 15", "note_date": "2026-03-02",
+         "next_step": {"text": "Tel"}},
+        {"id": "b", "text": "Ringde Per, inget svar. Lunch med Eva igår.", "note_date": "2026-03-02",
+         "next_step": None},
+        {"id": "c", "text": "Had a call with Per. Will send the quote Friday.", "note_date": "2026-03-02",
+         "next_step": {"text": "send the quote"}},
+    ]  # fmt: skip
+    mentions = [find_times(r["text"], date(2026, 3, 2)) for r in records]
+    feats, labels = acceptor_examples(records, mentions, [0.9, 0.1, 0.6])
+    # a: "Tel"; b: "Ringde Per", "Lunch"; c: "send the quote", "quote" ("call with Per" was had)
+    assert labels == [True, False, False, True, True]
+    assert [f["presence"] for f in feats] == [0.9, 0.1, 0.1, 0.6, 0.6]
+    assert [k for k in feats[0] if k.startswith(("presence_", "words", "opens"))] == [
+        "presence_4",
+        "words<=12",
+        "opens_note",
+    ]
+    assert "opens_note" not in feats[3]  # "send the quote" is the second sentence's
+    # the ranker learns only from c: a has one phrase, b no step
+    assert ranker_examples(records, mentions)[1] == [False, True]
+
+
+def test_the_acceptor_scores_with_the_ranker_in_older_artifacts() -> None:
+    clf = Klarsteg.load().artifacts.classifiers
+    text = "Uppföljningsmöte med Eva 3/3"
+    feats = step_features(text, [(0, 16)], find_times(text, date(2026, 3, 2)), date(2026, 3, 2))
+    assert clf.accept_scores(feats).tolist() != clf.step_scores(feats).tolist()
+    clf.step_acceptor = None
+    assert clf.accept_scores(feats).tolist() == clf.step_scores(feats).tolist()
+
+
+# A calendar entry the span model and the tagger are silent on, in a note the note-level model
+# only leans to (presence 0.51): the acceptor is sure "Uppföljningsmöte" is its step (0.91, the
+# tuned step_phrase_lean is 0.9); the step ranker, which only compares candidates, is not (0.68).
+@pytest.mark.parametrize(
+    ("acceptor", "step", "when"),
+    [(True, "Uppföljningsmöte", ("date", "2026-03-03")), (False, None, None)],
+)
+def test_the_acceptor_decides_on_a_lone_phrase(acceptor: bool, step: str | None, when: tuple | None) -> None:
+    model = Klarsteg.load()
+    if not acceptor:
+        model.artifacts.classifiers.step_acceptor = None
+    result = model.score("Uppföljningsmöte med Eva 3/3", note_date="2026-03-02", language="sv")
+    assert (result.next_step.text if result.next_step else None) == step
+    assert ((result.when.granularity, result.when.value) if result.when else None) == when
+
+
+def test_a_lone_dash_the_tagger_peaks_on_is_no_step() -> None:
+    """The tagger's best span in this subject line is the "-" (peak 0.29): never a step. With
+    the step ranker in place of the acceptor (older artifacts) the rule's "Call" is still taken,
+    by the note-level model's certainty (0.91, above the proposal floor)."""
+    model = Klarsteg.load()
+    model.artifacts.classifiers.step_acceptor = None
+    result = model.score("Call - Jo Bell re: extra pickers for the peak season", note_date="2026-03-02")
+    assert result.next_step is not None and result.next_step.text == "Call"
+    assert result.reason is not None and result.reason.text == "extra pickers for the peak season"

@@ -47,15 +47,18 @@ def test_roundtrip_writes_metadata_and_evaluates(tiny_model: Path) -> None:
     assert all(e["errors"] for e in errors)
 
 
-def test_refit_one_ranker_keeps_the_rest_and_records_lineage(tiny_model: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("component", ["step_ranker", "step_acceptor"])
+def test_refit_one_ranker_keeps_the_rest_and_records_lineage(
+    tiny_model: Path, tmp_path: Path, component: str
+) -> None:
     records = read_jsonl(FIXTURE)
     base = load_artifacts(tiny_model)
     before = json.loads((tiny_model / METADATA_FILE).read_text())
     out = tmp_path / "refit"
     meta = retrain_components(
-        base, ["step_ranker"], records[:60], records[60:], out, data_sha256=data_hash([FIXTURE]), seed=3
+        base, [component], records[:60], records[60:], out, data_sha256=data_hash([FIXTURE]), seed=3
     )
-    assert meta["base_model"] == before["version"] and meta["refitted"] == ["step_ranker"]
+    assert meta["base_model"] == before["version"] and meta["refitted"] == [component]
     assert meta["version"] != before["version"]
     assert meta["thresholds"] == before["thresholds"]
     # the span model is the base's, file for file
@@ -126,7 +129,7 @@ def test_refit_the_note_level_model_and_the_tagger_on_more_notes(tiny_model: Pat
     assert len(presence.vocabulary_) > len(base.classifiers.presence.steps[0][1].vocabulary_)
     tagged, before = refitted.tagger.models["next_step"], base.classifiers.tagger.models["next_step"]
     assert tagged.coef_.tolist() != before.coef_.tolist()
-    for name in ("action", "owner", "clear", "when", "step_ranker"):
+    for name in ("action", "owner", "clear", "when", "step_ranker", "step_acceptor"):
         assert getattr(refitted, name).steps[-1][1].coef_.tolist() == (
             getattr(base.classifiers, name).steps[-1][1].coef_.tolist()
         )
