@@ -6,6 +6,7 @@ that manage its lifetime (the service loads one in its lifespan).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
@@ -227,7 +228,7 @@ class Klarsteg:
             after=zone,
         )
         if found is not None and (is_record(n.text, found[:2]) or not _has_word(n.text, *found[:2])):
-            found = None  # "Had a call today"; a lone "-" the tagger peaked on
+            found = None  # "Had a call today"; a lone "-" or "us" the tagger peaked on
         if n.presence < clf.step_fallback:
             if found and found[2] >= clf.step_tagger_sure:
                 return [found[:2]]
@@ -412,8 +413,17 @@ def _zoned(phrases: list[tuple[int, int]], zone: int) -> list[tuple[int, int]]:
     return ([p for p in phrases if p[0] >= zone] or phrases)[:8]
 
 
+_PRONOUNS = frozenset(
+    ["i", "me", "we", "us", "you", "he", "him", "she", "her", "it", "they", "them", "jag", "mig",
+     "vi", "oss", "du", "dig", "ni", "er", "han", "honom", "hon", "henne", "den", "det", "de", "dem",
+     "dom"]
+)  # fmt: skip
+
+
 def _has_word(text: str, start: int, end: int) -> bool:
-    return any(ch.isalnum() for ch in text[start:end])
+    """Whether a span says anything: a word that is not a pronoun (a tagger peak on "-" or
+    "us" is no step)."""
+    return any(w.lower() not in _PRONOUNS for w in re.findall(r"\w+", text[start:end]))
 
 
 def _step_phrases(note: Note) -> list[tuple[int, int]]:

@@ -387,6 +387,15 @@ def test_the_acceptor_decides_on_a_lone_phrase(acceptor: bool, step: str | None,
     assert ((result.when.granularity, result.when.value) if result.when else None) == when
 
 
+def test_a_pronoun_the_tagger_peaks_on_is_no_step() -> None:
+    """The tagger's best span here is "us": a pronoun alone says nothing, the rule's phrase
+    stands (it was the step, and the phrase its reason)."""
+    text = "Tue: Lisa at Oak Dental wants new chairs\nWed: Lisa asked us to present to the partners"
+    result = Klarsteg.load().score(text, note_date="2026-05-08", language="en")
+    assert result.next_step is not None and result.next_step.text == "present to the partners"
+    assert result.reason is None
+
+
 def test_a_lone_dash_the_tagger_peaks_on_is_no_step() -> None:
     """The tagger's best span in this subject line is the "-" (peak 0.29): never a step. With
     the step ranker in place of the acceptor (older artifacts) the rule's "Call" is still taken,
