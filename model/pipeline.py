@@ -6,7 +6,6 @@ that manage its lifetime (the service loads one in its lifespan).
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
@@ -27,7 +26,7 @@ from model.reasons import propose as propose_reasons
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
 from model.settings import get_settings
-from model.steps import acceptor_features, is_record, labelled_step, pick_primary, step_features
+from model.steps import acceptor_features, is_record, labelled_step, pick_primary, says_nothing, step_features
 from model.steps import propose as propose_steps
 from model.threads import single_blas_thread
 from model.tidy import reason_beside, tidy_reason, tidy_step
@@ -227,7 +226,7 @@ class Klarsteg:
             extend=clf.step_extend,
             after=zone,
         )
-        if found is not None and (is_record(n.text, found[:2]) or not _has_word(n.text, *found[:2])):
+        if found is not None and (is_record(n.text, found[:2]) or says_nothing(n.text, found[:2])):
             found = None  # "Had a call today"; a lone "-" or "us" the tagger peaked on
         if n.presence < clf.step_fallback:
             if found and found[2] >= clf.step_tagger_sure:
@@ -411,19 +410,6 @@ def _zoned(phrases: list[tuple[int, int]], zone: int) -> list[tuple[int, int]]:
     """The first eight phrases in the note's action zone (from ``zone`` on), or of the whole
     note when none is in it."""
     return ([p for p in phrases if p[0] >= zone] or phrases)[:8]
-
-
-_PRONOUNS = frozenset(
-    ["i", "me", "we", "us", "you", "he", "him", "she", "her", "it", "they", "them", "jag", "mig",
-     "vi", "oss", "du", "dig", "ni", "er", "han", "honom", "hon", "henne", "den", "det", "de", "dem",
-     "dom"]
-)  # fmt: skip
-
-
-def _has_word(text: str, start: int, end: int) -> bool:
-    """Whether a span says anything: a word that is not a pronoun (a tagger peak on "-" or
-    "us" is no step)."""
-    return any(w.lower() not in _PRONOUNS for w in re.findall(r"\w+", text[start:end]))
 
 
 def _step_phrases(note: Note) -> list[tuple[int, int]]:

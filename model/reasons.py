@@ -183,11 +183,11 @@ def _only_names(text: str, folded: str, span: Span) -> bool:
     """Whether a phrase is nothing but a name: one to four capitalised words, one of them
     written like a name (a capital, then small letters), no number ("Nordkust IT", "Dalby
     Sjukhem", "Kirkgate Digital"; not "GDPR", "Flipper 600" or "Q3 pricing")."""
-    words = TOKEN_PATTERN.findall(folded, span[0], span[1])
-    if not 1 <= len(words) <= 4 or any(not w.isalpha() for w in words):
+    found = list(TOKEN_PATTERN.finditer(folded, span[0], span[1]))
+    if not 1 <= len(found) <= 4 or any(not m.group().isalpha() for m in found):
         return False
-    originals = [text[m.start() : m.end()] for m in TOKEN_PATTERN.finditer(folded, span[0], span[1])]
-    return all(w[0].isupper() for w in originals) and any(w[1:].islower() for w in originals if len(w) > 1)
+    words = [text[m.start() : m.end()] for m in found]
+    return all(w[0].isupper() for w in words) and any(w[1:].islower() for w in words if len(w) > 1)
 
 
 def _said_that(text: str, at: int) -> bool:

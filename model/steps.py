@@ -44,6 +44,7 @@ _STEP_WORDS = (
 
 _PROPOSE = re.compile(rf"\b(?:{by_first_letter(_STEP_WORDS)})\b")  # (same matches)
 _NEWLINE = re.compile("\n")
+_WORD = re.compile(r"\w+")
 _LABEL_END = re.compile(r"\s*(?::|[-–]\s)")
 _HEADER = re.compile(r"^\s*([^\n]{1,40}):\s*$|^\s*([A-Za-zÅÄÖåäö][^\n:]{0,30}):\s")
 
@@ -116,6 +117,20 @@ def is_record(text: str, span: Span) -> bool:
     or is its object ("Had a call today")."""
     start = span[0]
     return bool(_HAD_START.match(text, start) or _HAD_BEFORE.search(text, max(0, start - 24), start))
+
+
+# Words that name no action: a span of only these (or of punctuation) says nothing.
+_PRONOUNS = frozenset(
+    ["i", "me", "we", "us", "you", "he", "him", "she", "her", "it", "they", "them", "jag", "mig",
+     "vi", "oss", "du", "dig", "ni", "er", "han", "honom", "hon", "henne", "den", "det", "de", "dem",
+     "dom"]
+)  # fmt: skip
+
+
+def says_nothing(text: str, span: Span) -> bool:
+    """Whether a step candidate is only punctuation or pronouns (a tagger's peak on "-" or
+    "us"): no step."""
+    return all(w.lower() in _PRONOUNS for w in _WORD.findall(text, span[0], span[1]))
 
 
 class _Lines:
@@ -348,9 +363,6 @@ def acceptor_features(
         if len(_WORD.findall(text, 0, s)) <= 2:
             f["opens_note"] = 1.0
     return feats
-
-
-_WORD = re.compile(r"\w+")
 
 
 def acceptor_examples(
