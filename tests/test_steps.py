@@ -16,6 +16,7 @@ from model.steps import (
     pick_primary,
     propose,
     ranker_examples,
+    says_nothing,
     step_features,
 )
 from model.text import fold_same_length
@@ -405,3 +406,20 @@ def test_a_lone_dash_the_tagger_peaks_on_is_no_step() -> None:
     result = model.score("Call - Jo Bell re: extra pickers for the peak season", note_date="2026-03-02")
     assert result.next_step is not None and result.next_step.text == "Call"
     assert result.reason is not None and result.reason.text == "extra pickers for the peak season"
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate", "nothing"),
+    [
+        ("Call - Jo Bell re: pickers", "-", True),
+        ("Lisa asked us to present", "us", True),
+        ("Ring henne", "henne", True),
+        ("Ring henne", "Ring henne", False),
+        ("Lisa asked us to present", "present", False),
+    ],
+)
+def test_a_candidate_of_pronouns_or_punctuation_says_nothing(
+    text: str, candidate: str, nothing: bool
+) -> None:
+    start = text.index(candidate)
+    assert says_nothing(text, (start, start + len(candidate))) is nothing
