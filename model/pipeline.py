@@ -26,7 +26,7 @@ from model.reasons import propose as propose_reasons
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
 from model.settings import get_settings
-from model.steps import acceptor_features, is_record, labelled_step, pick_primary, says_nothing, step_features
+from model.steps import acceptor_features, labelled_step, never_a_step, pick_primary, step_features
 from model.steps import propose as propose_steps
 from model.threads import single_blas_thread
 from model.tidy import reason_beside, tidy_reason, tidy_step
@@ -189,8 +189,9 @@ class Klarsteg:
         ranker picks among several."""
         clf = self._clf
         for n in notes:
-            # What the note says was had or held is a record, never a step ("Had a call today")
-            steps = [s for s in n.steps if not is_record(n.text, s)]
+            # What the note says was had or held is a record, never a step ("Had a call today"),
+            # nor a span that says nothing (a lone "-" or "us")
+            steps = [s for s in n.steps if not never_a_step(n.text, s)]
             if steps and n.presence < clf.presence_floor:
                 continue
             if not steps:
@@ -226,7 +227,7 @@ class Klarsteg:
             extend=clf.step_extend,
             after=zone,
         )
-        if found is not None and (is_record(n.text, found[:2]) or says_nothing(n.text, found[:2])):
+        if found is not None and never_a_step(n.text, found[:2]):
             found = None  # "Had a call today"; a lone "-" or "us" the tagger peaked on
         if n.presence < clf.step_fallback:
             if found and found[2] >= clf.step_tagger_sure:
@@ -413,10 +414,12 @@ def _zoned(phrases: list[tuple[int, int]], zone: int) -> list[tuple[int, int]]:
 
 
 def _step_phrases(note: Note) -> list[tuple[int, int]]:
-    """The rule's step phrases (:func:`model.steps.propose`) that are not records of what was
-    had or held."""
+    """The rule's step phrases (:func:`model.steps.propose`) that can be a step (not records of
+    what was had or held)."""
     return [
-        s for s in propose_steps(note.text, note.rule_folded(), note.mentions) if not is_record(note.text, s)
+        s
+        for s in propose_steps(note.text, note.rule_folded(), note.mentions)
+        if not never_a_step(note.text, s)
     ]
 
 

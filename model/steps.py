@@ -133,6 +133,12 @@ def says_nothing(text: str, span: Span) -> bool:
     return all(w.lower() in _PRONOUNS for w in _WORD.findall(text, span[0], span[1]))
 
 
+def never_a_step(text: str, span: Span) -> bool:
+    """Whether a step candidate, from any source, cannot be the step: a record of what was had
+    or held, or a span that says nothing."""
+    return is_record(text, span) or says_nothing(text, span)
+
+
 class _Lines:
     """Line starts and ends of a note, found once."""
 
@@ -369,7 +375,7 @@ def acceptor_examples(
     records: Sequence[dict], mentions_of: Sequence[Sequence[TimeMention]], presence: Sequence[float]
 ) -> tuple[list[dict[str, float]], list[bool]]:
     """Training rows for the step acceptor: every phrase :func:`propose` finds in every note
-    (records of what was had or held left out, as at prediction), positive when it overlaps
+    (what can never be a step left out, as at prediction), positive when it overlaps
     the gold step, with the note-level model's ``presence`` of its note (predicted by a model
     that did not see the note). Unlike :func:`ranker_examples`, notes without a step and notes
     with a single phrase count too: the acceptor answers "is this phrase the note's step at
@@ -381,7 +387,7 @@ def acceptor_examples(
     labels: list[bool] = []
     for r, mentions, p in zip(records, mentions_of, presence, strict=True):
         text = r["text"]
-        cands = [s for s in propose(text, fold_same_length(text), mentions) if not is_record(text, s)]
+        cands = [s for s in propose(text, fold_same_length(text), mentions) if not never_a_step(text, s)]
         if not cands:
             continue
         gold = locate(text, r.get("next_step"))
