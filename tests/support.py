@@ -105,3 +105,9 @@ def watched_page(context: Any, expected_console_error: str | None = None) -> Ite
     yield page
     page.close()
     assert not problems, problems  # CSP violations show up here too
+
+
+def span_of(text: str, candidate: str) -> tuple[int, int]:
+    """Offsets of ``candidate``'s first occurrence in ``text`` (for tables of candidate spans)."""
+    start = text.index(candidate)
+    return start, start + len(candidate)

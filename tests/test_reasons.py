@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from support import span_of
 
 from model.reasons import is_who, propose
 from model.text import fold_same_length
@@ -151,5 +152,4 @@ def test_who_is_not_why(text: str, step: str, expected: list[tuple[str, str]]) -
     ],
 )
 def test_who_a_candidate_names(text: str, candidate: str, who: bool) -> None:
-    start = text.index(candidate)
-    assert is_who(text, fold_same_length(text), (start, start + len(candidate))) is who
+    assert is_who(text, fold_same_length(text), span_of(text, candidate)) is who

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from support import span_of
 
 from model.pipeline import Klarsteg
 from model.schema import ScoreResult
@@ -273,8 +274,7 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
     ],
 )
 def test_what_was_had_is_a_record(text: str, candidate: str, record: bool) -> None:
-    start = text.index(candidate)
-    assert is_record(text, (start, start + len(candidate))) is record
+    assert is_record(text, span_of(text, candidate)) is record
 
 
 def _scored_with(
@@ -421,5 +421,4 @@ def test_a_lone_dash_the_tagger_peaks_on_is_no_step() -> None:
 def test_a_candidate_of_pronouns_or_punctuation_says_nothing(
     text: str, candidate: str, nothing: bool
 ) -> None:
-    start = text.index(candidate)
-    assert says_nothing(text, (start, start + len(candidate))) is nothing
+    assert says_nothing(text, span_of(text, candidate)) is nothing
