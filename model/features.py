@@ -17,6 +17,35 @@ from model.text import tokens
 # the other characters at once (twice as fast).
 _SENT_END = re.compile(r"(?=[.!?;\s*•-])(?:[.!?;]+(?=\s|$)|\n+|(?:^|\s)[-*•]\s)")
 
+# Abbreviations whose full stop ends no sentence ("Lunch m. Jonas fre", "Ring ang. avtalet",
+# "Dr. Patel"), as the word before the stop, lower-cased; any single letter is an initial.
+_ABBREVIATIONS = frozenset(
+    ["m", "ang", "tel", "tfn", "kl", "ca", "inkl", "exkl", "resp", "nr", "bl.a", "t.ex", "p.g.a", "pga",
+     "s.k", "jfr", "enl", "avd", "ev", "mr", "mrs", "ms", "dr", "approx", "incl", "excl", "re", "vs",
+     "e.g", "i.e", "dept", "prof", "co"]
+)  # fmt: skip
+
+
+def _is_abbreviation(text: str, stop: int) -> bool:
+    """Whether the full stop at ``stop`` closes an abbreviation (or an initial)."""
+    i = stop
+    while i > 0 and (text[i - 1].isalpha() or (text[i - 1] == "." and i - 1 != stop)):
+        i -= 1
+    if i > 0 and text[i - 1].isalnum():
+        return False
+    word = text[i:stop].lower()
+    return len(word) == 1 or word in _ABBREVIATIONS
+
+
+def _sentence_breaks(text: str) -> list[tuple[int, int]]:
+    """Where sentences and bullets break: a closing punctuation run, line breaks, a bullet;
+    not the stop after an abbreviation."""
+    return [
+        m.span()
+        for m in _SENT_END.finditer(text)
+        if not (m.group() == "." and _is_abbreviation(text, m.start()))
+    ]
+
 
 @dataclass(frozen=True, slots=True)
 class SpanContext:
@@ -32,11 +61,11 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """Start and end offsets of the sentence or bullet holding ``text[start:end]``."""
     left = 0
     right = len(text)
-    for match in _SENT_END.finditer(text):
-        if match.end() <= start:
-            left = match.end()
-        elif match.start() >= end:
-            right = match.start()
+    for b_start, b_end in _sentence_breaks(text):
+        if b_end <= start:
+            left = b_end
+        elif b_start >= end:
+            right = b_start
             break
     return left, right
 
@@ -48,7 +77,7 @@ class SentenceIndex:
     __slots__ = ("_ends", "_len", "_starts")
 
     def __init__(self, text: str) -> None:
-        matches = [m.span() for m in _SENT_END.finditer(text)]
+        matches = _sentence_breaks(text)
         self._starts = [s for s, _ in matches]
         self._ends = [e for _, e in matches]
         self._len = len(text)
