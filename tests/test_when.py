@@ -45,6 +45,12 @@ RESOLVE = [
     ("lör", "date", "2026-11-28"),
     ("thurs", "date", "2026-12-03"),
     ("tues", "date", "2026-12-01"),
+    # the four-letter Swedish forms
+    ("torsd", "date", "2026-12-03"),
+    ("torsd kl 14", "datetime", "2026-12-03T14:00"),
+    ("onsd fm", "date", "2026-12-02"),
+    ("tisd 10-11", "datetime", "2026-12-01T10:00"),
+    ("månd", "date", "2026-11-30"),
     # relative days
     ("idag", "date", "2026-11-26"),
     ("today", "date", "2026-11-26"),

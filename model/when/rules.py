@@ -199,7 +199,8 @@ _MONTH_TOKENS = _toks(
 _WD_TOKENS = _toks(
     "måndag tisdag onsdag torsdag fredag lördag söndag mandag lordag sondag måndagen tisdagen onsdagen torsdagen "
     "fredagen lördagen söndagen mandagen lordagen sondagen monday tuesday wednesday thursday friday saturday sunday "
-    "mån man tis ons tors tor fre lör lor sön son mon tue tues wed weds thu thur thurs fri sat sun"
+    "mån man tis ons tors tor fre lör lor sön son mon tue tues wed weds thu thur thurs fri sat sun "
+    "månd mand tisd onsd torsd"
 )
 
 
