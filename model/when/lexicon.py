@@ -25,7 +25,9 @@ WEEKDAY_FULL = (
     r"måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag"
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 )
-WEEKDAY_ABBR = r"torsd|onsd|tisd|månd|thurs|thur|tues|weds|tors|mån|tis|ons|tor|fre|lör|sön|mon|tue|wed|thu|fri|sat|sun"
+WEEKDAY_ABBR = (
+    r"torsd|onsd|tisd|månd|thurs|thur|tues|weds|tors|mån|tis|ons|tor|fre|lör|sön|mon|tue|wed|thu|fri|sat|sun"
+)
 WEEKDAY_INDEX = {
     "man": 0,
     "mon": 0,
