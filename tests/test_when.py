@@ -370,6 +370,10 @@ def test_spans(text: str, span: str) -> None:
         # a bare hour after "after"/"before" that ends the clause is a clock time (1-7: afternoon)
         ("Upptagen, ring efter 3", "efter 3", "datetime", "2026-11-26T15:00"),
         ("In a meeting - call back after 5, mobile", "after 5", "datetime", "2026-11-26T17:00"),
+        # and a 24-hour clock's (13-20) after the Swedish words
+        ("Upptagen, ring tillbaka efter 15", "efter 15", "datetime", "2026-11-26T15:00"),
+        ("ring innan 17, sen är hon borta", "innan 17", "datetime", "2026-11-26T17:00"),
+        ("Byter leverantör efter 15 år", "efter 15 år", "year", "2041"),
         # "24/7" after a weekday is a date (alone it is "around the clock")
         ("load-in Sat 24/7 from 06:00", "Sat 24/7 from 06:00", "datetime", "2027-07-24T06:00"),
         # month/day when the weekday rules day/month out in every year near (2 Jan is a

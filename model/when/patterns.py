@@ -198,9 +198,10 @@ _RANGE_DAY_NEXT = _ci(
 _RX_TIME_H = re.compile(rf"(?<![\w.,:/+-])(?P<h>[01]?\d|2[0-3])h(?P<m>[0-5]\d)?\b{_ZONE}")
 
 
-# "call back after 5", "ring efter 3": a bare hour after "after"/"before" ends the clause
+# "call back after 5", "ring efter 3", "ring tillbaka efter 15": a bare hour after
+# "after"/"before" ends the clause
 _RX_TIME_AFTER_BARE = re.compile(
-    r"\b(?:after|before|efter|före|fore|innan)\s+(?P<h>[1-9]|1[0-2])(?=\s*$|\s*[,;!?)]|\.(?!\d)|\s+[-\u2013\u2014]\s)",
+    r"\b(?:after|before|efter|före|fore|innan)\s+(?P<h>1\d|20|[1-9])(?=\s*$|\s*[,;!?)]|\.(?!\d)|\s+[-\u2013\u2014]\s)",
     re.MULTILINE,
 )
 
