@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from model.choose import _bucket
-from model.text import TOKEN_PATTERN, fold_same_length
+from model.text import AFTER_CONTACT_VERB, TOKEN_PATTERN, fold_same_length
 from model.tidy import phrase_end
 from model.when import TimeMention
 
@@ -26,7 +26,7 @@ _CONNECTOR = re.compile(
     r"(?:(?<=\s)|^)(?:for att|i syfte att|sa att|so that|so they can|so we can|in order to|fokus pa|focus on|"
     r"angaende|ang\.?|regarding|re:|re|about|om|kring|gallande|for|to|med|with|w/|inkl\.?|"
     r"nar|when|once|efter att|after|innan|before|"
-    r"[-–:])(?=\s)"
+    rf"[-–:]|{AFTER_CONTACT_VERB}on)(?=\s)"
 )
 _TRIM = frozenset(
     ["och", "and", "the", "den", "det", "en", "ett", "a", "an", "i", "in", "pa", "on", "at", "kl", "till"]

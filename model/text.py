@@ -15,6 +15,15 @@ TOKEN_PATTERN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|[^\w\s]", re.UNICODE)
 # bracket ("trade-in av Nimbus 30 - ring fre", "send quote, then call")
 CLAUSE_END = re.compile(r"[.;!?\n]|,\s|\s[-–]\s|\s\(")
 
+# Contact verbs whose "on" opens the topic of the contact, a reason: "Follow up on the
+# proposal", "get back to us on the trial", "revert on pricing". Lower case, as folded.
+_CONTACT_BEFORE_ON = (
+    "follow up", "follow-up", "followup", "f/u", "check in", "check back", "circle back", "touch base",
+    "revert", "back to us", "back to you", "back to me", "back to him", "back to her", "back to them",
+)  # fmt: skip
+# A regex that holds right after one of them and a space (a look-behind each: their lengths differ)
+AFTER_CONTACT_VERB = "(?:" + "|".join(f"(?<={re.escape(v)} )" for v in _CONTACT_BEFORE_ON) + ")"
+
 
 def fold(text: str) -> str:
     """Lower-case and strip Swedish diacritics: ``"Återkommer"`` -> ``"aterkommer"``.

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from model.schema import Reason
-from model.text import CLAUSE_END
+from model.text import AFTER_CONTACT_VERB, CLAUSE_END
 
 Span = tuple[int, int]
 
@@ -103,7 +103,11 @@ def with_head(text: str, start: int, end: int, times: Sequence[Span] = ()) -> Sp
 # Words that open a purpose, never part of an annotated step: a step span that runs on over
 # one took its reason in ("Call back regarding support ticket 4432")
 _PURPOSE_OPENER = re.compile(
-    r"\s(?:regarding|concerning|about|re:?|angående|angaende|ang\.?|gällande|gallande)\s", re.IGNORECASE
+    r"\s(?:regarding|concerning|about|re:?|angående|angaende|ang\.?|gällande|gallande)\s"
+    # "on" after a contact verb opens its topic ("Follow up on the proposal", "get back to us on
+    # the trial", "revert on pricing"); a date after it is no part of the step either
+    rf"|\s{AFTER_CONTACT_VERB}(?=on\s)",
+    re.IGNORECASE,
 )
 
 

@@ -32,6 +32,10 @@ def _proposed(text: str, step: str, note_date: date) -> list[tuple[str, str]]:
             "Möte bokat",
             [("genomgång av hyresavtalet", "–")],
         ),
+        # the topic after a contact verb's "on"; "on" after another verb proposes nothing
+        ("Follow up on the signed order form, Friday", "Follow up", [("the signed order form", "on")]),
+        ("Gemma will revert on the delivery slots", "revert", [("the delivery slots", "on")]),
+        ("Call on the new site manager", "Call", []),
         # a date at the end of the phrase still ends it
         ("Ring Lisa om takbytet fre kl 10", "Ring Lisa", [("takbytet", "om")]),
         # only the date after the connector: nothing to propose

@@ -417,15 +417,47 @@ CASES = [
         "vague",
         30,
     ),
-    # a past date is a record, never the when (SPEC), whatever the when ranker says
+    # a past date is a record, never the when (SPEC), whatever the when ranker says; the
+    # topic after "Follow up on" is the reason (up to the time expression)
     (
         "Follow up on proposal sent last week",
         "2026-12-04",
-        ("Follow up on proposal", "contact", "seller"),
+        ("Follow up", "contact", "seller"),
+        ("proposal sent", True),
         None,
+        "partial",
+        50,
+    ),
+    # --- activity subjects (round 12) ---------------------------------------------
+    # the topic after a contact verb's "on" is the reason, not part of the step
+    (
+        "Follow up on the signed order form - Brightwell Dental, Friday",
+        "2026-03-02",
+        ("Follow up", "contact", "seller"),
+        ("the signed order form", True),
+        ("date", "2026-03-06"),
+        "partial",
+        84,
+    ),
+    # a four-letter weekday ("torsd"), not only the hour on the note's date
+    (
+        "Provsmakning torsd kl 14 - meny till bröllopet",
+        "2026-03-02",
+        ("Provsmakning", "other", "both"),
+        ("meny till bröllopet", True),
+        ("datetime", "2026-03-05T14:00"),
+        "concrete",
+        100,
+    ),
+    # a 24-hour clock's hour after "efter"
+    (
+        "Upptagen, ring tillbaka efter 15",
+        "2026-03-02",
+        ("ring tillbaka", "call", "seller"),
         None,
-        "vague",
-        20,
+        ("datetime", "2026-03-02T15:00"),
+        "partial",
+        70,
     ),
 ]
 

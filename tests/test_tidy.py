@@ -260,6 +260,12 @@ def test_with_head_takes_on_a_cut_noun_phrase(
         ("Ring Per ang. avtalet", "Ring Per ang. avtalet", "Ring Per"),
         ("Follow up re: the renewal", "Follow up re: the renewal", "Follow up"),
         ("ring angaende fakturan", "ring angaende fakturan", "ring"),
+        # "on" after a contact verb opens its topic; after other verbs it stays
+        ("Follow up on the proposal", "Follow up on the proposal", "Follow up"),
+        ("They'll get back to us on the trial", "get back to us on the trial", "get back to us"),
+        ("he'll revert on pricing wk 37", "revert on pricing", "revert"),
+        ("drop in on the new office", "drop in on the new office", "drop in on the new office"),
+        ("Call on Monday", "Call on Monday", "Call on Monday"),
         # no opener inside, or nothing after it: as it was
         ("Send the brochure", "Send the brochure", "Send the brochure"),
         ("Ring her back about", "Ring her back about", "Ring her back about"),
