@@ -1023,3 +1023,35 @@ def test_week_values_have_four_digit_years() -> None:
     m = one("nästa vecka", date(999, 1, 5))
     assert m.granularity == "week" and re.fullmatch(r"\d{4}-W\d{2}", m.value), m.value
     assert m.value == f"0999-W{(date(999, 1, 12)).isocalendar()[1]:02d}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a clock time on its own takes the day named before it on its line, when that day is
+        # still ahead (REF is Thursday 26 November 2026)
+        (
+            "Tis 1/12: ring Bergs om offerten kl 10",
+            [("Tis 1/12", "date", "2026-12-01"), ("kl 10", "datetime", "2026-12-01T10:00")],
+        ),
+        (
+            "Mon 30/11 - call Ann re quote at 10am",
+            [("Mon 30/11", "date", "2026-11-30"), ("at 10am", "datetime", "2026-11-30T10:00")],
+        ),
+        # not across a sentence or a line, nor from a day past or long ahead: the note's date
+        (
+            "Möte 1/12. Ring Eva kl 10",
+            [("1/12", "date", "2026-12-01"), ("kl 10", "datetime", "2026-11-26T10:00")],
+        ),
+        (
+            "Möte 1/12\nring Eva kl 10",
+            [("1/12", "date", "2026-12-01"), ("kl 10", "datetime", "2026-11-26T10:00")],
+        ),
+        (
+            "Offert skickad 24/11, ring kl 14",
+            [("24/11", "date", "2027-11-24"), ("kl 14", "datetime", "2026-11-26T14:00")],
+        ),
+    ],
+)
+def test_clock_time_takes_the_day_before_it(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(m.text, m.granularity, m.value) for m in find_times(text, REF)] == expected

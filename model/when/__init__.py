@@ -31,7 +31,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from model.when.mention import TimeMention
-from model.when.merge import _merge
+from model.when.merge import _merge, anchor_clock_times
 from model.when.patterns import _DIGIT, _PRECHECK, _PRECHECK_QUICK, _Atom
 from model.when.prescan import _ALL_RULES, _rule_matches
 from model.when.rules import _RULES
@@ -95,7 +95,7 @@ def find_times(text: str, ref: date | datetime) -> list[TimeMention]:
         taken.append(at)
     taken.sort(key=lambda a: a.start)
     taken = [a for a in taken if 0 <= a.y <= 9999]  # "om 10000 år": no such date
-    merged = _merge(_merge(taken, text, ref_date, 0), text, ref_date, 1)
+    merged = anchor_clock_times(_merge(_merge(taken, text, ref_date, 0), text, ref_date, 1), text, ref_date)
     out: list[TimeMention] = []
     last_end = -1
     for at in merged:

@@ -236,3 +236,26 @@ def _merge(atoms: list[_Atom], text: str, ref: date, phase: int) -> list[_Atom]:
             i += 1
         atoms = out
     return _attach_hour_ranges(atoms, text, ref) if phase == 1 else atoms
+
+
+# A sentence that ends before the clock time: "Möte 4/3. Ring Eva kl 10" is 10 today
+_SENTENCE_GAP = re.compile(r"[.!?]\s+[A-ZÅÄÖ]")
+_ANCHOR_DAYS = 62  # how far ahead a day may lie to give a clock time after it its date
+
+
+def anchor_clock_times(atoms: list[_Atom], text: str, ref: date) -> list[_Atom]:
+    """A clock time on its own takes the day named before it on the same line and in the same
+    sentence, when that day is still ahead ("Ons 4/3: ring Bergs om offerten kl 10" is 10:00
+    on 4 March, not today); with no such day it stays on the reference date."""
+    out = list(atoms)
+    for i in range(1, len(out)):
+        at, before = out[i], out[i - 1]
+        if at.kind != "time" or before.kind not in ("date", "wd", "dt") or before.d is None:
+            continue
+        gap = text[before.end : at.start]
+        ahead = (before.d - ref).days
+        # (a yearless day long ahead is more often one just past: "Offert skickad 24/2, ring kl 14")
+        if not 0 < ahead <= _ANCHOR_DAYS or before.past or "\n" in gap or _SENTENCE_GAP.search(gap):
+            continue
+        out[i] = _Atom(at.start, at.end, "dt", d=before.d, hm=_final_time(at), has_time=True)
+    return out
