@@ -38,7 +38,8 @@ def whole_words(text: str, start: int, end: int) -> Span:
 # was cut before its complement ("booked the onboarding for" next week, "give me a shout and").
 _DANGLING = frozenset(
     ["for", "the", "a", "an", "and", "to", "of", "with", "on", "at", "from", "or", "&", "+",
-     "och", "att", "på", "för", "med", "om", "till", "som", "men", "eller"]
+     "och", "att", "på", "för", "med", "om", "till", "som", "men", "eller", "re", "re:", "about",
+     "regarding", "ang", "ang.", "angående"]
 )  # fmt: skip
 
 

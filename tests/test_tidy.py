@@ -61,6 +61,14 @@ from model.tidy import (
             "send the report they asked for",
         ),  # the phrase ends with its line: the clause's own "for"
         (without_dangling_word, "call to confirm", "call to", "call"),
+        # nor a purpose's opener cut from its topic
+        (
+            without_dangling_word,
+            "Mia to call Lindqvist AB re renewal Mon",
+            "call Lindqvist AB re",
+            "call Lindqvist AB",
+        ),
+        (without_dangling_word, "Ring Eva ang. hyran", "Ring Eva ang.", "Ring Eva"),
         (
             without_dangling_word,
             "Ring och boka med",
