@@ -311,6 +311,10 @@ FUZZY = [
     "this spring",
     "Christmas",
     "new year",
+    "om en dryg vecka",
+    "om drygt en vecka",
+    "om knappt två veckor",
+    "i mellandagarna",
 ]
 
 
@@ -396,6 +400,37 @@ def test_spans(text: str, span: str) -> None:
     ],
 )
 def test_reps_days_and_hours(text: str, span: str, granularity: str, value: str) -> None:
+    m = one(text)
+    assert (m.text, m.granularity, m.value) == (span, granularity, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "granularity", "value"),
+    [
+        # 24-hour times with "hrs" ("1400 hrs" with a space stays an amount)
+        ("call him back at 1400hrs", "at 1400hrs", "datetime", "2026-11-26T14:00"),
+        ("Site visit Thu 0930hrs", "Thu 0930hrs", "datetime", "2026-12-03T09:30"),
+        ("Walkthrough Fri 14:00 hrs", "Fri 14:00 hrs", "datetime", "2026-11-27T14:00"),
+        # a CRM export's ISO date and time
+        ("Due: 2026-12-09T10:00", "2026-12-09T10:00", "datetime", "2026-12-09T10:00"),
+        ("Start 2026-12-09T14:30:00+01:00", "2026-12-09T14:30:00+01:00", "datetime", "2026-12-09T14:30"),
+        # shorthand units and words
+        ("ring om 2 mån", "om 2 mån", "month", "2027-01"),
+        ("ring om 3 dgr", "om 3 dgr", "date", "2026-11-29"),
+        ("call in 3 mths", "in 3 mths", "month", "2027-02"),
+        ("follow up nxt wk", "nxt wk", "week", "2026-W49"),
+        ("call nxt Tue", "nxt Tue", "date", "2026-12-01"),
+        ("ring i morrn", "i morrn", "date", "2026-11-27"),
+        # British "a week on Tuesday": seven days after the coming Tuesday (1 December)
+        ("call a week on Tuesday", "a week on Tuesday", "date", "2026-12-08"),
+        ("see you a week tomorrow", "a week tomorrow", "date", "2026-12-04"),
+        # a dotted day.month beside a weekday, "den" or a clock time
+        ("Möte 9.3 kl 10", "9.3 kl 10", "datetime", "2027-03-09T10:00"),
+        ("tis 1.12 ring Bergs", "tis 1.12", "date", "2026-12-01"),
+        ("ring den 3.12.", "den 3.12", "date", "2026-12-03"),
+    ],
+)
+def test_reps_shorthand(text: str, span: str, granularity: str, value: str) -> None:
     m = one(text)
     assert (m.text, m.granularity, m.value) == (span, granularity, value)
 
@@ -606,6 +641,13 @@ TRAPS = [
     "rabatt 15%",
     "12.5 %",
     "1/2 av licenserna",
+    # a dotted decimal with no weekday, "den" or clock time beside it; amounts of hours and months
+    "growth 9.3 at the moment",
+    "version 2.1 at launch",
+    "we quoted 1000 hrs of support",
+    "budget 1200h",
+    "sälj 2 mån gratis",
+    "6 mån uppsägningstid",
 ]
 
 

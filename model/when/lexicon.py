@@ -227,6 +227,7 @@ EVENT_SV = (
     r"|\w*arbetet|budgetprocessen|budgetrundan|\w*skiftet|\w*inventeringen|\w*mässan|\w*mässorna|\w*lovet"
     r"|bokslutet|\w*säsongen|högsäsong|lågsäsong|inventering|bokslut|sommaren|sommarn|hösten|våren|vintern"
     r"|veckoslutet|sportlov|vintersemestern|jullovet|ledigheten|föräldraledigheten|tjänstledigheten"
+    r"|mellandagarna|mellandagar"
 )
 EVENT_EN = (
     r"(?:the\s+)?(?:(?:trade|industry|spring|autumn|fall)\s+)?(?:fair|show|expo|exhibition|conference|convention)"
@@ -255,7 +256,7 @@ FUZZY_SV_SEASON_RE = (
 FUZZY_SV_EVENT_RE = (
     rf"(?:efter|innan|före|till|tills|inför|under|runt|kring|över|fram\s+till|vid)\s+(?:{EVENT_SV})"
     r"|(?:efter|under)\s+semestrarna|månadsskiftet|årsskiftet|midsommar|sportlovet|sportlov"
-    r"|semestern|påsken|påsk|nyåret|nyår|julen|jul"
+    r"|semestern|påsken|påsk|nyåret|nyår|julen|jul|(?:i\s+)?mellandagarna"
 )
 FUZZY_SV_WORDS_RE = (
     r"längre\s+fram(?:över)?(?:\s+i\s+tiden)?|framöver|om\s+ett\s+tag|om\s+en\s+stund|så\s+småningom|småningom"
@@ -264,6 +265,7 @@ FUZZY_SV_WORDS_RE = (
     r"|när\s+(?:ni|de|dom|hon|han|kunden)\s+har\s+tid|vid\s+tillfälle"
     r"|(?:om|inom|i|under)\s+(?:ett\s+par|några|nåra|par|någon|nån)\s+(?:dagar|veckor|månader|år|vecka|månad)"
     r"|(?:ett\s+par|några|par)\s+(?:dagar|veckor|månader)(?:\s+(?:fram|framåt|framöver))?"
+    r"|(?:om|inom|i)\s+(?:en\s+)?(?:drygt?|knappt?)\s+(?:(?:en|ett|två|tre|fyra|\d+)\s+)?(?:dagar|dag|veckor|vecka|månader|månad)"
     r"|tidigt\s+nästa\s+år|inom\s+kort|snarast|snart|senare\s+i\s+år|senare\s+under\s+året"
     r"|någon\s?gång|nån\s?gång|senare"
 )

@@ -97,7 +97,7 @@ _NUM = (
 
 _UNIT = (
     r"(?:sekunderna|minuterna|timmarna|dagarna|veckorna|månaderna|åren|sekunder|sekund|seconds?|secs?|minuter|minut|minutes?|mins?|'|timmar|timme|tim|t|hours?|hrs?|h"
-    r"|dagar|dag|days?|veckor|vecka|weeks?|wks?|fortnights?|månader|månad|months?|mån|halvår|halvåret|år|years?|yrs?"
+    r"|dagar|dgr|dag|days?|veckor|vecka|weeks?|wks?|fortnights?|månader|månad|months?|mths?|mnths?|mos|mån|halvår|halvåret|år|years?|yrs?"
     r"|kvartal|quarters?)\b"
 )
 
@@ -111,7 +111,7 @@ _TSUF = r"(?:\s*(?:exakt|precis|sharp|ish|prick))?"
 _AMPM = r"(?P<ap>a\.?\s?m\.?|p\.?\s?m\.?|[ap]\b\.?|in\s+the\s+(?:am|pm))"
 
 
-_REL_WEEK = r"(?:nästa|next|kommande|coming|upcoming|the\s+following|following|denna|detta|det\s+här|den\s+här|this|current|förra|last|past|previous|föregående|innevarande)"
+_REL_WEEK = r"(?:nästa|next|nxt|kommande|coming|upcoming|the\s+following|following|denna|detta|det\s+här|den\s+här|this|current|förra|last|past|previous|föregående|innevarande)"
 
 
 _PREP_WEAK_OK = frozenset(
@@ -195,7 +195,13 @@ _RANGE_DAY_NEXT = _ci(
 )
 
 
-_RX_TIME_H = re.compile(rf"(?<![\w.,:/+-])(?P<h>[01]?\d|2[0-3])h(?P<m>[0-5]\d)?\b{_ZONE}")
+# "14h", "14h30", and the 24-hour "1400hrs", "14:00 hrs" ("1000 hrs" with a space and "1200h"
+# are amounts of work, not times)
+_RX_TIME_H = re.compile(
+    r"(?<![\w.,:/+-])(?:(?P<h>[01]?\d|2[0-3])h(?P<m>[0-5]\d)?"
+    r"|(?P<h4>[01]\d|2[0-3])(?:(?P<m4>[0-5]\d)|[:.](?P<m5>[0-5]\d)\s?)(?:hrs?|hours))\b"
+    rf"{_ZONE}"
+)
 
 
 # "call back after 5", "ring efter 3", "ring tillbaka efter 15": a bare hour after
@@ -289,7 +295,11 @@ _RX_NOON = _c(r"\b(?:noon|midday|mid\s+day|midnight|the\s+midday)\b")
 
 
 # Dates.
-_RX_ISO = re.compile(r"(?<![\w#/.-])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\w-]|[.:/]\d)")
+# "2027-03-09", and the CRM export's "2027-03-09T10:00" (seconds and a zone are not kept)
+_RX_ISO = re.compile(
+    r"(?<![\w#/.-])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+    r"(?:[Tt](?P<hh>[01]\d|2[0-3]):(?P<mm>[0-5]\d)(?::[0-5]\d(?:\.\d+)?)?(?:[Zz]|[+-]\d\d:?\d\d)?)?(?![\w-]|[.:/]\d)"
+)
 
 
 _RX_NUM_Y = re.compile(
@@ -300,6 +310,10 @@ _RX_NUM_Y = re.compile(
 _RX_NUM_DM = re.compile(
     r"(?<![\w#/.,:+-])(?P<a>\d{1,2})\s?(?P<s>/|-)\s?(?P<b>\d{1,2})(?![\w/-]|[.,:]\d|\s*(?:%|of\b|av\b|delar|parts|h\b|hours?|timm|tim\b))",
 )
+
+
+# "9.3 kl 10", "tis 9.3.": a dotted day.month, taken only beside a weekday, "den" or a time
+_RX_DOT_DM = re.compile(r"(?<![\w#/.,:+-])(?P<a>\d{1,2})\.(?P<b>\d{1,2})\.?(?![\w/%-]|[.,:]?\d)")
 
 
 _RX_MON_YEAR_NUM = re.compile(
@@ -357,7 +371,7 @@ _RX_HOLIDAY = _c(rf"\b(?P<h>{FIXED_HOLIDAYS_RE})\b(?:\s+(?P<y>{_YEAR4})\b)?")
 
 # Relative days.
 _RX_REL_DAY = _c(
-    r"\b(?P<w>i\s?dag|today|tod|i\s?morgon|imorrn|imorn|imrn|imrgn|i\s?morn|tomorrows?|tmrw|tmr|i\s?över(?:i)?morgon|övermorgon|"
+    r"\b(?P<w>i\s?dag|today|tod|i\s?morgon|i\s?morrn|imorn|imrn|imrgn|i\s?morn|tomorrows?|tmrw|tmr|i\s?över(?:i)?morgon|övermorgon|"
     r"(?:the\s+)?day\s+after\s+tomorrow|i\s?går|yesterday|i\s?förrgår|förrgår|(?:the\s+)?day\s+before\s+yesterday|"
     r"i\s?kväll|ikväll|tonight|tonite|i\s?eftermiddag|i\s?förmiddag|i\s+em|i\s+fm|i\s?morse|i\s?natt|"
     r"(?:this|today)\s+(?:morning|afternoon|evening)|last\s+night|under\s+(?:eftermiddagen|förmiddagen|dagen)|"
@@ -375,7 +389,7 @@ _RX_PART = _c(
 
 # Weekdays.
 _RX_WD = _c(
-    rf"\b(?:(?P<mod>nästa|next|kommande|coming|this|denna|förra|last|past|previous|the\s+following)\s+)?(?P<wd>{_WD})"
+    rf"\b(?:(?P<mod>nästa|next|nxt|kommande|coming|this|denna|förra|last|past|previous|the\s+following)\s+)?(?P<wd>{_WD})"
     r"(?:\s+(?P<after>after\s+next|efter\s+nästa))?"
 )
 
@@ -394,6 +408,12 @@ _RX_WEEK_REL = _c(
     r"|\b(?P<iv>i\s+veckan|under\s+veckan|later\s+this\s+week|senare\s+i\s+veckan|all\s+week|rest\s+of\s+the\s+week)\b"
     # colloquial "till veckan" is next week (not "till veckan efter", "till veckan 49")
     r"|\b(?P<nv>till\s+veckan)\b(?!\s*(?:\d|efter|därpå|därefter|som|innan|före|dessförinnan))"
+)
+
+
+# British "a week on Friday", "a week tomorrow", "a week today": seven days after that day
+_RX_WEEK_AFTER_DAY = _c(
+    rf"\b(?:a|one)\s+week\s+(?:(?:on|from)\s+(?:this\s+)?)?(?:(?P<wd>{_WD})|(?P<rel>tomorrow|today|tmrw))(?!\s+week)"
 )
 
 
@@ -421,7 +441,7 @@ _RX_MONTH_REL = _c(
 
 
 _RX_MONTH = _c(
-    rf"\b(?:(?P<mod>nästa|next|förra|last|past|previous|this|denna|i|in|during|under|efter|after|by|until|senast|innan|före|before|from|från|till|tills|mid|early|late)[\s-]+)?"
+    rf"\b(?:(?P<mod>nästa|next|nxt|förra|last|past|previous|this|denna|i|in|during|under|efter|after|by|until|senast|innan|före|before|from|från|till|tills|mid|early|late)[\s-]+)?"
     rf"(?P<mon>{MONTHS})\b\.?(?:\s*(?P<y>{_YEAR4})\b|\s+'(?P<y2>\d\d)\b)?"
 )
 

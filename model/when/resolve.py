@@ -147,7 +147,7 @@ def _nth_weekday(y: int, m: int, wd: int, nth: int) -> date | None:
 def _rel_shift(mod: str) -> int | None:
     """Map "nästa/next" → 1, "förra/last" → -1, "denna/this" → 0."""
     f = fold(" ".join(mod.split()))
-    if f in ("nasta", "next", "kommande", "coming", "upcoming", "the following", "following"):
+    if f in ("nasta", "next", "nxt", "kommande", "coming", "upcoming", "the following", "following"):
         return 1
     if f in ("forra", "last", "past", "previous", "foregaende"):
         return -1

@@ -11,6 +11,7 @@ from model.when.patterns import (
     _RX_DAY_OF_MONTH_REL,
     _RX_DAY_ONLY,
     _RX_DAY_RANGE,
+    _RX_DOT_DM,
     _RX_EDGE,
     _RX_EO,
     _RX_EVENT_SUFFIX,
@@ -56,6 +57,7 @@ from model.when.patterns import (
     _RX_TIME_WORD_BARE,
     _RX_WD,
     _RX_WD_PAST,
+    _RX_WEEK_AFTER_DAY,
     _RX_WEEK_REL,
     _RX_WEEKEND,
     _RX_WEEKNUM,
@@ -68,6 +70,7 @@ from model.when.rules_days import (
     _r_day_of_month_rel,
     _r_day_only,
     _r_day_range,
+    _r_dot_dm,
     _r_holiday,
     _r_iso,
     _r_lunch_time,
@@ -106,6 +109,7 @@ from model.when.rules_periods import (
     _r_next_n,
     _r_offset,
     _r_quarter,
+    _r_week_after_day,
     _r_week_rel,
     _r_weekend,
     _r_weeknum,
@@ -145,6 +149,7 @@ _RULES_LIST: tuple[tuple[re.Pattern[str], object], ...] = (
     (_RX_ISO, _r_iso),
     (_RX_NUM_Y, _r_num_y),
     (_RX_NUM_DM, _r_num_dm),
+    (_RX_DOT_DM, _r_dot_dm),
     (_RX_MON_YEAR_NUM, _r_mon_year_num),
     (_RX_DAY_MON, _r_day_mon),
     (_RX_MON_DAY, _r_mon_day),
@@ -160,6 +165,7 @@ _RULES_LIST: tuple[tuple[re.Pattern[str], object], ...] = (
     (_RX_WD_PAST, _r_wd_past),
     (_RX_WEEK_REL, _r_week_rel),
     (_RX_WEEKEND, _r_weekend),
+    (_RX_WEEK_AFTER_DAY, _r_week_after_day),
     (_RX_WEEKNUM, _r_weeknum),
     (_RX_WEEKOF, _r_weekof),
     (_RX_MONTH_REL, _r_month_rel),
@@ -259,7 +265,7 @@ _GATES: dict[object, object] = {
     _r_day_range: _MONTH_TOKENS,
     _r_n_weekdays: _toks("now hence ago back framåt framat sedan"),
     _r_rel_day: _toks(
-        "idag dag today tod imorgon morgon imorrn imorn imrn imrgn morn tomorrow tomorrows tmrw tmr iövermorgon övermorgon "
+        "idag dag today tod imorgon morgon imorrn morrn imorn imrn imrgn morn tomorrow tomorrows tmrw tmr iövermorgon övermorgon "
         "iovermorgon overmorgon iöverimorgon överimorgon ioverimorgon overimorgon after igår går igar gar yesterday "
         "iförrgår förrgår iforrgar forrgar before ikväll kväll ikvall kvall tonight tonite ieftermiddag eftermiddag "
         "iförmiddag förmiddag iformiddag formiddag imorse morse inatt natt morning afternoon evening night "
@@ -294,14 +300,14 @@ _GATES: dict[object, object] = {
             "paskhelgen nyårshelgen nyarshelgen trettonhelgen budgetprocessen budgetrundan bokslutet högsäsong "
             "hogsasong lågsäsong lagsasong inventering bokslut sommaren sommarn hösten hosten våren varen vintern "
             "veckoslutet sportlov vintersemestern ledigheten föräldraledigheten foraldraledigheten "
-            "tjänstledigheten tjanstledigheten"
+            "tjänstledigheten tjanstledigheten mellandagarna mellandagar"
         ),
         _RX_EVENT_SUFFIX,
     ],
     _r_fuzzy_sv_words: _toks(
         "längre langre framöver framover tag stund småningom smaningom lider skede läge lage fas framtid framtiden "
         "sikt närtid nartid passar tid tillfälle tillfalle par några nagra nåra nara någon nagon nån nan tidigt "
-        "kort snarast snart senare gång gang nångång nangang någongång nagongang"
+        "kort snarast snart senare gång gang nångång nangang någongång nagongang dryg drygt knapp knappt"
     ),
     _r_fuzzy_en_event: _toks(
         "fair show expo exhibition conference convention harvest holidays holiday break season inventory "
@@ -340,6 +346,7 @@ _STARTS: dict[object, tuple[str, ...]] = {
     _RX_ISO: _DIGIT_LED,
     _RX_NUM_Y: _DIGIT_LED,
     _RX_NUM_DM: _DIGIT_LED,
+    _RX_DOT_DM: _DIGIT_LED,
     _RX_MON_YEAR_NUM: _DIGIT_LED,
     _RX_YEAR_NUM: _DIGIT_LED,
     _RX_TIME_AT: ("at", "around", "approximately", "about", "@"),

@@ -102,8 +102,8 @@ def _r_time_hm(text: str, m: re.Match[str], ref: date) -> _Atom | None:
 
 
 def _r_time_h(text: str, m: re.Match[str], ref: date) -> _Atom | None:
-    h = m.group("h")
-    return _time_atom(m, int(h), int(m.group("m") or 0), None, True)
+    h, mi = m.group("h") or m.group("h4"), m.group("m") or m.group("m4") or m.group("m5")
+    return _time_atom(m, int(h), int(mi or 0), None, True)
 
 
 def _r_time_at(text: str, m: re.Match[str], ref: date) -> _Atom | None:
@@ -127,7 +127,11 @@ def _r_lunch_time(text: str, m: re.Match[str], ref: date) -> _Atom | None:
 
 def _r_iso(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     d = _safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
-    return _Atom(m.start(), m.end(), "date", d=d) if d else None
+    if d is None:
+        return None
+    if m.group("hh"):
+        return _Atom(m.start(), m.end(), "dt", d=d, hm=(int(m.group("hh")), int(m.group("mm"))))
+    return _Atom(m.start(), m.end(), "date", d=d)
 
 
 def _dm_or_md(a: int, b: int) -> tuple[int, int] | None:
@@ -223,6 +227,23 @@ def _r_num_dm(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     if m.group("s") == "/":  # month/day may be the writer's: see read_month_day, _date_with_weekday
         at.extra["reading"] = _slash_reading(a, b)
     return at
+
+
+_DOT_DATE_BEFORE = _ci(rf"(?:\b(?:den|datum|date|on\s+the)|{_WD})\s*[,:]?\s*$")
+_DOT_TIME_AFTER = _ci(r"^\s*,?\s*(?:kl\.?\s*\d|klockan|at\s+\d|@|\d{1,2}[:.]\d\d\b|\d{1,2}\s*(?:am|pm)\b)")
+
+
+def _r_dot_dm(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    """A dotted day.month ("Ons 9.3 kl 10"): a decimal number unless a weekday, "den" or a
+    clock time stands beside it."""
+    a, b = int(m.group("a")), int(m.group("b"))
+    if not (1 <= a <= 31 and 1 <= b <= 12):
+        return None
+    before = text[max(0, m.start() - 25) : m.start()]
+    if not (_DOT_DATE_BEFORE.search(before) or _DOT_TIME_AFTER.match(text[m.end() : m.end() + 20])):
+        return None
+    d = _next_dm(ref, b, a)
+    return _Atom(m.start(), m.end(), "date", d=d, yearless=True, day=a, n=b) if d else None
 
 
 def read_month_day(atoms: list[_Atom], ref: date) -> None:
@@ -569,6 +590,8 @@ def _weak_wd_ok(text: str, m: re.Match[str], wd_word: str) -> bool:
     if f not in WEAK_WEEKDAYS:
         return True
     start = m.start("wd")
+    if f == "man" and not m.group("mod") and re.search(r"\d\s*$", text[max(0, start - 4) : start]):
+        return False  # "2 mån gratis", "6 mån uppsägning": months, not a Monday
     raw = text[start : start + len(wd_word.rstrip(". "))]  # as written: the match is on lower case
     if _short_day_alone(text, start, raw):
         return True

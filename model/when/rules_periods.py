@@ -20,9 +20,11 @@ from model.when.resolve import (
     _day_number,
     _monday,
     _month_index,
+    _next_weekday,
     _num,
     _rel_shift,
     _safe_date,
+    _wd_index,
     _week_from_number,
     _whole,
     _year2,
@@ -52,6 +54,18 @@ def _r_weekend(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     if shift is None:
         return None
     return _Atom(m.start(), m.end(), "week", d=_monday(ref) + timedelta(weeks=shift))
+
+
+def _r_week_after_day(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    """ "a week on Friday": the Friday after the coming one; "a week tomorrow": eight days on."""
+    if m.group("rel"):
+        base = ref + timedelta(days=0 if fold(m.group("rel")) == "today" else 1)
+    else:
+        wd = _wd_index(m.group("wd"))
+        if wd < 0:
+            return None
+        base = _next_weekday(ref, wd)
+    return _Atom(m.start(), m.end(), "date", d=base + timedelta(weeks=1))
 
 
 def _r_weeknum(text: str, m: re.Match[str], ref: date) -> _Atom | None:
@@ -208,13 +222,13 @@ def _unit_kind(u: str) -> str:
         return "min"
     if f.startswith(("tim", "hour", "hr")) or f in ("t", "h"):
         return "h"
-    if f.startswith(("dag", "day")):
+    if f.startswith(("dag", "day")) or f == "dgr":
         return "d"
     if f.startswith(("veck", "week", "wk")) or f in ("v", "v."):
         return "w"
     if f.startswith("fortnight"):
         return "f"
-    if f.startswith(("manad", "month")) or f == "man":
+    if f.startswith(("manad", "month", "mth", "mnth")) or f in ("man", "mos"):
         return "m"
     if f.startswith("halvar"):
         return "hy"
@@ -261,8 +275,8 @@ def _r_offset(text: str, m: re.Match[str], ref: date, ref_dt: datetime | None = 
     unit = _unit_kind(g.get("u") or g.get("u2") or "")
     uword = fold(g.get("u") or g.get("u2") or "")
     spaced = re.search(r"\s", text[m.start("u") - 1 : m.start("u")] if g.get("u") else " ")
-    if uword in ("t", "h", "man") and spaced:
-        return None  # "om 2 t" / "in 2 h" with a space: too ambiguous
+    if uword in ("t", "h", "man") and spaced and (g.get("u") or g.get("u2") or "").lower() != "mån":
+        return None  # "om 2 t" / "in 2 h" / "om 2 man" with a space: too ambiguous ("om 2 mån" is not)
     n = _num(nword)
     fn = fold(" ".join(nword.split()))
     vague = n is None or fn in (
