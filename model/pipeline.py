@@ -29,7 +29,7 @@ from model.settings import get_settings
 from model.steps import acceptor_features, labelled_step, never_a_step, pick_primary, step_features
 from model.steps import propose as propose_steps
 from model.threads import single_blas_thread
-from model.tidy import reason_beside, tidy_reason, tidy_step
+from model.tidy import reason_beside, step_before_reason, tidy_reason, tidy_step
 from model.when import find_times
 from model.zones import action_zone
 
@@ -316,6 +316,10 @@ class Klarsteg:
                 continue
             nearest = min(reasons, key=lambda r: min(abs(r[0] - s_end), abs(s_start - r[1])))
             r_start, r_end = tidy_reason(n.text, nearest, n.step)
+            cut = step_before_reason(n.text, n.step, (r_start, r_end))
+            if cut != n.step and n.next_step is not None:
+                n.step = cut
+                n.next_step = n.next_step.model_copy(update={"text": n.text[cut[0] : cut[1]], "end": cut[1]})
             clear, p_clear = clf.predict_label(clf.clear, n.context(r_start, r_end))
             n.reason = Reason(
                 text=n.text[r_start:r_end],

@@ -158,6 +158,16 @@ _WITH_TAIL = re.compile(  # right before one, perhaps with a determiner between
 )
 
 
+# Whose wish the step was, not why it is done ("rescheduled at their request", "på kundens
+# begäran", "as requested"); folded text
+_WHOSE_REQUEST = re.compile(
+    r"(?:(?:at|on|per|by)\s+(?:their|his|her|the\s+(?:customer|client)'?s?|[a-z]+'s)\s+(?:own\s+)?"
+    r"(?:request|wish|wishes|suggestion|initiative)|as\s+(?:requested|agreed|discussed)"
+    r"|pa\s+(?:deras|hans|hennes|kundens|[a-z]+s)\s+(?:egen\s+|eget\s+)?(?:begaran|onskan|inradan|initiativ|forslag)"
+    r"|enligt\s+(?:onskemal|overenskommelse|kundens\s+onskemal)|som\s+(?:onskat|overenskommet|avtalat))[.!]?"
+)
+
+
 def is_who(text: str, folded: str, span: Span) -> bool:
     """Whether a reason candidate is who the step is done with or for, not why: it follows
     *with/w//med/to/till/for/för* (or opens with it), is a few words and names a person or a
@@ -166,7 +176,7 @@ def is_who(text: str, folded: str, span: Span) -> bool:
     comes back with is not ("with a decision"), nor what is done ("to discuss the terms", "för
     påskrift")."""
     start, end = span
-    if _only_names(text, folded, span):
+    if _only_names(text, folded, span) or _WHOSE_REQUEST.fullmatch(folded, start, end):
         return True
     head = _WITH_HEAD.match(folded, start, end)
     if head is not None:

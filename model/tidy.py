@@ -196,6 +196,25 @@ def reason_apart(text: str, reason: Span, step: Span) -> Span:
     return (start, end) if len(text[start:end].split()) >= 2 else reason
 
 
+def step_before_reason(text: str, step: Span, reason: Span) -> Span:
+    """A step that runs into its reason after a connector, cut where the reason starts
+    ("Påminn Kalle om" underskrift av avtalet, "Remind Tom to" sign the renewal: the step is
+    *Påminn Kalle*, *Remind Tom*); as it was when the reason does not start inside it, no
+    connector comes before it, or less than two words would be left ("client to" confirm)."""
+    s_start, s_end = step
+    r_start, r_end = reason
+    if not s_start < r_start < s_end <= r_end:
+        return step
+    end = r_start
+    while end > s_start and text[end - 1] == " ":
+        end -= 1
+    cut = text.rfind(" ", s_start, end)
+    if cut < 0 or text[cut + 1 : end].lower() not in _DANGLING:
+        return step
+    start, end = without_stray_marks(text, s_start, cut)
+    return (start, end) if len(text[start:end].split()) >= 2 else step
+
+
 def reason_beside(text: str, reason: Reason, when: Span, step: Span | None) -> Reason | None:
     """The reason without the when it runs into at an edge (None if less than two words are
     left), and then apart from the step it ends in."""

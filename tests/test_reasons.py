@@ -153,6 +153,12 @@ def test_who_is_not_why(text: str, step: str, expected: list[tuple[str, str]]) -
         ("Demo - Flipper 600", "Flipper 600", False),
         ("Call Per re Q3 pricing", "Q3 pricing", False),
         ("Möte – Nya Timpriser För 2027", "Nya Timpriser För 2027", False),
+        # whose wish it was is not why
+        ("Demo rescheduled to Thu 10am at their request", "at their request", True),
+        ("Flyttade mötet på kundens begäran", "på kundens begäran", True),
+        ("Sent the revised quote as requested", "as requested", True),
+        ("Bokat om enligt önskemål", "enligt önskemål", True),
+        ("Call Per to discuss their request for a discount", "discuss their request for a discount", False),
     ],
 )
 def test_who_a_candidate_names(text: str, candidate: str, who: bool) -> None:

@@ -459,6 +459,46 @@ CASES = [
         "partial",
         70,
     ),
+    # --- round 13 ---------------------------------------------------------------------
+    # a step that runs into its reason after "om"/"to" ends before it
+    (
+        "Påminn Kalle om underskrift av avtalet fre",
+        "2026-03-02",
+        ("Påminn Kalle", "send", "seller"),
+        ("underskrift av avtalet", True),
+        ("date", "2026-03-06"),
+        "concrete",
+        94,
+    ),
+    # whose wish it was is no reason
+    (
+        "Demo rescheduled to Thu 10am at their request",
+        "2026-03-02",
+        ("Demo rescheduled", "demo", "both"),
+        None,
+        ("datetime", "2026-03-05T10:00"),
+        "partial",
+        70,
+    ),
+    # a CRM export's ISO date-time; a 24-hour time with "hrs"
+    (
+        "Type: Call\nSubject: Hallam Print - confirm the reprint run\nDue: 2026-03-09T10:00",
+        "2026-03-02",
+        ("Call", "call", "seller"),
+        None,
+        ("datetime", "2026-03-09T10:00"),
+        "partial",
+        70,
+    ),
+    (
+        "Call Hallam Print at 1400hrs Thu to confirm the reprint run",
+        "2026-03-02",
+        ("Call Hallam Print", "call", "seller"),
+        ("confirm the reprint run", True),
+        ("datetime", "2026-03-05T14:00"),
+        "concrete",
+        100,
+    ),
 ]
 
 

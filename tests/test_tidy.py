@@ -13,6 +13,7 @@ from model.tidy import (
     phrase_end,
     reason_apart,
     reason_beside,
+    step_before_reason,
     whole_words,
     with_head,
     without_dangling_word,
@@ -283,4 +284,34 @@ def test_with_head_takes_on_a_cut_noun_phrase(
 def test_step_cut_before_a_purpose(text: str, step: str, expected: str) -> None:
     start = text.index(step)
     a, b = before_purpose(text, start, start + len(step))
+    assert text[a:b] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "reason", "expected"),
+    [
+        # a step that runs into its reason after a connector ends before it
+        (
+            "Påminn Kalle om underskrift av avtalet fre",
+            "Påminn Kalle om underskrift",
+            "underskrift av avtalet",
+            "Påminn Kalle",
+        ),
+        ("Remind Tom to sign the renewal", "Remind Tom to sign", "sign the renewal", "Remind Tom"),
+        ("Ring Eva angående hyran", "Ring Eva angående hyran", "hyran", "Ring Eva"),
+        # no connector before the reason, or a single word left: as it was
+        (
+            "client to confirm by Tues if he takes the deal",
+            "client to confirm",
+            "confirm by Tues",
+            "client to confirm",
+        ),
+        ("Send the quote pricing tiers", "Send the quote pricing", "pricing tiers", "Send the quote pricing"),
+        # a reason that does not start inside the step changes nothing
+        ("Call Per to discuss the terms", "Call Per", "discuss the terms", "Call Per"),
+    ],
+)
+def test_a_step_ends_where_its_reason_starts(text: str, step: str, reason: str, expected: str) -> None:
+    s, r = text.index(step), text.index(reason)
+    a, b = step_before_reason(text, (s, s + len(step)), (r, r + len(reason)))
     assert text[a:b] == expected
