@@ -128,8 +128,14 @@ def tidy_step(text: str, start: int, end: int, times: Sequence[Span] = ()) -> Sp
 
 
 def tidy_reason(text: str, reason: Span, step: Span) -> Span:
-    """A reason's edges: whole words, no stray mark, and apart from the step it ends in."""
-    return reason_apart(text, without_stray_marks(text, *whole_words(text, *reason)), step)
+    """A reason's edges: whole words, no stray mark, no conjunction or preposition cut from
+    what follows ("kolla med sin chef om budget och" återkomma), and apart from the step it
+    ends in."""
+    start, end = without_stray_marks(text, *whole_words(text, *reason))
+    kept = without_dangling_word(text, start, end)
+    if len(text[kept[0] : kept[1]].split()) >= 2:
+        start, end = without_stray_marks(text, *kept)
+    return reason_apart(text, (start, end), step)
 
 
 _LEADING = frozenset(" \t\r\n-–—/+:;,•*·>")

@@ -14,6 +14,7 @@ from model.tidy import (
     reason_apart,
     reason_beside,
     step_before_reason,
+    tidy_reason,
     whole_words,
     with_head,
     without_dangling_word,
@@ -314,4 +315,31 @@ def test_step_cut_before_a_purpose(text: str, step: str, expected: str) -> None:
 def test_a_step_ends_where_its_reason_starts(text: str, step: str, reason: str, expected: str) -> None:
     s, r = text.index(step), text.index(reason)
     a, b = step_before_reason(text, (s, s + len(step)), (r, r + len(reason)))
+    assert text[a:b] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "step", "expected"),
+    [
+        # a reason does not end in a conjunction or preposition cut from what follows
+        (
+            "Hon ska kolla med sin chef om budget och återkomma nästa vecka",
+            "kolla med sin chef om budget och",
+            "återkomma",
+            "kolla med sin chef om budget",
+        ),
+        (
+            "He will check with finance and call back Friday",
+            "check with finance and",
+            "call back",
+            "check with finance",
+        ),
+        # unless a single word would be left; at the end of the note it stays
+        ("Ring om avtal och", "avtal och", "Ring", "avtal och"),
+        ("Ring Eva, avtalet och", "avtalet och", "Ring Eva", "avtalet och"),
+    ],
+)
+def test_a_reason_has_no_dangling_word(text: str, reason: str, step: str, expected: str) -> None:
+    r, s = text.index(reason), text.index(step)
+    a, b = tidy_reason(text, (r, r + len(reason)), (s, s + len(step)))
     assert text[a:b] == expected
