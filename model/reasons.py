@@ -23,7 +23,8 @@ Span = tuple[int, int]
 
 # Connectors, folded (å/ä/ö -> a/o); the phrase after one is a candidate. Longest first.
 _CONNECTOR = re.compile(
-    r"(?:(?<=\s)|^)(?:for att|i syfte att|sa att|so that|so they can|so we can|in order to|fokus pa|focus on|"
+    r"(?:(?<=\s)|^)(?:(?:agenda|dagordning|syfte|purpose|topic|amne|arende|mal|goal|aim|objective)\s*:|"
+    r"for att|i syfte att|sa att|so that|so they can|so we can|in order to|fokus pa|focus on|"
     r"angaende|ang\.?|regarding|re:|re|about|om|kring|gallande|for|to|med|with|w/|inkl\.?|"
     r"nar|when|once|efter att|after|innan|before|"
     rf"[-–:]|{AFTER_CONTACT_VERB}on)(?=\s)"
@@ -64,7 +65,8 @@ def propose(text: str, folded: str, step: Span, mentions: Sequence[TimeMention])
         if m.group() in _WITH and _names_someone(text, folded, span):
             continue  # who the step is done with is not why (the phrase after it has its own)
         if span[1] - span[0] >= 3 and apart(span, step, mentions):
-            out.append((span, m.group().strip()))
+            conn = m.group().strip()
+            out.append((span, "label:" if conn.endswith(":") and len(conn) > 3 else conn))
     done = _done_before(text, step, line_start)
     if done is not None and apart(done, step, mentions):
         out.append((done, "and-before"))

@@ -51,6 +51,18 @@ def _proposed(text: str, step: str, note_date: date) -> list[tuple[str, str]]:
             "skicka ritningar",
             [("montorerna kan planera", "sa att")],
         ),
+        # a label's colon on the step's line ("agenda:", "syfte:", "goal:"); "re:" stays itself
+        (
+            "Möte bokat 12/3 09:00 hos kund, agenda: avtalsvillkor + leveransplan",
+            "Möte bokat",
+            [("avtalsvillkor + leveransplan", "label:")],
+        ),
+        (
+            "Demo booked Thu 2pm, goal: sign-off on the pilot scope",
+            "Demo booked",
+            [("sign-off on the pilot scope", "label:")],
+        ),
+        ("Call Per re: the renewal", "Call Per", [("the renewal", "re:")]),
     ],
 )
 def test_purpose_after_a_connector(text: str, step: str, expected: list[tuple[str, str]]) -> None:

@@ -480,6 +480,16 @@ CASES = [
         "partial",
         70,
     ),
+    # the purpose after a label's colon on the step's line
+    (
+        "Möte bokat 12/3 09:00 hos kund, agenda: avtalsvillkor + leveransplan",
+        "2026-03-02",
+        ("Möte bokat", "meeting", "both"),
+        ("avtalsvillkor + leveransplan", True),
+        ("datetime", "2026-03-12T09:00"),
+        "concrete",
+        100,
+    ),
     # a CRM export's ISO date-time; a 24-hour time with "hrs"
     (
         "Type: Call\nSubject: Hallam Print - confirm the reprint run\nDue: 2026-03-09T10:00",
