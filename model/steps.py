@@ -104,12 +104,18 @@ def labelled_step(text: str, mentions: Sequence[TimeMention] = ()) -> Span | Non
     return None
 
 
-# What a note says was had or held is a record of it, never a next step ("Had a call today",
-# "Hade ett möte med Per", "held the workshop"): no annotated step is the object of these verbs.
-_HAD_BEFORE = re.compile(
-    r"(?i)\b(?:had|hade|haft|held|höll)\s+(?:(?:a|an|the|our|my|ett|en|vårt|vår|mitt|min)\s+)?$"
+# What a note says was had, held, cancelled or turned down is a record of it, never a next step
+# ("Had a call today", "Hade ett möte med Per", "Customer cancelled the demo scheduled for
+# tomorrow", "avbokade mötet"): no annotated step is the object of these verbs. (Not
+# "postponed" or "rescheduled": what is moved still happens.)
+_RECORD_VERB = (
+    r"had|hade|haft|held|höll|cancell?ed|called\s+off|avbokade|avbokat|ställde\s+in|ställt\s+in"
+    r"|declined|turned\s+down"
 )
-_HAD_START = re.compile(r"(?i)(?:had|hade|haft|held|höll)\b")
+_HAD_BEFORE = re.compile(
+    rf"(?i)\b(?:{_RECORD_VERB})\s+(?:(?:a|an|the|our|my|their|ett|en|vårt|vår|mitt|min|deras)\s+)?$"
+)
+_HAD_START = re.compile(rf"(?i)(?:{_RECORD_VERB})\b")
 
 
 def is_record(text: str, span: Span) -> bool:

@@ -480,6 +480,16 @@ CASES = [
         "partial",
         70,
     ),
+    # a cancelled demo is a record, not a step
+    (
+        "Customer cancelled the demo scheduled for tomorrow. Didn't want to reschedule.",
+        "2026-03-02",
+        None,
+        None,
+        None,
+        "none",
+        0,
+    ),
     # the purpose after a label's colon on the step's line
     (
         "Möte bokat 12/3 09:00 hos kund, agenda: avtalsvillkor + leveransplan",

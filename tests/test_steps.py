@@ -271,6 +271,12 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
         ("We'll hold a workshop in May", "a workshop", False),
         ("Book a call with Per", "a call", False),
         ("Per had questions, so book a call", "book a call", False),
+        # what was cancelled or turned down is a record too; what was moved still happens
+        ("Customer cancelled the demo scheduled for tomorrow", "demo scheduled", True),
+        ("Kunden avbokade mötet på fredag", "mötet", True),
+        ("They declined the offer", "the offer", True),
+        ("Postponed the demo to Friday", "the demo", False),
+        ("Rescheduled the site visit to 12/3", "the site visit", False),
     ],
 )
 def test_what_was_had_is_a_record(text: str, candidate: str, record: bool) -> None:
