@@ -39,7 +39,7 @@ def whole_words(text: str, start: int, end: int) -> Span:
 _DANGLING = frozenset(
     ["for", "the", "a", "an", "and", "to", "of", "with", "on", "at", "from", "or", "&", "+",
      "och", "att", "på", "för", "med", "om", "till", "som", "men", "eller", "re", "re:", "about",
-     "regarding", "ang", "ang.", "angående"]
+     "regarding", "ang", "ang.", "angående", "by"]
 )  # fmt: skip
 
 

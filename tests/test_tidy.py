@@ -71,6 +71,13 @@ from model.tidy import (
             "call Lindqvist AB",
         ),
         (without_dangling_word, "Ring Eva ang. hyran", "Ring Eva ang.", "Ring Eva"),
+        # nor a "by" cut from how or when ("by mail", "by Friday")
+        (
+            without_dangling_word,
+            "wants the references by mail",
+            "wants the references by",
+            "wants the references",
+        ),
         (
             without_dangling_word,
             "Ring och boka med",
