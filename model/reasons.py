@@ -160,12 +160,16 @@ _WITH_TAIL = re.compile(  # right before one, perhaps with a determiner between
 )
 
 
-# Whose wish the step was, not why it is done ("rescheduled at their request", "på kundens
-# begäran", "as requested"); folded text
+# Whose wish the step was, or where the rep read it, not why it is done ("rescheduled at their
+# request", "på kundens begäran", "as requested", "per her email", "enligt hans mejl");
+# folded text
 _WHOSE_REQUEST = re.compile(
-    r"(?:(?:at|on|per|by)\s+(?:their|his|her|the\s+(?:customer|client)'?s?|[a-z]+'s)\s+(?:own\s+)?"
+    r"(?:(?:at|on|(?:as\s+)?per|by)\s+(?:their|his|her|the\s+(?:customer|client)'?s?|[a-z]+'s)\s+(?:own\s+)?"
     r"(?:request|wish|wishes|suggestion|initiative)|as\s+(?:requested|agreed|discussed)"
+    r"|(?:as\s+)?per\s+(?:their|his|her|the\s+(?:customer|client)'?s?|[a-z]+'s|the|an?)\s+"
+    r"(?:last\s+)?(?:e-?mail|mail|message|call|phone\s+call|text|voicemail|vm|note|conversation)"
     r"|pa\s+(?:deras|hans|hennes|kundens|[a-z]+s)\s+(?:egen\s+|eget\s+)?(?:begaran|onskan|inradan|initiativ|forslag)"
+    r"|enligt\s+(?:deras|hans|hennes|kundens|[a-z]+s)\s+(?:mejl|mail|e-post|meddelande|samtal|sms|onskemal)"
     r"|enligt\s+(?:onskemal|overenskommelse|kundens\s+onskemal)|som\s+(?:onskat|overenskommet|avtalat))[.!]?"
 )
 

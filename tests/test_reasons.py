@@ -170,6 +170,11 @@ def test_who_is_not_why(text: str, step: str, expected: list[tuple[str, str]]) -
         ("Flyttade mötet på kundens begäran", "på kundens begäran", True),
         ("Sent the revised quote as requested", "as requested", True),
         ("Bokat om enligt önskemål", "enligt önskemål", True),
+        # where the rep read it is not why either
+        ("No show for the 2pm demo. Rescheduled to Thu 11am per her email", "per her email", True),
+        ("Moved the call to Friday as per the client's email", "as per the client's email", True),
+        ("Flyttat mötet till fredag enligt hennes mejl", "enligt hennes mejl", True),
+        ("Call Per to go through the email thread", "go through the email thread", False),
         ("Call Per to discuss their request for a discount", "discuss their request for a discount", False),
     ],
 )
