@@ -29,7 +29,7 @@ from model.settings import get_settings
 from model.steps import acceptor_features, labelled_step, never_a_step, pick_primary, step_features
 from model.steps import propose as propose_steps
 from model.threads import single_blas_thread
-from model.tidy import reason_beside, step_before_reason, tidy_reason, tidy_step
+from model.tidy import reason_after_step, reason_beside, step_before_reason, tidy_reason, tidy_step
 from model.when import find_times
 from model.zones import action_zone
 
@@ -144,6 +144,7 @@ class Klarsteg:
             self.label_step,  # action and owner
             self.find_reason,  # the reason nearest the step, and whether it is clear
             self.choose_when,  # which mention is the step's when
+            self.separate_reason,  # the reason's own words, never the step's
             self.to_caller_offsets,  # offsets into the text the caller sent
         )
 
@@ -371,6 +372,30 @@ class Klarsteg:
             )
             if n.reason is not None:
                 n.reason = reason_beside(n.text, n.reason, (m.start, m.end), n.step)
+
+    def separate_reason(self, notes: list[Note]) -> None:
+        """A reason that still overlaps its step once both are tidied and cut from the when
+        keeps only its own words after the step (a purpose, condition or topic); without such
+        words, the reason picker's purpose apart from the step takes its place, and failing that
+        it stays (no annotated reason overlaps its step, but dropping it measured worse: a note
+        whose span model tags a reason there mostly has one)."""
+        for n in notes:
+            r, step = n.reason, n.step
+            if r is None or step is None:
+                continue
+            kept = reason_after_step(n.text, (r.start, r.end), step, n.time_spans())
+            if kept is None:
+                others = [c for c in self._telegraphic_reason(n) if c[1] <= step[0] or c[0] >= step[1]]
+                kept = tidy_reason(n.text, others[0], step) if others else (r.start, r.end)
+            if kept != (r.start, r.end):
+                clear, p_clear = self._clf.predict_label(self._clf.clear, n.context(*kept))
+                n.reason = Reason(
+                    text=n.text[kept[0] : kept[1]],
+                    start=kept[0],
+                    end=kept[1],
+                    clear=bool(clear),
+                    confidence=round(p_clear, 3),
+                )
 
     def to_caller_offsets(self, notes: list[Note]) -> None:
         for n in notes:

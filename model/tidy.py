@@ -235,3 +235,36 @@ def reason_beside(text: str, reason: Reason, when: Span, step: Span | None) -> R
     if step is not None:
         start, end = reason_apart(text, (start, end), step)
     return reason.model_copy(update={"text": text[start:end], "start": start, "end": end})
+
+
+# What opens a reason's own words after the step inside one span: a purpose, a condition or a
+# topic ("confirm by Tues if he takes the deal", "boka demo för att visa rapporterna")
+_OPENS_REASON = re.compile(
+    r"(?i)(?:if|whether|so(?:\s+that)?|in\s+order\s+to|to|because|since|once|re:?|about|regarding|on"
+    r"|för\s+att|så\s+att|om|eftersom|när|ang\.?|angående|kring)\s+"
+)
+
+
+def reason_after_step(text: str, reason: Span, step: Span, times: Sequence[Span]) -> Span | None:
+    """A reason that still overlaps the step (the span model tagged "client to confirm" and
+    "confirm by Tues if he takes the deal"): its words after the step, past the step's when,
+    from the purpose, condition or topic that opens them ("he takes the deal"); None when no
+    such words follow ("skicka referenslista + boka studiebesök" / "... hos Vasa Bygg"). No
+    annotated reason overlaps its step. A reason apart from the step is returned as is."""
+    r_start, r_end = reason
+    s_start, s_end = step
+    if r_end <= s_start or s_end <= r_start:
+        return reason
+    pos = s_end
+    while True:
+        while pos < r_end and not text[pos].isalnum():
+            pos += 1
+        after = next((e for s, e in times if s <= pos < e), None)
+        if after is None:
+            break
+        pos = after
+    opener = _OPENS_REASON.match(text, pos, r_end)
+    if opener is None:
+        return None
+    start, end = without_stray_marks(text, opener.end(), r_end)
+    return (start, end) if any(ch.isalnum() for ch in text[start:end]) else None

@@ -480,6 +480,25 @@ CASES = [
         "partial",
         70,
     ),
+    # a reason the span model ran over the step and its when keeps only its own words
+    (
+        "12/03 - demo done at Hallberg Marin, went ok\n12/03 - client to confirm by Fri if they go ahead with the Nimbus 365",
+        "2026-03-12",
+        ("client to confirm", "contact", "customer"),
+        ("they go ahead with the Nimbus 365", True),
+        ("date", "2026-03-13"),
+        "partial",
+        84,
+    ),
+    (
+        "Anna to confirm by Friday whether they sign the two-year deal",
+        "2026-03-12",
+        ("Anna to confirm", "contact", "customer"),
+        ("they sign the two-year deal", True),
+        ("date", "2026-03-13"),
+        "partial",
+        84,
+    ),
     # a cancelled demo is a record, not a step
     (
         "Customer cancelled the demo scheduled for tomorrow. Didn't want to reschedule.",

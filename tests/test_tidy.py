@@ -11,6 +11,7 @@ from model.tidy import (
     before_purpose,
     cut_back,
     phrase_end,
+    reason_after_step,
     reason_apart,
     reason_beside,
     step_before_reason,
@@ -350,3 +351,53 @@ def test_a_reason_has_no_dangling_word(text: str, reason: str, step: str, expect
     r, s = text.index(reason), text.index(step)
     a, b = tidy_reason(text, (r, r + len(reason)), (s, s + len(step)))
     assert text[a:b] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "step", "times", "expected"),
+    [
+        # a reason overlapping its step keeps its words after the step, past the step's when,
+        # from the condition, purpose or topic that opens them
+        (
+            "client to confirm by Tues if he takes the deal on the new Jeanneau",
+            "confirm by Tues if he takes the deal on the new Jeanneau",
+            "client to confirm",
+            ["by Tues"],
+            "he takes the deal on the new Jeanneau",
+        ),
+        (
+            "Boka demo för att visa rapporterna",
+            "Boka demo för att visa rapporterna",
+            "Boka demo",
+            [],
+            "visa rapporterna",
+        ),
+        ("Ring Per om avtalet", "Ring Per om avtalet", "Ring Per", [], "avtalet"),
+        ("Call Dana re: the renewal", "Dana re: the renewal", "Call Dana", [], "the renewal"),
+        # nothing of its own after the step: a place, who, or nothing at all
+        (
+            "3/3 ska skicka referenslista + boka studiebesök hos Vasa Bygg i v.12",
+            "skicka referenslista + boka studiebesök hos Vasa Bygg",
+            "skicka referenslista + boka studiebesök",
+            ["i v.12"],
+            None,
+        ),
+        (
+            "Present the timeline at their AGM",
+            "Present the timeline at their AGM",
+            "Present the timeline",
+            [],
+            None,
+        ),
+        ("Send the quote", "the quote", "Send the quote", [], None),
+        # a reason apart from the step stays as it is
+        ("Call Per to discuss the terms", "discuss the terms", "Call Per", [], "discuss the terms"),
+    ],
+)
+def test_a_reason_overlapping_its_step_keeps_only_its_own_words(
+    text: str, reason: str, step: str, times: list[str], expected: str | None
+) -> None:
+    r, s = text.index(reason), text.index(step)
+    spans = [(text.index(t), text.index(t) + len(t)) for t in times]
+    got = reason_after_step(text, (r, r + len(reason)), (s, s + len(step)), spans)
+    assert (text[got[0] : got[1]] if got else None) == expected
