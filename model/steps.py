@@ -46,6 +46,8 @@ _PROPOSE = re.compile(rf"\b(?:{by_first_letter(_STEP_WORDS)})\b")  # (same match
 _NEWLINE = re.compile("\n")
 _WORD = re.compile(r"\w+")
 _LABEL_END = re.compile(r"\s*(?::|[-–]\s)")
+# A time stamp written in digits only ("09:00", "12/3 09:14", "2026-03-02 14.30")
+_NUMERIC_STAMP = re.compile(r"[\d/.:\- T]+")
 _HEADER = re.compile(r"^\s*([^\n]{1,40}):\s*$|^\s*([A-Za-zÅÄÖåäö][^\n:]{0,30}):\s")
 
 
@@ -208,8 +210,12 @@ def _own_date(
     for m, start in dated:
         if start is None or m.past or start < note_date:
             continue
-        if m.start - l_start <= 2 and _LABEL_END.match(text, m.end):
-            continue  # a journal's day label ("Thu: ..."), not the date of the line's step
+        if m.start - l_start <= 2 and (
+            _LABEL_END.match(text, m.end) or (start == note_date and _NUMERIC_STAMP.fullmatch(m.text))
+        ):
+            # a journal's day label ("Thu: ..."), or a log entry's time stamp on the note's day
+            # ("09:00 call with Ben - wants a trial"): not the date of the line's step
+            continue
         if (l_start <= m.start and m.end <= l_end) or (left <= m.start and m.end <= right):
             best = start if best is None or start < best else best
     return best

@@ -499,6 +499,17 @@ CASES = [
         "partial",
         84,
     ),
+    # a log's time stamps on the note's day do not date its entries' steps
+    (
+        "09:00 call with Ben (Orbit Freight) - wants a trial\n11:30 sent trial agreement\n14:00 Ben signed\n"
+        "Next: kickoff call tomorrow 10am to set up users",
+        "2026-03-02",
+        ("kickoff call", "call", "both"),
+        ("set up users", True),
+        ("datetime", "2026-03-03T10:00"),
+        "concrete",
+        100,
+    ),
     # a cancelled demo is a record, not a step
     (
         "Customer cancelled the demo scheduled for tomorrow. Didn't want to reschedule.",

@@ -49,6 +49,28 @@ def _dating(text: str, phrases: list[str], note_date: date) -> list[str]:
             ["sent the quote", "wants a demo"],
             ["undated", "only_dated"],
         ),
+        # a log entry's time stamp on the note's day is not the date of the entry's step
+        (
+            "09:00 call with Ben - wants a trial\n14:00 Ben signed\nNext: kickoff call tomorrow 10am",
+            ["wants a trial", "kickoff call"],
+            ["undated", "only_dated"],
+        ),
+        (
+            "4/12 09:14 Ring Lisa - vill ha offert\nNästa: demo 7/12 kl 10",
+            ["vill ha offert", "demo"],
+            ["undated", "only_dated"],
+        ),
+        # a time in words, or one later in the line, still dates its step
+        (
+            "Today 3pm call Anna\nsend the quote Fri",
+            ["call Anna", "send the quote"],
+            ["earliest_dated", "later_dated"],
+        ),
+        (
+            "call Ben 09:00 re the trial\nNext: kickoff tomorrow",
+            ["call Ben", "kickoff"],
+            ["earliest_dated", "later_dated"],
+        ),
         # a date before the note date (its year written out) does not count
         ("- call Bo 2 Dec 2026\n- mail Al 20 Dec", ["call Bo", "mail Al"], ["undated", "only_dated"]),
     ],
