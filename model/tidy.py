@@ -19,15 +19,23 @@ from model.text import AFTER_CONTACT_VERB, CLAUSE_END
 Span = tuple[int, int]
 
 
+def _joins(text: str, at: int) -> bool:
+    """Whether the mark at ``at`` joins the letters around it into one word: a hyphen or slash
+    ("catch-up", "sign-off"), or a full stop before a lower-case letter ("lev.tid", "tel.nr")."""
+    mark, after = text[at], text[at + 1]
+    return (mark in "-/" and after.isalnum()) or (mark == "." and after.isalpha() and after.islower())
+
+
 def whole_words(text: str, start: int, end: int) -> Span:
-    """A span widened to whole words where the span model's tokens split one at a hyphen or
-    slash ("catch" in "catch-up", "off" in "sign-off")."""
-    while start > 1 and text[start - 1] in "-/" and text[start - 2].isalnum() and text[start].isalnum():
+    """A span widened to whole words where the span model's tokens split one at a hyphen, a
+    slash or an abbreviation's full stop ("catch" in "catch-up", "off" in "sign-off", "lev" in
+    "lev.tid")."""
+    while start > 1 and text[start - 2].isalnum() and text[start].isalnum() and _joins(text, start - 1):
         start -= 2
         while start > 0 and text[start - 1].isalnum():
             start -= 1
     n = len(text)
-    while end + 1 < n and text[end] in "-/" and text[end + 1].isalnum() and text[end - 1].isalnum():
+    while end + 1 < n and text[end - 1].isalnum() and _joins(text, end):
         end += 2
         while end < n and text[end].isalnum():
             end += 1

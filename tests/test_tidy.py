@@ -29,6 +29,11 @@ from model.tidy import (
         # whole words where the span model's tokens split one at a hyphen or slash
         (whole_words, "He wants a catch-up on the lease", "catch", "catch-up"),
         (whole_words, "pricing sign-off from Colin", "off from", "sign-off from"),
+        # and at an abbreviation's full stop inside a word, not at a sentence's end
+        (whole_words, "ring tillbaka ang lev.tid, kund osäker", "lev", "lev.tid"),
+        (whole_words, "skicka tel.nr till Eva", "nr", "tel.nr"),
+        (whole_words, "Call Per re pricing. Then mail", "pricing", "pricing"),
+        (whole_words, "Call Per re pricing.Then mail", "pricing", "pricing"),
         (
             whole_words,
             "deras IT-chef vill se loggningen",
