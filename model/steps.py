@@ -38,7 +38,9 @@ _STEP_WORDS = (
     r"recce|survey\w*|inspect\w*|besiktning\w*|trial\w*|pilot\w*|"
     r"coffee|fika|visning\w*|provtur\w*|provkor\w*|avstamning\w*|kick-?off|samtal\w*|"
     r"telefonmote\w*|telmote\w*|kundmote\w*|uppfoljningsmote\w*|teamsmote\w*|uppstartsmote\w*|"
-    r"startmote\w*|avstamningsmote\w*|styrgruppsmote\w*|lunchmote\w*"
+    r"startmote\w*|avstamningsmote\w*|styrgruppsmote\w*|lunchmote\w*|"
+    r"try again|try once more|will try|forsok\w* igen|nytt forsok|nasta forsok|"
+    r"next attempt|next try|another go"
 )
 
 
@@ -56,7 +58,7 @@ _NOUN_STEP = re.compile(
     r"(?:mote|motet|meeting|mtg|demo|demon|lunch|offert|offerten|quote|traff|besok|visit|workshop|"
     r"genomgang|presentation|follow[- ]?up|f/u|uppfoljning|recce|survey|inspection|besiktning|trial|"
     r"pilot|coffee|fika|visning|provtur|avstamning|kick-?off|uppstart|samtal|samtalet|"
-    r"\w+mote|\w+motet)$"
+    r"\w+mote|\w+motet|nytt forsok|nasta forsok|next (?:attempt|try)|another go)$"
 )
 
 

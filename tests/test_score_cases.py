@@ -510,6 +510,16 @@ CASES = [
         "concrete",
         100,
     ),
+    # the retry after a call outcome is the step, not the outcome
+    (
+        "Call outcome: Engaged\nNext try: Thu 10:00",
+        "2026-03-02",
+        ("Next try", "call", "seller"),
+        None,
+        ("datetime", "2026-03-05T10:00"),
+        "partial",
+        70,
+    ),
     # a cancelled demo is a record, not a step
     (
         "Customer cancelled the demo scheduled for tomorrow. Didn't want to reschedule.",

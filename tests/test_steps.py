@@ -114,6 +114,24 @@ def test_propose_reads_swedish_meeting_nouns(text: str, expected: str) -> None:
     assert found[0] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a retry after no answer is a step phrase: a noun alone, a verb with its words
+        ("Call outcome: Engaged\nNext try: Thu 10:00", ["Call outcome", "Next try"]),
+        ("Röstbrevlåda. Nytt försök måndag kl 9", ["Nytt försök"]),
+        ("Inget svar x2. Nästa försök: tors fm", ["Nästa försök"]),
+        ("LM x2, will try Fri am", ["will try"]),
+        ("Ej anträffbar, försök igen imorgon", ["försök igen"]),
+        ("no answer - another go tmrw", ["another go"]),
+        ("Left VM, try again Monday re the renewal", ["try again"]),
+    ],
+)
+def test_propose_reads_a_retry(text: str, expected: list[str]) -> None:
+    found = [text[s:e] for s, e in propose(text, fold_same_length(text), find_times(text, date(2026, 3, 9)))]
+    assert found == expected
+
+
 def test_day_labels_are_marked_for_the_when_ranker() -> None:
     from model.choose import when_features_all
 
