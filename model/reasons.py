@@ -127,6 +127,11 @@ _PEOPLE = frozenset(
      "avdelningen", "ledningen", "ledningsgruppen", "kunden", "kunderna", "customer", "customers",
      "client", "clients", "users", "anvandarna", "agarna"]
 )  # fmt: skip
+# Swedish compounds that name a role ("inköpschefen", "IT-ansvarige", "projektledaren"), folded
+_ROLE_ENDINGS = (
+    "chef", "chefen", "chefer", "cheferna", "ansvarig", "ansvarige", "ansvariga", "ledare", "ledaren",
+    "agare", "agaren", "inkopare", "inkoparen", "saljare", "saljaren", "tekniker", "teknikern",
+)  # fmt: skip
 _DETERMINERS = frozenset(
     ["the", "their", "our", "his", "her", "your", "its", "a", "an", "both", "all", "deras", "var",
      "vart", "vara", "hans", "hennes", "sin", "sitt", "sina", "den", "det", "de", "en", "ett"]
@@ -142,7 +147,7 @@ def _names_someone(text: str, folded: str, span: Span) -> bool:
     if not words:
         return False
     first = words[0]
-    if any(w.group() in _PEOPLE for w in words[:2]):
+    if any(w.group() in _PEOPLE or w.group().endswith(_ROLE_ENDINGS) for w in words[:2]):
         return True
     # a name; a capital word with a number in or after it is a product ("Flipper 600", "S4")
     product = any(ch.isdigit() for ch in first.group()) or (len(words) > 1 and words[1].group()[0].isdigit())

@@ -165,6 +165,11 @@ def test_who_is_not_why(text: str, step: str, expected: list[tuple[str, str]]) -
         ("Demo - Flipper 600", "Flipper 600", False),
         ("Call Per re Q3 pricing", "Q3 pricing", False),
         ("Möte – Nya Timpriser För 2027", "Nya Timpriser För 2027", False),
+        # a Swedish compound that names a role is who
+        ("Boka möte med inköpschefen", "inköpschefen", True),
+        ("Ring med IT-ansvarige på Berg", "IT-ansvarige på Berg", True),
+        ("Demo för projektledaren", "projektledaren", True),
+        ("Boka möte för att träffa inköpschefen", "att träffa inköpschefen", False),
         # whose wish it was is not why
         ("Demo rescheduled to Thu 10am at their request", "at their request", True),
         ("Flyttade mötet på kundens begäran", "på kundens begäran", True),
