@@ -40,7 +40,7 @@ _STEP_WORDS = (
     r"telefonmote\w*|telmote\w*|kundmote\w*|uppfoljningsmote\w*|teamsmote\w*|uppstartsmote\w*|"
     r"startmote\w*|avstamningsmote\w*|styrgruppsmote\w*|lunchmote\w*|"
     r"try again|try once more|will try|forsok\w* igen|nytt forsok|nasta forsok|"
-    r"next attempt|next try|another go"
+    r"next attempt|next try|another go|uppring\w*"
 )
 
 

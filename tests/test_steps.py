@@ -125,9 +125,12 @@ def test_propose_reads_swedish_meeting_nouns(text: str, expected: str) -> None:
         ("Ej anträffbar, försök igen imorgon", ["försök igen"]),
         ("no answer - another go tmrw", ["another go"]),
         ("Left VM, try again Monday re the renewal", ["try again"]),
+        # a call the customer asks for
+        ("Kunden vill bli uppringd efter 15", ["uppringd"]),
+        ("Önskar uppringning nästa vecka", ["uppringning"]),
     ],
 )
-def test_propose_reads_a_retry(text: str, expected: list[str]) -> None:
+def test_propose_reads_a_retry_or_a_requested_call(text: str, expected: list[str]) -> None:
     found = [text[s:e] for s, e in propose(text, fold_same_length(text), find_times(text, date(2026, 3, 9)))]
     assert found == expected
 
