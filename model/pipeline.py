@@ -321,14 +321,7 @@ class Klarsteg:
             if cut != n.step and n.next_step is not None:
                 n.step = cut
                 n.next_step = n.next_step.model_copy(update={"text": n.text[cut[0] : cut[1]], "end": cut[1]})
-            clear, p_clear = clf.predict_label(clf.clear, n.context(r_start, r_end))
-            n.reason = Reason(
-                text=n.text[r_start:r_end],
-                start=r_start,
-                end=r_end,
-                clear=bool(clear),
-                confidence=round(p_clear, 3),
-            )
+            n.reason = self._reason(n, r_start, r_end)
 
     def _telegraphic_reason(self, n: Note) -> list[tuple[int, int]]:
         """The proposed purpose the reason picker is sure of (``[]`` when none is)."""
@@ -388,14 +381,14 @@ class Klarsteg:
                 others = [c for c in self._telegraphic_reason(n) if c[1] <= step[0] or c[0] >= step[1]]
                 kept = tidy_reason(n.text, others[0], step) if others else (r.start, r.end)
             if kept != (r.start, r.end):
-                clear, p_clear = self._clf.predict_label(self._clf.clear, n.context(*kept))
-                n.reason = Reason(
-                    text=n.text[kept[0] : kept[1]],
-                    start=kept[0],
-                    end=kept[1],
-                    clear=bool(clear),
-                    confidence=round(p_clear, 3),
-                )
+                n.reason = self._reason(n, *kept)
+
+    def _reason(self, n: Note, start: int, end: int) -> Reason:
+        """The reason at ``start:end`` of the note, with the clarity model's answer."""
+        clear, p_clear = self._clf.predict_label(self._clf.clear, n.context(start, end))
+        return Reason(
+            text=n.text[start:end], start=start, end=end, clear=bool(clear), confidence=round(p_clear, 3)
+        )
 
     def to_caller_offsets(self, notes: list[Note]) -> None:
         for n in notes:
