@@ -41,6 +41,7 @@ class Note:
     reasons: list[Span] = field(default_factory=list)
     presence: float = 0.0
     step: Span | None = None
+    step_is_activity: bool = False  # the step is the planned activity of a record-shaped note
     next_step: NextStep | None = None
     reason: Reason | None = None
     when: When | None = None

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
+from model.activity import activity_step
 from model.artifacts import Artifacts, load_artifacts
 from model.choose import choose_primary, when_features_all
 from model.fastner import FastNER
@@ -186,8 +187,9 @@ class Klarsteg:
 
     def choose_step(self, notes: list[Note]) -> None:
         """The primary next step's span. Candidates come from the span model (joined by the
-        rule's step phrases), else from the fallbacks of :meth:`_fallback_steps`; the step
-        ranker picks among several."""
+        rule's step phrases), else the planned activity of a record-shaped note (a calendar
+        entry's or task's subject, :func:`~model.activity.activity_step`), else the fallbacks of
+        :meth:`_fallback_steps`; the step ranker picks among several."""
         clf = self._clf
         for n in notes:
             # What the note says was had or held is a record, never a step ("Had a call today"),
@@ -196,7 +198,9 @@ class Klarsteg:
             if steps and n.presence < clf.presence_floor:
                 continue
             if not steps:
-                steps = self._fallback_steps(n)
+                activity = activity_step(n.text, n.mentions)  # "Quarterly review - Kirkgate Digital - Q1"
+                n.step_is_activity = activity is not None
+                steps = [activity] if activity else self._fallback_steps(n)
             elif clf.step_ranker is not None:
                 # The span model misses steps in lists and minutes: the rule's step phrases
                 # that overlap none of its steps join them, and the ranker decides.
@@ -278,8 +282,10 @@ class Klarsteg:
                 (clf.action, clf.owner), n.context(start, end)
             )
             confidence = (n.presence + p_action) / 2
-            if confidence < clf.step_confidence_floor:
-                n.step = None  # neither the note-level nor the action model believes in it
+            # neither the note-level nor the action model believes in it, and it is not the
+            # planned activity of a record (whose shape the presence model does not read)
+            if confidence < clf.step_confidence_floor and not _is_activity(n, start, end):
+                n.step = None
                 continue
             n.next_step = NextStep(
                 text=n.text[start:end],
@@ -427,6 +433,16 @@ def _other_phrases(note: Note, steps: Sequence[tuple[int, int]]) -> list[tuple[i
         for a, b in _step_phrases(note)
         if all(b <= s or a >= e for s, e in steps) and note.bounds(a, b) not in taken
     ]
+
+
+def _is_activity(note: Note, start: int, end: int) -> bool:
+    """Whether the step at ``start:end`` is the planned activity of a record-shaped note (the
+    rule's, or the span model's step of a task record: "Uppgift: Påminn Olle ... /
+    Förfallodatum: ...")."""
+    if note.step_is_activity:
+        return True
+    activity = activity_step(note.text, note.mentions)
+    return activity is not None and activity[0] < end and start < activity[1]
 
 
 def _zoned(phrases: list[tuple[int, int]], zone: int) -> list[tuple[int, int]]:

@@ -1,0 +1,242 @@
+"""CRM activity records: the step of a note that is a planned activity's own subject or task.
+
+Many CRM notes are not a story about a contact but the record of an activity: a calendar
+entry's subject ("Quarterly review - Kirkgate Digital - Q1", "Lunch m. Jonas (Tjörnfisk) fre"),
+a task ("Chase Roundhay Foods re: signed assignment schedule / Due: EOW") or a structured
+record ("Type: Call / Subject: ... / Due: 03/08/2026 09:30 / Status: Not started"). Planned,
+the activity is the note's next step; held, cancelled, internal or with an outcome, it is a
+record. The note-level presence model reads words and is unsure of these shapes (0.4-0.6), the
+span model, trained on sentences, tags none of them, and learning them from more data cost the
+story registers (rounds 10-13 in ``training_data/README.md``).
+
+:func:`activity_step` reads the shape: it answers the activity's span, or None when the note
+is not such a record or says the activity happened, was called off or is internal. The
+pipeline asks it where the span model found no step, and for a step the presence model doubts
+(is it a task record's?); the step still has to pass the action model's certainty.
+Measured on the real-register splits and on the activity subjects in ``training_data/extra/``
+(none of them trained on): see ``docs/performance.md``, round 15.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from model.text import fold_same_length
+from model.when import TimeMention
+
+Span = tuple[int, int]
+
+# Nouns that name an activity with the customer (folded: å/ä -> a, ö -> o), as the last word of
+# a subject's noun phrase ("Contract talks", "Final walkthrough", "Offertgenomgång", "Tel").
+_HEAD = (
+    r"meetings?|mtg|calls?|review|talks|interviews?|lunch|dinner|breakfast|coffee|demo|visit|tour|"
+    r"walk-?through|walk|walkaround|rundvandring|rundtur|survey|workshop|presentation|pitch|check-?in|catch-?up|kick-?off|negotiation|"
+    r"signing|tasting|training|onboarding|follow-?up|f/u|intro|viewing|inspection|handover|recce|"
+    r"appointment|appt|session|delivery|installation|"
+    r"tel|fika|besok|visning|intervju|uppfoljning|uppf\.?|utbildning|leverans|overlamning|"
+    r"forhandling|uppstart|dragning|avstamning|genomgang|teams|"
+    r"\w+(?:mote|samtal|genomgang|besok|visning|intervju|avstamning|presentation|lunch|smakning|"
+    r"utbildning|leverans|forhandling|dragning)|mote|samtal"
+)
+# An activity that is itself a to-do: the verb opens the step ("Chase Wendy re: ...", "Påminn
+# Lennart om ...", "Email Whitcombe family - deposit reminder").
+_VERB = (
+    r"chase|paminn?|remind|e-?mail|mejla|maila|ring|call|phone|book|boka|send|skicka|"
+    r"follow up|folj upp|kontakta|contact|re-?engage|(?:reach out|pop in|drop in)(?: to)?|invite|bjud in|"
+    r"confirm|bekrafta|ping|text|sms:a"
+)
+_WORDS = r"(?:[^\W\d_][\w'&/-]*\.?\s+){0,3}?"  # up to three words before the head
+# ... and not followed by what makes it the record of an activity ("Meeting notes", "Email from")
+_AFTER_RECORD = (
+    r"\s+(?:notes|minutes|summary|recap|report|feedback|from|out|anteckningar|protokoll|"
+    r"sammanfattning|fran)\b"
+)
+_NOUN_PHRASE = re.compile(rf"{_WORDS}(?:{_HEAD})(?=$|[\s,:;(]|\s*[–—-]\s)(?!{_AFTER_RECORD})")
+_NEXT_HEAD = re.compile(rf"\s+(?:{_HEAD})(?=$|[\s,:;(]|\s*[–—-]\s)(?!{_AFTER_RECORD})")
+_IMPERATIVE = re.compile(
+    rf"(?:{_VERB})(?!{_AFTER_RECORD}|\s+(?:to|for|om|att|re|ang|about)\b)\s+[^\W\d_]"
+)  # an object
+# Where a subject's activity phrase ends: a dash, comma, bracket, "re:", "ang." or "om"
+_PHRASE_END = re.compile(
+    r"[,;(]|\.(?=\s|$)|\s(?:[-–—]\s|(?:re:?|ang\.?|angaende|regarding|about|om|for att|so|to|for|by|"
+    r"senast|before|innan|asap)\b)|$",
+    re.MULTILINE,
+)
+# Words that a noun phrase's modifiers never are: a story's opening or a record's verb
+_NOT_MODIFIER = frozenset(
+    ["had", "held", "good", "great", "bra", "long", "short", "nice", "trevlig", "lang", "kort",
+     "first", "forsta", "our", "var", "vart", "the", "a", "an", "my", "min", "mitt", "we", "vi", "i",
+     "jag", "your", "er", "din", "ditt", "ang", "re", "regarding", "about", "om", "team", "sales",
+     "staff", "awaiting", "waiting", "vantar", "need", "to", "att", "will", "ska", "must", "should",
+     "behover", "maste"]
+)  # fmt: skip
+
+# "Key: value" lines of a structured record (folded keys)
+_FIELD = re.compile(r"(?m)^[ \t]*([^\W\d_][\w /.-]{0,22}?)[ \t]*:[ \t]+(\S[^\n]*)$")
+_TYPE_KEYS = frozenset(["type", "typ", "activity", "aktivitet", "activity type", "aktivitetstyp"])
+_SUBJECT_KEYS = frozenset(
+    ["subject", "amne", "title", "titel", "rubrik", "task", "uppgift", "calendar", "kalender", "todo",
+     "to-do"]
+)  # fmt: skip
+# Keys of a message's record (an e-mail or web enquiry that came or went), not a planned activity
+_MESSAGE_KEYS = frozenset(
+    ["direction", "riktning", "from", "fran", "to", "till", "received", "message", "meddelande", "enquiry",
+     "source", "kalla", "summary", "innehall", "desc", "description"]
+)  # fmt: skip
+# A type that names no activity of its own: the subject says what the step is
+_GENERIC_TYPES = frozenset(
+    ["task", "uppgift", "todo", "to-do", "other", "annat", "ovrigt", "note", "anteckning"]
+)
+# Words said of an activity that happened, will not happen or is internal: a record, never a
+# step (folded; whole words)
+_RECORD_WORDS = frozenset(
+    ["complete", "completed", "done", "held", "closed", "cancelled", "canceled", "lost", "declined",
+     "won", "genomford", "genomfort", "avslutad", "avslutat", "klar", "klart", "utford", "utfort",
+     "avbokad", "avbokat", "installt", "installd", "stangd", "forlorad", "vunnen", "avbruten",
+     "avbrutet", "avbrutna", "bounced", "delivered", "levererad", "failed", "expired", "had", "went",
+     "was", "were", "called", "rang", "spoke", "talked", "met", "sent", "emailed", "hade", "holls",
+     "ringde", "pratade", "pratat", "traffade", "skickade", "skickat", "mejlade", "lamnat",
+     "lamnade", "visat", "visade", "showed", "demoed", "skrev", "trevligt", "internal", "intern",
+     "internt", "internmote", "saljmote", "veckomote", "teammote", "personalmote", "kontorsmote",
+     "weekly", "prefers", "foredrar", "mentioned", "namnde", "told", "berattade", "crm", "expense",
+     "forecast", "motesrum"]
+)  # fmt: skip
+# ... and phrases
+_RECORD_PHRASE = re.compile(
+    r"\b(?:left (?:a )?(?:vm|voicemail|message|card)|no (?:answer|reply|decision|further action|follow-?up|show)|"
+    r"not (?:interested|in)|turned down|postponed indefinitely|tackade nej|inget (?:svar|bokat|konkret|beslut)|"
+    r"ej (?:svar|aktuellt|intresserad|antraffad)|nothing (?:scheduled|booked|to report|concrete)|"
+    r"ingen (?:uppfoljning|aterkomst|hemma)|wrong number|fel (?:nr|nummer)|out of office|meeting room|"
+    r"till mig sjalv|to self)\b|\b(?:outcome|utfall|resultat|result)\s*:"
+)
+# In a subject line, also: what it says is no planned activity ("Lunch m Per, gillar sms",
+# "Demo gick bra", "Samtal m Anneli - inget intresse just nu", "No new meeting booked")
+_HEADLINE_RECORD_WORDS = frozenset(
+    ["no", "not", "nothing", "inget", "ingen", "inga", "ej", "inte", "happy", "nojd", "logged",
+     "gillar", "likes", "says", "said", "sa", "she's", "he's", "they're", "seems"]
+)  # fmt: skip
+_HEADLINE_RECORD_PHRASE = re.compile(r"\b(?:all good|allt ok|gick bra|vill tanka)\b")
+_WORD = re.compile(r"[\w']+")
+# What may open a subject line: a state in brackets, a calendar or subject label, a hashtag
+_PREFIX = re.compile(
+    r"[ \t]*(?:\[[^\]\n]{1,20}\][ \t]*|(?:subject|amne|calendar|kalender|task|uppgift|todo)[ \t]*:[ \t]*|#)"
+)
+# A full stop that ends a sentence with more after it: the note tells a story
+_STOP = re.compile(r"[.!?]\s+\S")
+_MAX_LINES = 8
+_MAX_HEADLINE_WORDS = 24
+
+
+def activity_step(text: str, mentions: Sequence[TimeMention] = ()) -> Span | None:
+    """The planned activity a record-shaped note is about, or None (see the module's doc)."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    if not lines or len(lines) > _MAX_LINES:
+        return None
+    # the shape first (most notes are stories and fail it at once), then what the words say
+    folded = fold_same_length(text).lower()
+    fields = {m.group(1).strip(): m for m in _FIELD.finditer(folded)} if ":" in text else {}
+    kind = next((m for key, m in fields.items() if key in _TYPE_KEYS), None)
+    subject = next((m for key, m in fields.items() if key in _SUBJECT_KEYS), None)
+    if kind or subject:
+        found = _record_step(text, folded, len(lines), fields, kind, subject, mentions)
+    else:
+        found = _headline_step(text, folded, lines, fields, mentions)
+    if found is None or _all_past(mentions) or _RECORD_PHRASE.search(folded):
+        return None
+    words = set(_WORD.findall(folded))
+    if words & _RECORD_WORDS:
+        return None
+    if not (kind or subject) and (words & _HEADLINE_RECORD_WORDS or _HEADLINE_RECORD_PHRASE.search(folded)):
+        return None
+    return found
+
+
+def _record_step(
+    text: str,
+    folded: str,
+    n_lines: int,
+    fields: dict[str, re.Match[str]],
+    kind: re.Match[str] | None,
+    subject: re.Match[str] | None,
+    mentions: Sequence[TimeMention],
+) -> Span | None:
+    """The activity of a structured record: its subject's activity phrase, else its type."""
+    # a record is its fields, and at most a line of something else (a title)
+    if n_lines - len(fields) > 1 or any(key in _MESSAGE_KEYS for key in fields):
+        return None
+    if subject and (found := _subject_step(text, folded, subject.start(2), mentions)):
+        return found
+    if kind and kind.group(2).strip() not in _GENERIC_TYPES:
+        start, end = kind.span(2)
+        end = _PHRASE_END.search(folded, start, end + 1).start()  # type: ignore[union-attr]
+        return start, start + len(text[start:end].rstrip())
+    return None
+
+
+def _headline_step(
+    text: str,
+    folded: str,
+    lines: list[str],
+    fields: dict[str, re.Match[str]],
+    mentions: Sequence[TimeMention],
+) -> Span | None:
+    """The activity of a subject line, perhaps with its date on a line of its own or its fields
+    under it ("Datum: 9/3 / Syfte: ..."); no story, no message."""
+    if len(lines[0].split()) > _MAX_HEADLINE_WORDS or lines[0].rstrip().endswith(".") or _tells_more(text):
+        return None  # a sentence, not a subject line
+    if any(key in _MESSAGE_KEYS for key in fields):
+        return None
+    field_lines = {m.group(0).strip() for m in fields.values()}
+    for line in lines[1:]:
+        if not (
+            fold_same_length(line).lower().strip() in field_lines
+            or (len(lines) == 2 and _date_line(text, line, mentions))
+        ):
+            return None
+    first = text.index(lines[0])
+    while (prefix := _PREFIX.match(folded, first)) and prefix.end() > first:
+        first = prefix.end()
+    return _subject_step(text, folded, first, mentions)
+
+
+def _subject_step(text: str, folded: str, start: int, mentions: Sequence[TimeMention]) -> Span | None:
+    """The activity phrase opening a subject at ``start``: a to-do verb and its object up to the
+    subject's first separator ("Call Hallam Print"), or a noun phrase ending in an activity noun
+    ("Call - Pennine Freight", "Contract review")."""
+    while start < len(text) and text[start] in " \t":
+        start += 1
+    if verb := _IMPERATIVE.match(folded, start):
+        end = _PHRASE_END.search(folded, verb.end() - 1).start()  # type: ignore[union-attr]
+        end = min([end, *(m.start for m in mentions if start < m.start < end)])
+        while end > start and text[end - 1] in " \t-–—":
+            end -= 1
+        return (start, end) if end > start else None
+    noun = _NOUN_PHRASE.match(folded, start)
+    if noun and not set(folded[start : noun.end()].replace(".", " ").split()[:-1]) & _NOT_MODIFIER:
+        end = noun.end()
+        while more := _NEXT_HEAD.match(folded, end):  # "Intro meeting", "Follow-up call"
+            end = more.end()
+        return start, end
+    return None
+
+
+def _tells_more(text: str) -> bool:
+    """Whether a sentence ends with more text after it (a word of two letters or more, perhaps
+    in brackets, then a full stop): the note tells a story, it is no subject line."""
+    for m in _STOP.finditer(text):
+        word = text[max(0, m.start() - 3) : m.start()].rstrip(")")
+        if len(word) >= 2 and word[-2:].isalpha():
+            return True
+    return False
+
+
+def _date_line(text: str, line: str, mentions: Sequence[TimeMention]) -> bool:
+    """Whether a subject's second line is its date ("Ons 18/11 kl 10.30–12.00"), not a story."""
+    start = text.rindex(line)
+    return len(line.split()) <= 8 and any(start <= m.start < start + len(line) for m in mentions)
+
+
+def _all_past(mentions: Sequence[TimeMention]) -> bool:
+    """Whether the note dates itself only in the past (the activity was held)."""
+    return bool(mentions) and all(m.past for m in mentions)
