@@ -240,3 +240,34 @@ def _date_line(text: str, line: str, mentions: Sequence[TimeMention]) -> bool:
 def _all_past(mentions: Sequence[TimeMention]) -> bool:
     """Whether the note dates itself only in the past (the activity was held)."""
     return bool(mentions) and all(m.past for m in mentions)
+
+
+# A call that was not answered ("no answer", "LM", "upptaget", "Röstbrevlåda, lämnade meddelande")
+_UNANSWERED = re.compile(
+    r"\b(?:no (?:answer|reply|pick ?up)|not answering|didn'?t pick up|voicemail|vm|lm|left (?:a )?(?:vm|message|msg)|"
+    r"busy|engaged|upptaget|upptagen|inget svar|ej svar|ej antraff\w*|svarar inte|rostbrevlada\w*|"
+    r"lamnade meddelande|sokt|vaxeln|autosvar|out of office)\b"
+)
+# ... and the retry the note plans ("Try again tomorrow", "Nästa försök: mån kl 8.30", "Provar igen")
+_RETRY = re.compile(
+    r"\b(?:next (?:attempt|try)|nasta forsok|nytt forsok|try (?:again|once more)|will try|retry|another go|"
+    r"call (?:again|back)|ring(?:er)? (?:igen|tillbaka)|forsok(?:er)? igen|prova(?:r)?(?: igen)?)\b"
+)
+# ... unless its label is left empty ("Nästa försök: -", "Next attempt: n/a")
+_UNSET = re.compile(r"[ \t]*:[ \t]*(?:[-–—?]+|none|ingen|inget|n/?a|tbd|tba)?[ \t]*(?:$|\||\n)", re.MULTILINE)
+_NEGATED = re.compile(r"\b(?:inte|ej|don'?t|do not|never|aldrig|no need to)\s+(?:\w+\s+)?$")
+
+
+def retry_step(text: str) -> Span | None:
+    """The retry a short call log plans after a call that was not answered ("Outcome: No
+    answer. Try again tomorrow", "Inget svar x2. Nästa försök: tors fm"), or None. The note-level
+    model reads such logs as records (0.1-0.3): most of their words say what did not happen."""
+    if text.count("\n") >= _MAX_LINES:
+        return None
+    folded = fold_same_length(text).lower()
+    if not _UNANSWERED.search(folded):
+        return None
+    for m in _RETRY.finditer(folded):
+        if not (_NEGATED.search(folded, max(0, m.start() - 24), m.start()) or _UNSET.match(folded, m.end())):
+            return m.span()
+    return None

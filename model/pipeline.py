@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from model.activity import activity_step
+from model.activity import activity_step, retry_step
 from model.artifacts import Artifacts, load_artifacts
 from model.choose import choose_primary, when_features_all
 from model.fastner import FastNER
@@ -198,7 +198,8 @@ class Klarsteg:
             if steps and n.presence < clf.presence_floor:
                 continue
             if not steps:
-                activity = activity_step(n.text, n.mentions)  # "Quarterly review - Kirkgate Digital - Q1"
+                # "Quarterly review - Kirkgate Digital - Q1"; "No answer. Try again tomorrow"
+                activity = activity_step(n.text, n.mentions) or retry_step(n.text)
                 n.step_is_activity = activity is not None
                 steps = [activity] if activity else self._fallback_steps(n)
             elif clf.step_ranker is not None:
@@ -287,6 +288,8 @@ class Klarsteg:
             if confidence < clf.step_confidence_floor and not _is_activity(n, start, end):
                 n.step = None
                 continue
+            if action != "call" and _overlaps(retry_step(n.text), start, end):
+                action = "call"  # the retry of an unanswered call is a call (every annotated one is)
             n.next_step = NextStep(
                 text=n.text[start:end],
                 start=start,
@@ -436,13 +439,16 @@ def _other_phrases(note: Note, steps: Sequence[tuple[int, int]]) -> list[tuple[i
 
 
 def _is_activity(note: Note, start: int, end: int) -> bool:
-    """Whether the step at ``start:end`` is the planned activity of a record-shaped note (the
-    rule's, or the span model's step of a task record: "Uppgift: Påminn Olle ... /
-    Förfallodatum: ...")."""
+    """Whether the step at ``start:end`` is the planned activity of a record-shaped note or the
+    retry of an unanswered call (the rule's, or the span model's step of a task record:
+    "Uppgift: Påminn Olle ... / Förfallodatum: ...")."""
     if note.step_is_activity:
         return True
-    activity = activity_step(note.text, note.mentions)
-    return activity is not None and activity[0] < end and start < activity[1]
+    return _overlaps(activity_step(note.text, note.mentions) or retry_step(note.text), start, end)
+
+
+def _overlaps(span: tuple[int, int] | None, start: int, end: int) -> bool:
+    return span is not None and span[0] < end and start < span[1]
 
 
 def _zoned(phrases: list[tuple[int, int]], zone: int) -> list[tuple[int, int]]:

@@ -143,10 +143,23 @@ def says_nothing(text: str, span: Span) -> bool:
     return all(w.lower() in _PRONOUNS for w in _WORD.findall(text, span[0], span[1]))
 
 
+# What the customer forbids: "ring inte igen", "don't call us again", "kontakta oss inte mer"
+_NEVER_AGAIN = re.compile(
+    r"(?i)\b(?:\w+\s+(?:\w+\s+)?(?:inte|ej)|don'?t|do not|never|aldrig)\s+(?:\w+\s+){0,2}?"
+    r"(?:igen|mer|längre|again|anymore|any more)\b"
+)
+
+
+def is_refused(text: str, span: Span) -> bool:
+    """Whether a step candidate is a contact the note says must not happen again ("Ring inte
+    igen", "Don't call us again")."""
+    return bool(_NEVER_AGAIN.search(text, max(0, span[0] - 12), min(len(text), span[1] + 16)))
+
+
 def never_a_step(text: str, span: Span) -> bool:
     """Whether a step candidate, from any source, cannot be the step: a record of what was had
-    or held, or a span that says nothing."""
-    return is_record(text, span) or says_nothing(text, span)
+    or held, a contact refused, or a span that says nothing."""
+    return is_record(text, span) or says_nothing(text, span) or is_refused(text, span)
 
 
 class _Lines:

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from model.activity import activity_step
+from model.activity import activity_step, retry_step
 from model.pipeline import Klarsteg
 from model.when import find_times
 
@@ -127,3 +127,41 @@ def test_activity_notes_scored(klarsteg: Klarsteg, text: str, step, when, verdic
     assert (got_step, got_when, r.verdict) == (step, when, verdict)
     if r.next_step:
         assert text[r.next_step.start : r.next_step.end] == r.next_step.text
+
+
+# (note, the retry's text or None): a call log that was not answered, and the retry it plans
+RETRIES = [
+    ("Outcome: No answer. Try again tomorrow", "Try again"),
+    ("03/04 11:20 Outcome: Left voicemail\nNext attempt: tomorrow am", "Next attempt"),
+    ("Inget svar x2. Nästa försök: tors fm", "Nästa försök"),
+    ("LM x2, no callback. will try fri am", "will try"),
+    ("upptaget. provar igen efter lunch", "provar igen"),
+    ("Ej anträffbar, försök igen imorgon", "försök igen"),
+    ("Aktivitet: Samtal / Utfall: Röstbrevlåda / Nästa försök: -", None),  # left empty
+    ("Result: Voicemail | Next attempt: n/a", None),
+    ("Inget svar. Ring inte igen, de har valt en annan leverantör.", None),
+    ("Try again tomorrow", None),  # nothing says the call went unanswered
+    ("Spoke to Jo, all good. Will try the new blend next month.", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RETRIES, ids=[r[0][:40] for r in RETRIES])
+def test_retry_step(text: str, expected: str | None) -> None:
+    found = retry_step(text)
+    assert (text[found[0] : found[1]] if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "when"),
+    [
+        ("Outcome: No answer. Try again tomorrow", ("Try again", "call", "seller"), ("date", "2026-03-03")),
+        ("Inget svar x2. Nästa försök: tors fm", ("Nästa försök", "call", "seller"), ("date", "2026-03-05")),
+        # the customer forbids it: no step, from any source
+        ("Bilhandlaren sa direkt: inget intresse, ring inte igen", None, None),
+        ('Receptionen: "inte intresserade". Ring inte igen.', None, None),
+    ],
+)
+def test_retries_scored(klarsteg: Klarsteg, text: str, step, when) -> None:
+    r = klarsteg.score(text, note_date=NOTE_DATE.isoformat())
+    got_step = (r.next_step.text, r.next_step.action, r.next_step.owner) if r.next_step else None
+    assert (got_step, (r.when.granularity, r.when.value) if r.when else None) == (step, when)

@@ -14,6 +14,7 @@ from model.schema import ScoreResult
 from model.steps import (
     acceptor_examples,
     is_record,
+    is_refused,
     labelled_step,
     pick_primary,
     propose,
@@ -325,6 +326,23 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
 )
 def test_what_was_had_is_a_record(text: str, candidate: str, record: bool) -> None:
     assert is_record(text, span_of(text, candidate)) is record
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate", "refused"),
+    [
+        ("Bilhandlaren sa direkt: inget intresse, ring inte igen", "ring inte igen", True),
+        ("Ring ej igen, de har bytt leverantör", "Ring", True),
+        ("They said: don't call us again", "call us", True),
+        ("Kontakta oss inte mer", "Kontakta oss", True),
+        ("Never email them again", "email them", True),
+        ("Ring igen imorgon", "Ring igen", False),
+        ("Inget svar, ring igen på fredag", "ring igen", False),
+        ("Don't forget to call Per on Friday", "call Per", False),
+    ],
+)
+def test_a_contact_the_customer_refuses_is_no_step(text: str, candidate: str, refused: bool) -> None:
+    assert is_refused(text, span_of(text, candidate)) is refused
 
 
 def _scored_with(
