@@ -253,6 +253,7 @@ _RETRY = re.compile(
     r"\b(?:next (?:attempt|try)|nasta forsok|nytt forsok|try (?:again|once more)|will try|retry|another go|"
     r"call (?:again|back)|ring(?:er)? (?:igen|tillbaka)|forsok(?:er)? igen|prova(?:r)?(?: igen)?)\b"
 )
+_RETRY_WORDS = ("attempt", "try", "forsok", "again", "igen", "back", "tillbaka", "prova", "another go")
 # ... unless its label is left empty ("Nästa försök: -", "Next attempt: n/a")
 _UNSET = re.compile(r"[ \t]*:[ \t]*(?:[-–—?]+|none|ingen|inget|n/?a|tbd|tba)?[ \t]*(?:$|\||\n)", re.MULTILINE)
 _NEGATED = re.compile(r"\b(?:inte|ej|don'?t|do not|never|aldrig|no need to)\s+(?:\w+\s+)?$")
@@ -265,7 +266,8 @@ def retry_step(text: str) -> Span | None:
     if text.count("\n") >= _MAX_LINES:
         return None
     folded = fold_same_length(text).lower()
-    if not _UNANSWERED.search(folded):
+    # (most notes hold no retry word: a substring scan is far cheaper than the patterns)
+    if not any(word in folded for word in _RETRY_WORDS) or not _UNANSWERED.search(folded):
         return None
     for m in _RETRY.finditer(folded):
         if not (_NEGATED.search(folded, max(0, m.start() - 24), m.start()) or _UNSET.match(folded, m.end())):

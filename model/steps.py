@@ -150,10 +150,17 @@ _NEVER_AGAIN = re.compile(
 )
 
 
+_AGAIN_WORDS = ("igen", "mer", "längre", "again", "any")
+
+
 def is_refused(text: str, span: Span) -> bool:
     """Whether a step candidate is a contact the note says must not happen again ("Ring inte
     igen", "Don't call us again")."""
-    return bool(_NEVER_AGAIN.search(text, max(0, span[0] - 12), min(len(text), span[1] + 16)))
+    start, end = max(0, span[0] - 12), min(len(text), span[1] + 16)
+    window = text[start:end].lower()
+    if not any(word in window for word in _AGAIN_WORDS):  # (cheaper than the pattern)
+        return False
+    return bool(_NEVER_AGAIN.search(window))
 
 
 def never_a_step(text: str, span: Span) -> bool:
