@@ -13,8 +13,8 @@ story registers (rounds 10-13 in ``training_data/README.md``).
 is not such a record or says the activity happened, was called off or is internal. The
 pipeline asks it where the span model found no step, and for a step the presence model doubts
 (is it a task record's?); the step still has to pass the action model's certainty.
-Measured on the real-register splits and on the activity subjects in ``training_data/extra/``
-(none of them trained on): see ``docs/performance.md``, round 15.
+Written against dev_real's errors and the activity subjects of ``training_data/extra/`` (which
+no model trains on); test_real measures it (README, Quality: round 15).
 """
 
 from __future__ import annotations
