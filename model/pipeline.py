@@ -6,6 +6,7 @@ that manage its lifetime (the service loads one in its lifespan).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
@@ -322,6 +323,8 @@ class Klarsteg:
                 )
                 if found is not None and _plausible_reason(n, n.step, found[:2]):
                     reasons = [found[:2]]
+            # an item of a list is its own: another item's reason is not this step's
+            reasons = [r for r in reasons if not _other_item(n.text, n.step, r)]
             if not reasons:
                 continue
             nearest = min(reasons, key=lambda r: min(abs(r[0] - s_end), abs(s_start - r[1])))
@@ -445,6 +448,21 @@ def _is_activity(note: Note, start: int, end: int) -> bool:
     if note.step_is_activity:
         return True
     return _overlaps(activity_step(note.text, note.mentions) or retry_step(note.text), start, end)
+
+
+_ITEM = re.compile(r"[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]")
+_PURPOSE_ITEM = re.compile(
+    r"(?i)[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+(?:purpose|syfte|agenda|goal|mål|aim|why|varför|topic|ämne)\s*:"
+)
+
+
+def _other_item(text: str, step: tuple[int, int], reason: tuple[int, int]) -> bool:
+    """Whether the reason sits on another list item's line than the step's, both lines items
+    ("- call back Orla at 2pm re oven warranty / - call back Steve Friday")."""
+    line_of = [text.rfind("\n", 0, pos) + 1 for pos in (step[0], reason[0])]
+    if line_of[0] == line_of[1] or _PURPOSE_ITEM.match(text, line_of[1]):
+        return False  # (an item that labels a purpose is the list's: "2. Purpose: show how ...")
+    return all(_ITEM.match(text, start) for start in line_of)
 
 
 def _overlaps(span: tuple[int, int] | None, start: int, end: int) -> bool:

@@ -472,6 +472,35 @@ CASES = [
         "partial",
         84,
     ),
+    # a list's items are their own: another item's reason is not the step's
+    (
+        "Agreed:\n• Maja sends the floor plans this week\n• We price the install once we have them",
+        "2026-03-02",
+        ("sends the floor plans", "send", "customer"),
+        None,
+        ("week", "2026-W10"),
+        "vague",
+        52,
+    ),
+    (
+        "1. Kunden skickar ritningar v.12\n2. Vi räknar på installationen när vi fått dem",
+        "2026-03-02",
+        ("skickar ritningar", "send", "customer"),
+        None,
+        ("week", "2026-W12"),
+        "vague",
+        52,
+    ),
+    (
+        # ... except an item that labels the purpose
+        "- Demo for the ops team, Thu 2pm\n- Purpose: show the route planner",
+        "2026-03-02",
+        ("Demo for the ops team", "demo", "both"),
+        ("show the route planner", True),
+        ("datetime", "2026-03-05T14:00"),
+        "concrete",
+        100,
+    ),
     # whose wish it was is no reason
     (
         "Demo rescheduled to Thu 10am at their request",
