@@ -59,7 +59,7 @@ _IMPERATIVE = re.compile(
 )  # an object
 # Where a subject's activity phrase ends: a dash, comma, bracket, "re:", "ang." or "om"
 _PHRASE_END = re.compile(
-    r"[,;(]|\.(?=\s|$)|\s(?:[-–—]\s|(?:re:?|ang\.?|angaende|regarding|about|om|for att|so|to|for|by|"
+    r"[,;(]|(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bdr)\.(?=\s|$)|\s(?:[-–—]\s|(?:re:?|ang\.?|angaende|regarding|about|om|for att|so|to|for|by|"
     r"senast|before|innan|asap)\b)|$",
     re.MULTILINE,
 )
@@ -81,7 +81,7 @@ _SUBJECT_KEYS = frozenset(
 )  # fmt: skip
 # Keys of a message's record (an e-mail or web enquiry that came or went), not a planned activity
 _MESSAGE_KEYS = frozenset(
-    ["direction", "riktning", "from", "fran", "to", "till", "received", "message", "meddelande", "enquiry",
+    ["from", "fran", "to", "till", "received", "message", "meddelande", "enquiry",
      "source", "kalla", "summary", "innehall", "desc", "description"]
 )  # fmt: skip
 # A type that names no activity of its own: the subject says what the step is
@@ -124,6 +124,7 @@ _PREFIX = re.compile(
 )
 # A full stop that ends a sentence with more after it: the note tells a story
 _STOP = re.compile(r"[.!?]\s+\S")
+_TITLES = frozenset(["mr", "mrs", "ms", "dr", "prof", "hr", "fr", "fru"])
 _MAX_LINES = 8
 _MAX_HEADLINE_WORDS = 24
 
@@ -225,8 +226,8 @@ def _tells_more(text: str) -> bool:
     """Whether a sentence ends with more text after it (a word of two letters or more, perhaps
     in brackets, then a full stop): the note tells a story, it is no subject line."""
     for m in _STOP.finditer(text):
-        word = text[max(0, m.start() - 3) : m.start()].rstrip(")")
-        if len(word) >= 2 and word[-2:].isalpha():
+        word = text[max(0, m.start() - 4) : m.start()].rstrip(")").split()[-1:]
+        if word and len(word[0]) >= 2 and word[0][-2:].isalpha() and word[0].lower() not in _TITLES:
             return True
     return False
 

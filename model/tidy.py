@@ -127,12 +127,25 @@ def before_purpose(text: str, start: int, end: int) -> Span:
     return (start, m.start()) if m and m.end() < end else (start, end)
 
 
+# A title before a name, whose full stop the span model takes for a sentence's end
+_TITLE = re.compile(r"(?i)(?:^|\s)(?:mr|mrs|ms|dr|prof|hr|fr|fru)$")
+_NAME_AFTER_TITLE = re.compile(r"(?:\.[ \t]?|[ \t])[A-ZÅÄÖ][\w'-]+")
+
+
+def with_name_after_title(text: str, start: int, end: int) -> Span:
+    """A step span that ends in a title, taken on over its name ("Send brochure to Mr" Jensen,
+    "Call Dr" Patel)."""
+    if _TITLE.search(text, start, end) and (name := _NAME_AFTER_TITLE.match(text, end)):
+        return start, name.end()
+    return start, end
+
+
 def tidy_step(text: str, start: int, end: int, times: Sequence[Span] = ()) -> Span:
     """A next step's edges: whole words, no stray mark, no purpose it ran on into, no dangling
-    function word, a noun phrase's head that was cut off taken on (``times``: the note's time
-    expressions)."""
+    function word, a noun phrase's head or a title's name that was cut off taken on (``times``:
+    the note's time expressions)."""
     start, end = before_purpose(text, *without_stray_marks(text, *whole_words(text, start, end)))
-    return with_head(text, *without_dangling_word(text, start, end), times)
+    return with_head(text, *with_name_after_title(text, *without_dangling_word(text, start, end)), times)
 
 
 def tidy_reason(text: str, reason: Span, step: Span) -> Span:

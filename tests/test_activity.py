@@ -35,6 +35,7 @@ SHAPES = [
     ("Call to confirm the PA spec for the festival", "Call"),
     ("Pop in to Shirley Motors, see if the new GM is open to a chat", "Pop in to Shirley Motors"),
     ("Skicka prislista till Brf Ekbacken senast fre", "Skicka prislista till Brf Ekbacken"),
+    ("Email Dr. Wren the price list - asap", "Email Dr. Wren the price list"),  # a title, no full stop
     ("Task: Chase Brightfield Ltd re: signed order form\nDue: EOW", "Chase Brightfield Ltd"),
     # structured records: the subject's activity, else the type
     (
@@ -45,6 +46,10 @@ SHAPES = [
     ("Typ: Möte\nÄmne: Norrhamns Varv – förhandla serviceavtal\nStart: 2026-03-09 13:00", "Möte"),
     ("Type: Meeting\nSubject: Site survey - Kestrel Logistics\nStart: 12/03/2026 10:00", "Site survey"),
     ("Type: Task\nSubject: Update CRM fields\nDue: Friday", None),  # an internal chore
+    (
+        "Type: Call\nDirection: Outbound\nStatus: Planned\nSubject: Follow up on the proposal",
+        "Follow up on the proposal",
+    ),
     # held, answered, cancelled, internal, lost: records
     ("Meeting held with Lars - Holm Bygg", None),
     ("Samtal m Eva, Brf Tallen - nöjd", None),

@@ -18,6 +18,7 @@ from model.tidy import (
     tidy_reason,
     whole_words,
     with_head,
+    with_name_after_title,
     without_dangling_word,
     without_stray_marks,
 )
@@ -106,6 +107,22 @@ from model.tidy import (
             "Ring Ida (Eventfabriken)",
         ),
         (without_stray_marks, "a - b", " - ", " - "),  # nothing would be left: unchanged
+        # a title's full stop is no sentence's end: its name belongs to the step
+        (
+            with_name_after_title,
+            "Send brochure to Mr. Jensen",
+            "Send brochure to Mr",
+            "Send brochure to Mr. Jensen",
+        ),
+        (with_name_after_title, "Boka möte med dr. Holm", "Boka möte med dr", "Boka möte med dr. Holm"),
+        (with_name_after_title, "Meeting w/ Dr Cho Thu", "Meeting w/ Dr", "Meeting w/ Dr Cho"),
+        (
+            with_name_after_title,
+            "Call the GP surgery. Dr. Ali asked",
+            "Call the GP surgery",
+            "Call the GP surgery",
+        ),
+        (with_name_after_title, "Send the draft. Then call", "Send the draft", "Send the draft"),
     ],
 )
 def test_span_edges(
