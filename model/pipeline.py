@@ -32,7 +32,7 @@ from model.steps import acceptor_features, labelled_step, never_a_step, pick_pri
 from model.steps import propose as propose_steps
 from model.threads import single_blas_thread
 from model.tidy import reason_after_step, reason_beside, step_before_reason, tidy_reason, tidy_step
-from model.when import find_times
+from model.when import TimeMention, find_times
 from model.zones import action_zone
 
 LANGUAGES = ("auto", "sv", "en")
@@ -359,7 +359,7 @@ class Klarsteg:
             # A past date ("last week", "i tisdags", a date with an explicit year before the
             # note date, "Offert skickad 24/2") is a record, never the step's (SPEC).
             for i, m in enumerate(n.mentions):
-                if m.past:
+                if m.past or _log_stamp(n.text, m, n.note_date):
                     probs[i] = 0.0
             best = int(probs.argmax())
             if probs[best] < clf.when_threshold:
@@ -454,6 +454,25 @@ _ITEM = re.compile(r"[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]")
 _PURPOSE_ITEM = re.compile(
     r"(?i)[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+(?:purpose|syfte|agenda|goal|mål|aim|why|varför|topic|ämne)\s*:"
 )
+
+
+_STAMP = re.compile(r"[\d/.:\- T]+")  # a time stamp in digits only: "12/01/27 09:20"
+_STAMP_DATE = re.compile(r"\d[/-]\d")
+
+
+def _log_stamp(text: str, mention: TimeMention, note_date: date) -> bool:
+    """Whether a mention is a log entry's time stamp on the note's day ("16/10 09:05 Catalogue
+    sent"): it opens its line, a date in digits with its time. It dates what was logged, not a
+    next step (a day plan's "- 10:00 handover" is a time alone, after a bullet)."""
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    return (
+        not text[line_start : mention.start].strip()
+        and mention.has_time
+        and _STAMP_DATE.search(mention.text) is not None
+        and bool(mention.value)
+        and mention.value[:10] == note_date.isoformat()
+        and _STAMP.fullmatch(mention.text) is not None
+    )
 
 
 def _other_item(text: str, step: tuple[int, int], reason: tuple[int, int]) -> bool:

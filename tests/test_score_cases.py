@@ -472,6 +472,26 @@ CASES = [
         "partial",
         84,
     ),
+    # a log entry's time stamp on the note's day dates what was logged, never the step
+    (
+        "16/10 09:00 Call - Gemma (Oak Vets) - sure, send the price list\n16/10 09:05 Price list sent",
+        "2026-10-16",
+        ("send the price list", "send", "seller"),
+        None,
+        None,
+        "vague",
+        30,
+    ),
+    (
+        "12/03/26 09:05 Inbound call, Ola (Kajen Marin). Wants a price for 6 moorings.\n"
+        "12/03/26 09:20 Task created: quote",
+        "2026-03-12",
+        ("Wants a price for 6 moorings", "send", "seller"),
+        None,
+        None,
+        "vague",
+        30,
+    ),
     # a list's items are their own: another item's reason is not the step's
     (
         "Agreed:\n• Maja sends the floor plans this week\n• We price the install once we have them",
