@@ -55,7 +55,7 @@ _AFTER_RECORD = (
 _NOUN_PHRASE = re.compile(rf"{_WORDS}(?:{_HEAD})(?=$|[\s,:;(]|\s*[–—-]\s)(?!{_AFTER_RECORD})")
 _NEXT_HEAD = re.compile(rf"\s+(?:{_HEAD})(?=$|[\s,:;(]|\s*[–—-]\s)(?!{_AFTER_RECORD})")
 _IMPERATIVE = re.compile(
-    rf"(?:{_VERB})(?!{_AFTER_RECORD}|\s+(?:to|for|om|att|re|ang|about)\b)\s+[^\W\d_]"
+    rf"(?:{_VERB})(?!{_AFTER_RECORD}|[ \t]+(?:to|for|om|att|re|ang|about)\b)[ \t]+[^\W\d_]"
 )  # an object
 # Where a subject's activity phrase ends: a dash, comma, bracket, "re:", "ang." or "om"
 _PHRASE_END = re.compile(
@@ -273,4 +273,48 @@ def retry_step(text: str) -> Span | None:
     for m in _RETRY.finditer(folded):
         if not (_NEGATED.search(folded, max(0, m.start() - 24), m.start()) or _UNSET.match(folded, m.end())):
             return m.span()
+    return None
+
+
+# The keys of a record's field that says what the activity is for
+_PURPOSE_KEYS = frozenset(
+    ["syfte", "purpose", "agenda", "goal", "mal", "kommentar", "notes", "note", "comment", "comments",
+     "anteckning", "anteckn", "regarding", "ang", "topic"]
+)  # fmt: skip
+_SEGMENT_END = re.compile(r"\s+[-–—]\s+|,\s+|\s*$", re.MULTILINE)
+_LOWER_WORD = re.compile(r"\b[a-zåäö][\w'-]{2,}")
+_SHOWN = re.compile(r"demo|visning|presentation|provkorning|provtur|tasting|smakning|utbildning|training")
+_WHO_OPENERS = frozenset(["m.", "m", "med", "with", "w/", "to", "till", "&", "för", "for", "hos", "at", "@"])
+_NOT_TOPIC = frozenset(["med", "with", "och", "and", "for", "för", "hos", "at", "the", "w"])
+
+
+def record_reason(text: str, step: Span) -> Span | None:
+    """What a record-shaped note's planned activity is for: its purpose or comment field
+    ("Syfte: välja elektriker ...", "Notes: walk the route ..."), else the first part of its
+    subject after the activity that names no one ("Client mtg - Stanningley Logistics - agree
+    peak-season temp volumes" -> "agree peak-season temp volumes")."""
+    folded = fold_same_length(text).lower()
+    for m in _FIELD.finditer(folded):
+        if m.group(1).strip() in _PURPOSE_KEYS:
+            start, end = m.span(2)
+            return start, start + len(text[start:end].rstrip(" .;"))
+    if _IMPERATIVE.match(folded, step[0]) or _SHOWN.search(folded, step[0], step[1]):
+        # what follows a to-do's verb is what it sends or whom it reaches; what follows a
+        # demo is what it shows (the step's, SPEC)
+        return None
+    subject = next((m for m in _FIELD.finditer(folded) if m.group(1).strip() in _SUBJECT_KEYS), None)
+    pos = subject.start(2) if subject and not subject.start(2) <= step[0] < subject.end(2) else step[1]
+    end_of_line = text.find("\n", pos)
+    end_of_line = len(text) if end_of_line < 0 else end_of_line
+    while pos < end_of_line:
+        sep = _SEGMENT_END.search(text, pos, end_of_line)
+        seg_end = sep.start() if sep else end_of_line
+        segment = text[pos:seg_end]
+        words = [w for w in _LOWER_WORD.findall(segment) if w not in _NOT_TOPIC]
+        opener = segment.split(maxsplit=1)[0].lower() if segment.split() else ""
+        if len(words) >= 2 and not (step[0] <= pos < step[1]) and opener not in _WHO_OPENERS:
+            return pos, seg_end
+        if not sep or sep.end() <= pos:
+            break
+        pos = sep.end()
     return None

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from model.activity import activity_step, retry_step
+from model.activity import activity_step, record_reason, retry_step
 from model.artifacts import Artifacts, load_artifacts
 from model.choose import choose_primary, when_features_all
 from model.fastner import FastNER
@@ -301,7 +301,8 @@ class Klarsteg:
             )
 
     def find_reason(self, notes: list[Note]) -> None:
-        """The reason nearest the step, from the span model or, failing that, the tagger."""
+        """The reason nearest the step, from the span model, else the reason picker's purpose,
+        else (for a record's planned activity) its purpose field or subject, else the tagger."""
         clf = self._clf
         for n in notes:
             if n.step is None:
@@ -317,6 +318,9 @@ class Klarsteg:
             ]
             if not reasons and clf.reason_picker is not None:
                 reasons = self._telegraphic_reason(n)
+            if not reasons and n.step_is_activity:  # "Type: Möte / Ämne: Kajen – förhandla timpriser"
+                purpose = record_reason(n.text, n.step)
+                reasons = [purpose] if purpose and not is_who(n.text, n.rule_folded(), purpose) else []
             if not reasons and clf.reason_fallback <= 1.0:
                 found = clf.tagger.best_span(
                     "reason", n.text, *n.tagger_input(), threshold=clf.reason_fallback, sentences=n.sentences

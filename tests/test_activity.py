@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from model.activity import activity_step, retry_step
+from model.activity import activity_step, record_reason, retry_step
 from model.pipeline import Klarsteg
 from model.when import find_times
 
@@ -25,6 +25,7 @@ SHAPES = [
     ("Demo - Fjällbacka Rökeri\ntis 10/3 kl 13", "Demo"),
     ("[Planerad] Visning lokal - Berg & Son - 12/3 kl 14", "Visning"),
     ("Calendar: Pricing workshop - Oakfield Farms\nWhen: Thu 12 Mar 10:00", "Pricing workshop"),
+    ("Call\nPriority: High", "Call"),  # the verb's object is never on the next line
     ("[Planned] Site walk w/ facilities - Orm Bank\nDate: 9/3\nOwner: Lisa", "Site walk"),
     ("Budgetmöte Granby kommun\nDatum: 9/3\nSyfte: prioritera maskinköpen", "Budgetmöte"),
     ("Site walk - Orm Bank\nFrom: Lisa\nMessage: can you come by?", None),  # a message
@@ -96,13 +97,13 @@ NOTES = [
         "Due: 05/03/2026 09:30\nStatus: Not started",
         ("Call", "call", "seller"),
         ("datetime", "2026-03-05T09:30"),
-        "partial",
+        "concrete",  # its subject says what for
     ),
     (
         "Typ: Möte\nÄmne: Norrhamns Varv – förhandla serviceavtal\nStart: 2026-03-09 13:00",
         ("Möte", "meeting", "both"),
         ("datetime", "2026-03-09T13:00"),
-        "partial",
+        "concrete",  # its subject says what for
     ),
     (
         "Task: Chase Brightfield Ltd re: signed order form\nDue: EOW",
@@ -170,3 +171,48 @@ def test_retries_scored(klarsteg: Klarsteg, text: str, step, when) -> None:
     r = klarsteg.score(text, note_date=NOTE_DATE.isoformat())
     got_step = (r.next_step.text, r.next_step.action, r.next_step.owner) if r.next_step else None
     assert (got_step, (r.when.granularity, r.when.value) if r.when else None) == (step, when)
+
+
+# (note, the activity's step, the reason record_reason finds or None)
+RECORD_REASONS = [
+    (
+        "Type: Call\nSubject: Ruth Ames (Kelso Freight) - confirm the pallet count\nDue: 05/03/2026 09:30",
+        "Call",
+        "confirm the pallet count",
+    ),
+    (
+        "Typ: Möte\nÄmne: Norrhamns Varv – förhandla nya timpriser\nStart: 2026-03-09 13:00",
+        "Möte",
+        "förhandla nya timpriser",
+    ),
+    (
+        "[Planerad] Kandidatintervju - Berg El\nDatum: 9/3\nSyfte: välja elektriker till bygget",
+        "Kandidatintervju",
+        "välja elektriker till bygget",
+    ),
+    (
+        "Client mtg - Stanningley Logistics - agree peak-season volumes",
+        "Client mtg",
+        "agree peak-season volumes",
+    ),
+    ("Lunch m. Jonas Ek (Tjörnfisk AB) fre", "Lunch", None),  # who, not why
+    ("Demo - Kalmar Fisk - the new route planner module", "Demo", None),  # what it shows is the step's
+    ("Chase Brightfield Ltd - signed order form", "Chase Brightfield Ltd", None),  # what a to-do is about
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "expected"), RECORD_REASONS, ids=[r[0][:40] for r in RECORD_REASONS]
+)
+def test_record_reason(text: str, step: str, expected: str | None) -> None:
+    start = text.index(step)
+    found = record_reason(text, (start, start + len(step)))
+    assert (text[found[0] : found[1]] if found else None) == expected
+
+
+def test_a_records_purpose_is_its_reason(klarsteg: Klarsteg) -> None:
+    text = "Typ: Möte\nÄmne: Norrhamns Varv – förhandla nya timpriser\nStart: 2026-03-09 13:00"
+    r = klarsteg.score(text, note_date=NOTE_DATE.isoformat())
+    assert r.next_step is not None and r.next_step.text == "Möte"
+    assert r.reason is not None and (r.reason.text, r.reason.clear) == ("förhandla nya timpriser", True)
+    assert (r.verdict, r.score) == ("concrete", 100)

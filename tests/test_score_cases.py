@@ -593,13 +593,14 @@ CASES = [
     ),
     # a CRM export's ISO date-time; a 24-hour time with "hrs"
     (
+        # (the subject's part that names no one is what the call is for: round 15)
         "Type: Call\nSubject: Hallam Print - confirm the reprint run\nDue: 2026-03-09T10:00",
         "2026-03-02",
         ("Call", "call", "seller"),
-        None,
+        ("confirm the reprint run", True),
         ("datetime", "2026-03-09T10:00"),
-        "partial",
-        70,
+        "concrete",
+        100,
     ),
     (
         "Call Hallam Print at 1400hrs Thu to confirm the reprint run",
