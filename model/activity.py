@@ -11,8 +11,10 @@ story registers (rounds 10-13 in ``training_data/README.md``).
 
 :func:`activity_step` reads the shape: it answers the activity's span, or None when the note
 is not such a record or says the activity happened, was called off or is internal. The
-pipeline asks it where the span model found no step, and for a step the presence model doubts
-(is it a task record's?); the step still has to pass the action model's certainty.
+pipeline asks it where the span model found no step, and for a step the note-level and action
+models doubt (is it a task record's?): such a step is kept, its action and owner still the
+action and owner models'. :func:`retry_step` does the same for a call log's retry, and
+:func:`record_reason` finds a record's reason.
 Written against dev_real's errors and the activity subjects of ``training_data/extra/`` (which
 no model trains on); test_real measures it (README, Quality: round 15).
 """

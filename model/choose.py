@@ -258,3 +258,23 @@ def choose_primary(
         if best is None or d < best[0]:
             best = (d, i)
     return best[1] if best else 0
+
+
+# A time stamp written in digits only ("09:00", "12/3 09:14", "2026-03-02 14.30")
+NUMERIC_STAMP = re.compile(r"[\d/.:\- T]+")
+_STAMP_DATE = re.compile(r"\d[/-]\d")
+
+
+def log_stamp(text: str, mention: TimeMention, note_date: date) -> bool:
+    """Whether a mention is a log entry's time stamp on the note's day ("16/10 09:05 Catalogue
+    sent"): it opens its line, a date in digits with its time. It dates what was logged, not a
+    next step (a day plan's "- 10:00 handover" is a time alone, after a bullet)."""
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    return (
+        not text[line_start : mention.start].strip()
+        and mention.has_time
+        and _STAMP_DATE.search(mention.text) is not None
+        and bool(mention.value)
+        and mention.value[:10] == note_date.isoformat()
+        and NUMERIC_STAMP.fullmatch(mention.text) is not None
+    )

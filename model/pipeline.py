@@ -6,7 +6,6 @@ that manage its lifetime (the service loads one in its lifespan).
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
@@ -17,13 +16,13 @@ from typing import TypeVar
 
 from model.activity import activity_step, record_reason, retry_step
 from model.artifacts import Artifacts, load_artifacts
-from model.choose import choose_primary, when_features_all
+from model.choose import choose_primary, log_stamp, when_features_all
 from model.fastner import FastNER
 from model.lang import detect_language as language_of
 from model.masking import mask_times
 from model.normalize import Normalized
 from model.note import Note
-from model.reasons import apart, is_who, reason_features
+from model.reasons import apart, is_who, other_item, reason_features
 from model.reasons import propose as propose_reasons
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
@@ -32,7 +31,7 @@ from model.steps import acceptor_features, labelled_step, never_a_step, pick_pri
 from model.steps import propose as propose_steps
 from model.threads import single_blas_thread
 from model.tidy import reason_after_step, reason_beside, step_before_reason, tidy_reason, tidy_step
-from model.when import TimeMention, find_times
+from model.when import find_times
 from model.zones import action_zone
 
 LANGUAGES = ("auto", "sv", "en")
@@ -328,7 +327,7 @@ class Klarsteg:
                 if found is not None and _plausible_reason(n, n.step, found[:2]):
                     reasons = [found[:2]]
             # an item of a list is its own: another item's reason is not this step's
-            reasons = [r for r in reasons if not _other_item(n.text, n.step, r)]
+            reasons = [r for r in reasons if not other_item(n.text, n.step, r)]
             if not reasons:
                 continue
             nearest = min(reasons, key=lambda r: min(abs(r[0] - s_end), abs(s_start - r[1])))
@@ -363,7 +362,7 @@ class Klarsteg:
             # A past date ("last week", "i tisdags", a date with an explicit year before the
             # note date, "Offert skickad 24/2") is a record, never the step's (SPEC).
             for i, m in enumerate(n.mentions):
-                if m.past or _log_stamp(n.text, m, n.note_date):
+                if m.past or log_stamp(n.text, m, n.note_date):
                     probs[i] = 0.0
             best = int(probs.argmax())
             if probs[best] < clf.when_threshold:
@@ -452,40 +451,6 @@ def _is_activity(note: Note, start: int, end: int) -> bool:
     if note.step_is_activity:
         return True
     return _overlaps(activity_step(note.text, note.mentions) or retry_step(note.text), start, end)
-
-
-_ITEM = re.compile(r"[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]")
-_PURPOSE_ITEM = re.compile(
-    r"(?i)[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+(?:purpose|syfte|agenda|goal|mål|aim|why|varför|topic|ämne)\s*:"
-)
-
-
-_STAMP = re.compile(r"[\d/.:\- T]+")  # a time stamp in digits only: "12/01/27 09:20"
-_STAMP_DATE = re.compile(r"\d[/-]\d")
-
-
-def _log_stamp(text: str, mention: TimeMention, note_date: date) -> bool:
-    """Whether a mention is a log entry's time stamp on the note's day ("16/10 09:05 Catalogue
-    sent"): it opens its line, a date in digits with its time. It dates what was logged, not a
-    next step (a day plan's "- 10:00 handover" is a time alone, after a bullet)."""
-    line_start = text.rfind("\n", 0, mention.start) + 1
-    return (
-        not text[line_start : mention.start].strip()
-        and mention.has_time
-        and _STAMP_DATE.search(mention.text) is not None
-        and bool(mention.value)
-        and mention.value[:10] == note_date.isoformat()
-        and _STAMP.fullmatch(mention.text) is not None
-    )
-
-
-def _other_item(text: str, step: tuple[int, int], reason: tuple[int, int]) -> bool:
-    """Whether the reason sits on another list item's line than the step's, both lines items
-    ("- call back Orla at 2pm re oven warranty / - call back Steve Friday")."""
-    line_of = [text.rfind("\n", 0, pos) + 1 for pos in (step[0], reason[0])]
-    if line_of[0] == line_of[1] or _PURPOSE_ITEM.match(text, line_of[1]):
-        return False  # (an item that labels a purpose is the list's: "2. Purpose: show how ...")
-    return all(_ITEM.match(text, start) for start in line_of)
 
 
 def _overlaps(span: tuple[int, int] | None, start: int, end: int) -> bool:

@@ -285,3 +285,18 @@ def reason_examples(
         feats.extend(reason_features(text, folded, (step.start, step.end), cands))
         labels.extend(gold is not None and s < gold.end and gold.start < e for (s, e), _ in cands)
     return feats, labels
+
+
+_ITEM = re.compile(r"[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]")
+_PURPOSE_ITEM = re.compile(
+    r"(?i)[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+(?:purpose|syfte|agenda|goal|mål|aim|why|varför|topic|ämne)\s*:"
+)
+
+
+def other_item(text: str, step: tuple[int, int], reason: tuple[int, int]) -> bool:
+    """Whether the reason sits on another list item's line than the step's, both lines items
+    ("- call back Orla at 2pm re oven warranty / - call back Steve Friday")."""
+    line_of = [text.rfind("\n", 0, pos) + 1 for pos in (step[0], reason[0])]
+    if line_of[0] == line_of[1] or _PURPOSE_ITEM.match(text, line_of[1]):
+        return False  # (an item that labels a purpose is the list's: "2. Purpose: show how ...")
+    return all(_ITEM.match(text, start) for start in line_of)

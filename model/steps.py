@@ -19,7 +19,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date
 
-from model.choose import _bucket, period_start
+from model.choose import NUMERIC_STAMP, _bucket, period_start
 from model.features import SentenceIndex
 from model.text import TOKEN_PATTERN, by_first_letter, fold_same_length
 from model.tidy import phrase_end
@@ -48,8 +48,6 @@ _PROPOSE = re.compile(rf"\b(?:{by_first_letter(_STEP_WORDS)})\b")  # (same match
 _NEWLINE = re.compile("\n")
 _WORD = re.compile(r"\w+")
 _LABEL_END = re.compile(r"\s*(?::|[-–]\s)")
-# A time stamp written in digits only ("09:00", "12/3 09:14", "2026-03-02 14.30")
-_NUMERIC_STAMP = re.compile(r"[\d/.:\- T]+")
 _HEADER = re.compile(r"^\s*([^\n]{1,40}):\s*$|^\s*([A-Za-zÅÄÖåäö][^\n:]{0,30}):\s")
 
 
@@ -233,7 +231,7 @@ def _own_date(
         if start is None or m.past or start < note_date:
             continue
         if m.start - l_start <= 2 and (
-            _LABEL_END.match(text, m.end) or (start == note_date and _NUMERIC_STAMP.fullmatch(m.text))
+            _LABEL_END.match(text, m.end) or (start == note_date and NUMERIC_STAMP.fullmatch(m.text))
         ):
             # a journal's day label ("Thu: ..."), or a log entry's time stamp on the note's day
             # ("09:00 call with Ben - wants a trial"): not the date of the line's step
