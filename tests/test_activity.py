@@ -162,6 +162,12 @@ def test_retry_step(text: str, expected: str | None) -> None:
     [
         ("Outcome: No answer. Try again tomorrow", ("Try again", "call", "seller"), ("date", "2026-03-03")),
         ("Inget svar x2. Nästa försök: tors fm", ("Nästa försök", "call", "seller"), ("date", "2026-03-05")),
+        # the owner model said both: a retry is the rep's
+        (
+            "No answer from reception. Next attempt: Thu 10:00",
+            ("Next attempt", "call", "seller"),
+            ("datetime", "2026-03-05T10:00"),
+        ),
         # the customer forbids it: no step, from any source
         ("Bilhandlaren sa direkt: inget intresse, ring inte igen", None, None),
         ('Receptionen: "inte intresserade". Ring inte igen.', None, None),
