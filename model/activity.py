@@ -13,8 +13,8 @@ story registers (rounds 10-13 in ``training_data/README.md``).
 is not such a record or says the activity happened, was called off or is internal. The
 pipeline asks it where the span model found no step, and for a step the note-level and action
 models doubt (is it a task record's?): such a step is kept, its action and owner still the
-action and owner models'. :func:`retry_step` does the same for a call log's retry, and
-:func:`record_reason` finds a record's reason.
+action and owner models'. :func:`retry_step` does the same for a call log's retry (always the
+rep's call), and :func:`record_reason` finds a record's reason.
 Written against dev_real's errors and the activity subjects of ``training_data/extra/`` (which
 no model trains on); test_real measures it (README, Quality: round 15).
 """
@@ -33,7 +33,8 @@ Span = tuple[int, int]
 # a subject's noun phrase ("Contract talks", "Final walkthrough", "Offertgenomgång", "Tel").
 _HEAD = (
     r"meetings?|mtg|calls?|review|talks|interviews?|lunch|dinner|breakfast|coffee|demo|visit|tour|"
-    r"walk-?through|walk|walkaround|rundvandring|rundtur|survey|workshop|presentation|pitch|check-?in|catch-?up|kick-?off|negotiation|"
+    r"walk-?through|walk|walkaround|rundvandring|rundtur|survey|workshop|presentation|pitch|"
+    r"check-?in|catch-?up|kick-?off|negotiation|"
     r"signing|tasting|training|onboarding|follow-?up|f/u|intro|viewing|inspection|handover|recce|"
     r"appointment|appt|session|delivery|installation|"
     r"tel|fika|besok|visning|intervju|uppfoljning|uppf\.?|utbildning|leverans|overlamning|"
