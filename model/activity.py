@@ -128,17 +128,19 @@ _PREFIX = re.compile(
 # A full stop that ends a sentence with more after it: the note tells a story
 _STOP = re.compile(r"[.!?]\s+\S")
 _TITLES = frozenset(["mr", "mrs", "ms", "dr", "prof", "hr", "fr", "fru"])
+_LINE = re.compile(r"[^\n]*\S[^\n]*")  # a line with something on it
 _MAX_LINES = 8
 _MAX_HEADLINE_WORDS = 24
 
 
-def activity_step(text: str, mentions: Sequence[TimeMention] = ()) -> Span | None:
-    """The planned activity a record-shaped note is about, or None (see the module's doc)."""
-    lines = [line for line in text.split("\n") if line.strip()]
+def activity_step(text: str, mentions: Sequence[TimeMention] = (), folded: str | None = None) -> Span | None:
+    """The planned activity a record-shaped note is about, or None (see the module's doc).
+    ``folded``: the note's same-length folded text, if the caller has it."""
+    lines = [m.span() for m in _LINE.finditer(text)]
     if not lines or len(lines) > _MAX_LINES:
         return None
     # the shape first (most notes are stories and fail it at once), then what the words say
-    folded = fold_same_length(text).lower()
+    folded = fold_same_length(text) if folded is None else folded
     fields = {m.group(1).strip(): m for m in _FIELD.finditer(folded)} if ":" in text else {}
     kind = next((m for key, m in fields.items() if key in _TYPE_KEYS), None)
     subject = next((m for key, m in fields.items() if key in _SUBJECT_KEYS), None)
@@ -181,24 +183,22 @@ def _record_step(
 def _headline_step(
     text: str,
     folded: str,
-    lines: list[str],
+    lines: list[Span],
     fields: dict[str, re.Match[str]],
     mentions: Sequence[TimeMention],
 ) -> Span | None:
     """The activity of a subject line, perhaps with its date on a line of its own or its fields
     under it ("Datum: 9/3 / Syfte: ..."); no story, no message."""
-    if len(lines[0].split()) > _MAX_HEADLINE_WORDS or lines[0].rstrip().endswith(".") or _tells_more(text):
+    first, first_end = lines[0]
+    heading = text[first:first_end]
+    if len(heading.split()) > _MAX_HEADLINE_WORDS or heading.rstrip().endswith(".") or _tells_more(text):
         return None  # a sentence, not a subject line
     if any(key in _MESSAGE_KEYS for key in fields):
         return None
-    field_lines = {m.group(0).strip() for m in fields.values()}
+    field_starts = {m.start() for m in fields.values()}
     for line in lines[1:]:
-        if not (
-            fold_same_length(line).lower().strip() in field_lines
-            or (len(lines) == 2 and _date_line(text, line, mentions))
-        ):
+        if not (line[0] in field_starts or (len(lines) == 2 and _date_line(text, line, mentions))):
             return None
-    first = text.index(lines[0])
     while (prefix := _PREFIX.match(folded, first)) and prefix.end() > first:
         first = prefix.end()
     return _subject_step(text, folded, first, mentions)
@@ -235,10 +235,10 @@ def _tells_more(text: str) -> bool:
     return False
 
 
-def _date_line(text: str, line: str, mentions: Sequence[TimeMention]) -> bool:
+def _date_line(text: str, line: Span, mentions: Sequence[TimeMention]) -> bool:
     """Whether a subject's second line is its date ("Ons 18/11 kl 10.30–12.00"), not a story."""
-    start = text.rindex(line)
-    return len(line.split()) <= 8 and any(start <= m.start < start + len(line) for m in mentions)
+    start, end = line
+    return len(text[start:end].split()) <= 8 and any(start <= m.start < end for m in mentions)
 
 
 def _all_past(mentions: Sequence[TimeMention]) -> bool:
@@ -263,13 +263,13 @@ _UNSET = re.compile(r"[ \t]*:[ \t]*(?:[-–—?]+|none|ingen|inget|n/?a|tbd|tba)
 _NEGATED = re.compile(r"\b(?:inte|ej|don'?t|do not|never|aldrig|no need to)\s+(?:\w+\s+)?$")
 
 
-def retry_step(text: str) -> Span | None:
+def retry_step(text: str, folded: str | None = None) -> Span | None:
     """The retry a short call log plans after a call that was not answered ("Outcome: No
     answer. Try again tomorrow", "Inget svar x2. Nästa försök: tors fm"), or None. The note-level
     model reads such logs as records (0.1-0.3): most of their words say what did not happen."""
     if text.count("\n") >= _MAX_LINES:
         return None
-    folded = fold_same_length(text).lower()
+    folded = fold_same_length(text) if folded is None else folded
     # (most notes hold no retry word: a substring scan is far cheaper than the patterns)
     if not any(word in folded for word in _RETRY_WORDS) or not _UNANSWERED.search(folded):
         return None
@@ -291,13 +291,14 @@ _WHO_OPENERS = frozenset(["m.", "m", "med", "with", "w/", "to", "till", "&", "f�
 _NOT_TOPIC = frozenset(["med", "with", "och", "and", "for", "för", "hos", "at", "the", "w"])
 
 
-def record_reason(text: str, step: Span) -> Span | None:
+def record_reason(text: str, step: Span, folded: str | None = None) -> Span | None:
     """What a record-shaped note's planned activity is for: its purpose or comment field
     ("Syfte: välja elektriker ...", "Notes: walk the route ..."), else the first part of its
     subject after the activity that names no one ("Client mtg - Stanningley Logistics - agree
     peak-season temp volumes" -> "agree peak-season temp volumes")."""
-    folded = fold_same_length(text).lower()
-    for m in _FIELD.finditer(folded):
+    folded = fold_same_length(text) if folded is None else folded
+    fields = list(_FIELD.finditer(folded))
+    for m in fields:
         if m.group(1).strip() in _PURPOSE_KEYS:
             start, end = m.span(2)
             return start, start + len(text[start:end].rstrip(" .;"))
@@ -305,7 +306,7 @@ def record_reason(text: str, step: Span) -> Span | None:
         # what follows a to-do's verb is what it sends or whom it reaches; what follows a
         # demo is what it shows (the step's, SPEC)
         return None
-    subject = next((m for m in _FIELD.finditer(folded) if m.group(1).strip() in _SUBJECT_KEYS), None)
+    subject = next((m for m in fields if m.group(1).strip() in _SUBJECT_KEYS), None)
     pos = subject.start(2) if subject and not subject.start(2) <= step[0] < subject.end(2) else step[1]
     end_of_line = text.find("\n", pos)
     end_of_line = len(text) if end_of_line < 0 else end_of_line

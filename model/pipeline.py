@@ -199,7 +199,8 @@ class Klarsteg:
                 continue
             if not steps:
                 # "Quarterly review - Kirkgate Digital - Q1"; "No answer. Try again tomorrow"
-                activity = activity_step(n.text, n.mentions) or retry_step(n.text)
+                folded = n.rule_folded()
+                activity = activity_step(n.text, n.mentions, folded) or retry_step(n.text, folded)
                 n.step_is_activity = activity is not None
                 steps = [activity] if activity else self._fallback_steps(n)
             elif clf.step_ranker is not None:
@@ -288,7 +289,9 @@ class Klarsteg:
             if confidence < clf.step_confidence_floor and not _is_activity(n, start, end):
                 n.step = None
                 continue
-            if (action, owner) != ("call", "seller") and _overlaps(retry_step(n.text), start, end):
+            if (action, owner) != ("call", "seller") and _overlaps(
+                retry_step(n.text, n.rule_folded()), start, end
+            ):
                 # the retry of an unanswered call is the rep's call (42 of 42 annotated retries
                 # are calls, 44 of 45 the seller's)
                 action, owner = "call", "seller"
@@ -320,7 +323,7 @@ class Klarsteg:
             if not reasons and clf.reason_picker is not None:
                 reasons = self._telegraphic_reason(n)
             if not reasons and n.step_is_activity:  # "Type: Möte / Ämne: Kajen – förhandla timpriser"
-                purpose = record_reason(n.text, n.step)
+                purpose = record_reason(n.text, n.step, n.rule_folded())
                 reasons = [purpose] if purpose and not is_who(n.text, n.rule_folded(), purpose) else []
             if not reasons and clf.reason_fallback <= 1.0:
                 found = clf.tagger.best_span(
@@ -452,7 +455,10 @@ def _is_activity(note: Note, start: int, end: int) -> bool:
     "Uppgift: Påminn Olle ... / Förfallodatum: ...")."""
     if note.step_is_activity:
         return True
-    return _overlaps(activity_step(note.text, note.mentions) or retry_step(note.text), start, end)
+    folded = note.rule_folded()
+    return _overlaps(
+        activity_step(note.text, note.mentions, folded) or retry_step(note.text, folded), start, end
+    )
 
 
 def _overlaps(span: tuple[int, int] | None, start: int, end: int) -> bool:
