@@ -212,6 +212,10 @@ RESOLVE = [
     ("sondag", "date", "2026-11-29"),
     ("i overmorgon", "date", "2026-11-28"),
     ("nasta fredag", "date", "2026-12-04"),
+    # a month that is also a first name, where it can only be the month
+    ("meeting in Jan at Acme's office", "month", "2027-01"),
+    ("price rise from Jan", "month", "2027-01"),
+    ("Thurs 15 May @ 9:30", "datetime", "2027-05-15T09:30"),
 ]
 
 
@@ -594,6 +598,9 @@ TRAPS = [
     "Tor sa att de väntar.",
     "Möte med Maj och Per.",
     "Träffade Maj Lind och Tor Ek.",
+    "Voicemail from Jan at Nordkust: call him back",
+    "Mejl från Maj på Hydroteknik om ventilerna.",
+    "Missed call from Jan (Brandt Foods), call back",
     # words that look like abbreviations
     "Skrivaren är sönder igen.",
     "Hennes son börjar skolan.",

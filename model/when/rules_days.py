@@ -282,6 +282,50 @@ def _r_mon_year_num(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     return _Atom(m.start(), m.end(), "month", y=y, n=mo)
 
 
+# A person's workplace after their first name: "Jan at Nordkust", "Jan @ Acme", "Maj på Veab",
+# "Jan (Acme)"
+_AFFILIATION = re.compile(r"\s*(?:@\s*[A-Za-z]|\(|(?:at|på|from|från|hos)\s+[A-ZÅÄÖ])")
+# (not after a word that takes a month: "meeting in Jan at Acme's office")
+_MONTH_PREPOSITIONS = frozenset(
+    [
+        "in",
+        "i",
+        "by",
+        "until",
+        "before",
+        "after",
+        "during",
+        "of",
+        "av",
+        "early",
+        "late",
+        "mid",
+        "end",
+        "since",
+        "sedan",
+        "innan",
+        "fore",
+        "efter",
+        "under",
+        "slutet",
+        "borjan",
+        "mitten",
+    ]
+)
+
+
+def first_name_at_work(text: str, m: re.Match[str]) -> bool:
+    """A bare capitalized month that is a first name before its bearer's workplace."""
+    start = m.start("mon")
+    word = text[start : m.end("mon")].rstrip(". ")
+    return (
+        fold(word) in ("jan", "may", "maj")
+        and word[:1].isupper()
+        and _AFFILIATION.match(text, start + len(word)) is not None
+        and _prev_word(text, start) not in _MONTH_PREPOSITIONS
+    )
+
+
 def _weak_month_ok(text: str, m: re.Match[str], mon_word: str, supported: bool) -> bool:
     mon_word = text[m.start("mon") : m.end("mon")]
     f = fold(mon_word.strip(". "))

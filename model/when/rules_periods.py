@@ -29,7 +29,7 @@ from model.when.resolve import (
     _whole,
     _year2,
 )
-from model.when.rules_days import _weak_month_ok, _year_groups
+from model.when.rules_days import _weak_month_ok, _year_groups, first_name_at_work
 
 
 def _r_week_rel(text: str, m: re.Match[str], ref: date) -> _Atom | None:
@@ -131,8 +131,8 @@ def _r_month(text: str, m: re.Match[str], ref: date) -> _Atom | None:
         return None
     if f in ("march", "mar") and not supported and mon[:1].islower() and not _whole(text, m):
         return None
-    if not _weak_month_ok(text, m, mon, supported):
-        return None
+    if not _weak_month_ok(text, m, mon, supported) or (not y and first_name_at_work(text, m)):
+        return None  # "Voicemail from Jan at Nordkust", "mejl från Maj på Hydroteknik"
     if f == "maj" and mon[:1].isupper() and mod in ("med", "och"):
         return None
     mo = _month_index(mon)
