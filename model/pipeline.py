@@ -32,7 +32,7 @@ from model.steps import propose as propose_steps
 from model.threads import single_blas_thread
 from model.tidy import reason_after_step, reason_beside, step_before_reason, tidy_reason, tidy_step
 from model.when import find_times
-from model.zones import action_zone
+from model.zones import action_zone, headings, in_zones, quoted_zones
 
 LANGUAGES = ("auto", "sv", "en")
 
@@ -207,6 +207,8 @@ class Klarsteg:
                 # The span model misses steps in lists and minutes: the rule's step phrases
                 # that overlap none of its steps join them, and the ranker decides.
                 steps = sorted([*steps, *_other_phrases(n, steps)])
+            if len(steps) > 1:
+                steps = _newest_message(n.text, steps, n.steps)
             if len(steps) > 1 and clf.step_ranker is not None:
                 feats = step_features(n.text, steps, n.mentions, n.note_date, n.folded, n.sentences)
                 n.step = steps[pick_primary(clf.step_scores(feats), feats)]
@@ -459,6 +461,20 @@ def _is_activity(note: Note, start: int, end: int) -> bool:
     return _overlaps(
         activity_step(note.text, note.mentions, folded) or retry_step(note.text, folded), start, end
     )
+
+
+def _newest_message(
+    text: str, steps: list[tuple[int, int]], found: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The candidates outside the earlier messages a logged e-mail quotes, when the reply
+    states one the span model found ("I've put a call on the calendar for Wed 1/21" over the
+    quoted "Could we do a call sometime next week?"); all of them otherwise."""
+    zones = quoted_zones(text)
+    if not zones:
+        return steps
+    zones += headings(text)
+    fresh = [s for s in steps if not in_zones(s, zones)]
+    return fresh or steps
 
 
 def _overlaps(span: tuple[int, int] | None, start: int, end: int) -> bool:

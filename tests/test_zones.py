@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from model.pipeline import Klarsteg
-from model.zones import action_zone
+from model.zones import action_zone, quoted_zones
 
 
 @pytest.mark.parametrize(
@@ -62,3 +62,57 @@ def test_an_empty_action_zone_leaves_the_whole_note_to_the_fallback() -> None:
     assert result.next_step is not None
     assert "workshop" in text[result.next_step.start : result.next_step.end + 20]
     assert result.when is not None and result.when.value == "2026-06-24T09:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("Sounds good\n\n> From: Ann\n> Could we do a call?", ["> From: Ann", "> Could we do a call?"]),
+        (
+            "Hi\nDerek\n\n-----Original Message-----\nFrom: D\n\nRosa, here",
+            ["-----Original Message-----\nFrom: D\n\nRosa, here"],
+        ),
+        ("Ok!\n\nOn Mon 3 May, Ann Lee wrote:\nCall me", ["On Mon 3 May, Ann Lee wrote:\nCall me"]),
+        ("Hej!\n\nDen 10 nov skrev Annika:\nHej Birger", ["Den 10 nov skrev Annika:\nHej Birger"]),
+        ("Tack\n\nFrån: Per\nSkickat: 3 maj\nÄmne: Offert", ["Från: Per\nSkickat: 3 maj\nÄmne: Offert"]),
+        # a header that opens the note heads the message logged, not an earlier one
+        ("From: Ann\nSent: Monday\nSubject: Demo\n\nCan we meet Tue?", []),
+        ("Call Per > 10 units", []),  # a ">" inside a line quotes nothing
+        ("", []),
+    ],
+)
+def test_quoted_zones(text: str, quoted: list[str]) -> None:
+    assert [text[a:b] for a, b in quoted_zones(text)] == quoted
+
+
+# (text, note_date, the step taken): the reply on top states the step, over the quoted message
+_THREADS = [
+    (
+        "Subject: Re: Financing options\n\nSounds good Dr. Mbeki, I've put a call on the calendar for "
+        "Wed 1/21 at 3pm ET.\n\nDerek\n\n> From: Dr. Thandi Mbeki\n> Sent: Monday, January 12, 2026\n"
+        "> Could we do a call sometime next week to walk through the financing options?",
+        "2026-01-12",
+        "call on the calendar",
+    ),
+    (
+        "Ämne: Sv: AV till årsmötet\n\nHej!\nVi kör inte hybrid, så vi behöver bara projektor och en "
+        "mygga. Kan du skicka en ny offert?\n\n/Birger\n\n> Den 10 nov skrev Annika:\n> Hej Birger, "
+        "bifogar offert på AV för årsmötet 29/11. Jag ringer dig på torsdag så går vi igenom den.",
+        "2025-11-18",
+        "skicka en ny offert",
+    ),
+    # the reply states no step: the quoted message's step stands (the subject's noun is no step)
+    (
+        "Subject: Re: Quote request - parking\n\n> Could you send over a quote for the east lot?\n\n"
+        "Hi Daniel, yes - you'll have it by end of next week.\n\nCheers,\nMarcus",
+        "2026-05-04",
+        "send over a quote for the east lot",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "note_date", "step"), _THREADS)
+def test_the_newest_message_states_the_step(text: str, note_date: str, step: str) -> None:
+    result = Klarsteg.load().score(text, note_date=note_date)
+    assert result.next_step is not None
+    assert result.next_step.text == step
