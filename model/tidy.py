@@ -127,6 +127,21 @@ def before_purpose(text: str, start: int, end: int) -> Span:
     return (start, m.start()) if m and m.end() < end else (start, end)
 
 
+# Where a second clause starts inside a span: a conjunction before a new subject ("give me a
+# shout and we'll get the vehicle ordered", "ring mig så bokar vi"). No step in any annotated
+# file (7,761) holds one.
+_NEW_CLAUSE = re.compile(
+    r"(?i)\s(?:and|och|&|så)\s+(?:we|I|we'll|i'll|we'd|i'd|we\s+will|i\s+will|they|they'll|he|he'll|"
+    r"she|she'll|vi|jag|de|dom|han|hon)(?![\w'’])"
+)
+
+
+def before_new_clause(text: str, start: int, end: int) -> Span:
+    """A step span cut where a second clause starts inside it; as it was when none does."""
+    m = _NEW_CLAUSE.search(text, start, end)
+    return (start, m.start()) if m and m.start() > start else (start, end)
+
+
 # A title before a name, whose full stop the span model takes for a sentence's end
 _TITLE = re.compile(r"(?i)(?:^|\s)(?:mr|mrs|ms|dr|prof|hr|fr|fru)$")
 _NAME_AFTER_TITLE = re.compile(r"(?:\.[ \t]?|[ \t])[A-ZÅÄÖ][\w'-]+")
@@ -141,10 +156,11 @@ def with_name_after_title(text: str, start: int, end: int) -> Span:
 
 
 def tidy_step(text: str, start: int, end: int, times: Sequence[Span] = ()) -> Span:
-    """A next step's edges: whole words, no stray mark, no purpose it ran on into, no dangling
-    function word, a noun phrase's head or a title's name that was cut off taken on (``times``:
-    the note's time expressions)."""
+    """A next step's edges: whole words, no stray mark, no purpose or second clause it ran on
+    into, no dangling function word, a noun phrase's head or a title's name that was cut off
+    taken on (``times``: the note's time expressions)."""
     start, end = before_purpose(text, *without_stray_marks(text, *whole_words(text, start, end)))
+    start, end = before_new_clause(text, start, end)
     return with_head(text, *with_name_after_title(text, *without_dangling_word(text, start, end)), times)
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from model.schema import Reason
 from model.tidy import (
+    before_new_clause,
     before_purpose,
     cut_back,
     phrase_end,
@@ -315,6 +316,40 @@ def test_with_head_takes_on_a_cut_noun_phrase(
 def test_step_cut_before_a_purpose(text: str, step: str, expected: str) -> None:
     start = text.index(step)
     a, b = before_purpose(text, start, start + len(step))
+    assert text[a:b] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "expected"),
+    [
+        (
+            "give me a shout and we'll get the van ordered",
+            "give me a shout and we'll get the van ordered",
+            "give me a shout",
+        ),
+        ("send the contract and we can sign", "send the contract and we", "send the contract"),
+        (
+            "send the price file and she'll take it to the board",
+            "send the price file and she'll take it",
+            "send the price file",
+        ),
+        (
+            "Ring mig så bokar vi",
+            "Ring mig så bokar vi",
+            "Ring mig så bokar vi",
+        ),  # "så" + verb: not a new subject
+        ("ring mig så vi kan boka", "ring mig så vi kan boka", "ring mig"),
+        ("skicka offerten och jag ringer sen", "skicka offerten och jag ringer", "skicka offerten"),
+        # a conjunction joining objects, or a pronoun as object: as it was
+        ("Send samples and price list", "Send samples and price list", "Send samples and price list"),
+        ("Call Anna and Weston about it", "Call Anna and Weston", "Call Anna and Weston"),
+        ("Book lunch with him and them", "Book lunch with him and them", "Book lunch with him and them"),
+        ("and we meet", "and we meet", "and we meet"),  # nothing before the conjunction
+    ],
+)
+def test_a_step_ends_where_a_second_clause_starts(text: str, step: str, expected: str) -> None:
+    start = text.index(step)
+    a, b = before_new_clause(text, start, start + len(step))
     assert text[a:b] == expected
 
 
