@@ -161,10 +161,34 @@ def is_refused(text: str, span: Span) -> bool:
     return bool(_NEVER_AGAIN.search(window))
 
 
+# An item marked as internal: "Mattias: book travel (internal)", "demo för säljarna 21/9
+# (internt)", "Internt: kolla lager": the marker closes the item's clause, or labels its line
+_INTERNAL_AFTER = re.compile(r"(?i)[^,;.\n]*?\((?:internal|internt|intern|internally|in-house)\)")
+_INTERNAL_LABEL = re.compile(r"(?im)^[ \t\-*•\d.)]*(?:internal|internt|intern)[ \t]*:[^\n.]*")
+
+
+def is_internal(text: str, span: Span) -> bool:
+    """Whether a step candidate is an item the note marks as internal (no contact with the
+    customer): a "(internal)" after it in its clause, or an "Internt:" label opening its line
+    with no sentence end between."""
+    if "ntern" not in text and "n-house" not in text:  # (cheaper than the patterns)
+        return False
+    if _INTERNAL_AFTER.match(text, span[1]):
+        return True
+    line_start = text.rfind("\n", 0, span[0]) + 1
+    label = _INTERNAL_LABEL.match(text, line_start)
+    return label is not None and label.end() >= span[1]
+
+
 def never_a_step(text: str, span: Span) -> bool:
     """Whether a step candidate, from any source, cannot be the step: a record of what was had
-    or held, a contact refused, or a span that says nothing."""
-    return is_record(text, span) or says_nothing(text, span) or is_refused(text, span)
+    or held, a contact refused, an item marked internal, or a span that says nothing."""
+    return (
+        is_record(text, span)
+        or says_nothing(text, span)
+        or is_refused(text, span)
+        or is_internal(text, span)
+    )
 
 
 class _Lines:

@@ -13,6 +13,7 @@ from model.pipeline import Klarsteg
 from model.schema import ScoreResult
 from model.steps import (
     acceptor_examples,
+    is_internal,
     is_record,
     is_refused,
     labelled_step,
@@ -343,6 +344,43 @@ def test_what_was_had_is_a_record(text: str, candidate: str, record: bool) -> No
 )
 def test_a_contact_the_customer_refuses_is_no_step(text: str, candidate: str, refused: bool) -> None:
     assert is_refused(text, span_of(text, candidate)) is refused
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate", "internal"),
+    [
+        ("Action items:\n- Mattias: book travel (internal)\n- Henrik: price list", "book travel", True),
+        ("5. Göran: demo av nya CRM-modulen för säljarna 21/9 (internt).", "demo av nya CRM-modulen", True),
+        ("Internt: kolla lager/LT m leverantör, uppdatera CRM. Call Per fre", "kolla lager", True),
+        # the marker closes another clause, or another sentence follows the label: customer-facing
+        ("- Jo: check crew availability (internal), confirm to Rob by COB", "confirm to Rob", False),
+        ("Internt: kolla lager. Clarification call fre 10", "Clarification call", False),
+        (
+            "1. Offert till Camilla – Rasmus, skickas v. 50 (internt prisgodkännande först)",
+            "Offert till Camilla",
+            False,
+        ),
+        ("They print their jigs in-house. I'll get a quote to Priya", "get a quote to Priya", False),
+    ],
+)
+def test_an_item_marked_internal_is_no_step(text: str, candidate: str, internal: bool) -> None:
+    assert is_internal(text, span_of(text, candidate)) is internal
+
+
+@pytest.mark.parametrize(
+    ("text", "note_date"),
+    [
+        (
+            "Säljmöte 7/9\nNärv: Göran, Maja, Pia\n1. Aug 99%.\n2. Mässan Falun 11-12/10: Maja + Pia i montern."
+            "\n3. Göran: demo av nya CRM-modulen för säljarna 21/9 (internt).",
+            "2027-09-07",
+        ),
+        ("Action items:\n- Tobias: target list\n- Priya: send the comp plan to the reps by 11/15 (internal)", "2027-10-26"),
+    ],
+)
+def test_minutes_with_only_internal_items_have_no_step(text: str, note_date: str) -> None:
+    result = Klarsteg.load().score(text, note_date=note_date)
+    assert (result.next_step, result.when, result.verdict) == (None, None, "none")
 
 
 def _scored_with(
