@@ -180,14 +180,46 @@ def is_internal(text: str, span: Span) -> bool:
     return label is not None and label.end() >= span[1]
 
 
+# What the note says there is none of: "No further follow-up on this project", "inget möte
+# bokat", "nothing booked": no annotated step follows such a word or starts with one
+_NONE_BEFORE = re.compile(
+    r"(?i)\b(?:no|nothing|ingen|inget|inga|ej|not\s+a|not\s+any|without|utan)\s+"
+    r"(?:further\s+|more\s+|other\s+|new\s+|mer\s+|fler\s+|ny\s+|nytt\s+|nya\s+|vidare\s+)?$"
+)
+_NONE_START = re.compile(r"(?i)(?:no|nothing|ingen|inget|inga|ej|not)\b")
+
+
+def is_denied(text: str, span: Span) -> bool:
+    """Whether a step candidate is what the note says there is none of."""
+    start = span[0]
+    return bool(_NONE_START.match(text, start) or _NONE_BEFORE.search(text, max(0, start - 20), start))
+
+
+# The title line of minutes names the meeting they record ("Minutes – Harwick Marine, Teams
+# call", "Protokoll styrgruppsmöte 5/3"): no annotated step is on it (186 notes open so)
+_MINUTES_TITLE = re.compile(
+    r"(?i)[ \t]*(?:minutes|meeting\s+minutes|call\s+minutes|meeting\s+notes|mötesanteckningar|"
+    r"motesanteckningar|anteckningar|minnesanteckningar|protokoll|notes\s+from)\b[^\n]*"
+)
+
+
+def in_minutes_title(text: str, span: Span) -> bool:
+    """Whether a step candidate is on the title line that opens a note's minutes."""
+    m = _MINUTES_TITLE.match(text)
+    return m is not None and span[0] < m.end()
+
+
 def never_a_step(text: str, span: Span) -> bool:
     """Whether a step candidate, from any source, cannot be the step: a record of what was had
-    or held, a contact refused, an item marked internal, or a span that says nothing."""
+    or held, a contact refused or denied, an item marked internal, the title of minutes, or a span
+    that says nothing."""
     return (
         is_record(text, span)
         or says_nothing(text, span)
         or is_refused(text, span)
         or is_internal(text, span)
+        or is_denied(text, span)
+        or in_minutes_title(text, span)
     )
 
 

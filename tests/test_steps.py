@@ -13,6 +13,8 @@ from model.pipeline import Klarsteg
 from model.schema import ScoreResult
 from model.steps import (
     acceptor_examples,
+    in_minutes_title,
+    is_denied,
     is_internal,
     is_record,
     is_refused,
@@ -368,17 +370,57 @@ def test_an_item_marked_internal_is_no_step(text: str, candidate: str, internal:
 
 
 @pytest.mark.parametrize(
+    ("text", "candidate", "denied"),
+    [
+        ("Decisions: close as lost. No further follow-up on this project.", "follow-up", True),
+        ("Inget möte bokat än", "möte bokat", True),
+        ("Nothing booked w/ anyone yet", "booked w/ anyone", True),
+        ("Ingen ny offert, de väntar", "offert", True),
+        ("no callback needed", "no callback", True),
+        # a negation elsewhere in the note, or none: a step
+        ("No budget now. Call Ann in May", "Call Ann", False),
+        ("Not interested in the X5, send the X3 brochure", "send the X3 brochure", False),
+        ("Ring Per om offerten", "Ring Per", False),
+    ],
+)
+def test_what_the_note_says_there_is_none_of_is_no_step(text: str, candidate: str, denied: bool) -> None:
+    assert is_denied(text, span_of(text, candidate)) is denied
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate", "title"),
+    [
+        ("Minutes – Harwick Marine, Teams call\nDate: 6/5\n1. Retrofit postponed", "Teams call", True),
+        ("Protokoll styrgruppsmöte 5/3\n1. Status", "styrgruppsmöte", True),
+        ("Mötesanteckningar – Bjärnå Bruk\nÅtgärder:\n- HS: boka uppföljning", "boka uppföljning", False),
+        ("Teams call w/ Anna Fri 10:00", "Teams call", False),  # not the title of minutes
+    ],
+)
+def test_the_title_of_minutes_is_no_step(text: str, candidate: str, title: bool) -> None:
+    assert in_minutes_title(text, span_of(text, candidate)) is title
+
+
+@pytest.mark.parametrize(
     ("text", "note_date"),
     [
+        (
+            "Minutes – Harwick Marine, Teams call\nDate: 2026-05-06\nPresent: Graham, Lisa, Henrik\n"
+            "1. Retrofit postponed indefinitely, the vessels will be sold.\n"
+            "Decisions: No further work on the retrofit. No follow-up agreed.",
+            "2026-05-06",
+        ),
         (
             "Säljmöte 7/9\nNärv: Göran, Maja, Pia\n1. Aug 99%.\n2. Mässan Falun 11-12/10: Maja + Pia i montern."
             "\n3. Göran: demo av nya CRM-modulen för säljarna 21/9 (internt).",
             "2027-09-07",
         ),
-        ("Action items:\n- Tobias: target list\n- Priya: send the comp plan to the reps by 11/15 (internal)", "2027-10-26"),
+        (
+            "Action items:\n- Tobias: target list\n- Priya: send the comp plan to the reps by 11/15 (internal)",
+            "2027-10-26",
+        ),
     ],
 )
-def test_minutes_with_only_internal_items_have_no_step(text: str, note_date: str) -> None:
+def test_minutes_with_nothing_ahead_have_no_step(text: str, note_date: str) -> None:
     result = Klarsteg.load().score(text, note_date=note_date)
     assert (result.next_step, result.when, result.verdict) == (None, None, "none")
 
@@ -399,7 +441,7 @@ def _scored_with(
 # Minutes the span model is silent on: the token tagger's span is the title (peak 0.27); over
 # the phrases apart from the title, the step acceptor gives the item's "möte" 0.80.
 _TITLED = (
-    "Protokoll styrgruppsmöte 5/3\n1. Status: leverans enligt plan\n2. Risker: inga nya\n"
+    "Styrgruppsmöte 5/3\n1. Status: leverans enligt plan\n2. Risker: inga nya\n"
     "3. Nästa möte 2/4 kl 13 för att stämma av testerna"
 )
 
@@ -408,8 +450,8 @@ _TITLED = (
     ("margin", "step", "when"),
     [
         (None, "möte", ("datetime", "2026-04-02T13:00")),  # the tuned margin (0.5)
-        (0.75, "Protokoll styrgruppsmöte", ("date", "2026-03-05")),  # a margin the phrase misses
-        (1.01, "Protokoll styrgruppsmöte", ("date", "2026-03-05")),  # never
+        (0.75, "Styrgruppsmöte", ("date", "2026-03-05")),  # a margin the phrase misses
+        (1.01, "Styrgruppsmöte", ("date", "2026-03-05")),  # never
     ],
 )
 def test_an_unsure_tagger_span_yields_to_a_sure_phrase(margin: float | None, step: str, when: tuple) -> None:
