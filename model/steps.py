@@ -181,18 +181,29 @@ def is_internal(text: str, span: Span) -> bool:
 
 
 # What the note says there is none of: "No further follow-up on this project", "inget möte
-# bokat", "nothing booked": no annotated step follows such a word or starts with one
+# bokat", "nothing booked", "Follow-up: none set": no annotated step follows such a word,
+# starts with one or is such a label
 _NONE_BEFORE = re.compile(
     r"(?i)\b(?:no|nothing|ingen|inget|inga|ej|not\s+a|not\s+any|without|utan)\s+"
     r"(?:further\s+|more\s+|other\s+|new\s+|mer\s+|fler\s+|ny\s+|nytt\s+|nya\s+|vidare\s+)?$"
 )
 _NONE_START = re.compile(r"(?i)(?:no|nothing|ingen|inget|inga|ej|not)\b")
+# A label whose field is empty: "Follow-up: none set", "Nästa steg: -", "Next step: TBD"
+_NONE_VALUE = re.compile(
+    r"(?im)[ \t]*:[ \t]*(?:none|no|nothing|n/?a|-|–|inget|ingen|inga|nej|ej|saknas|not set|tbd|tba)"
+    r"(?:[ \t]+(?:set|planned|agreed|booked|yet|satt|planerad|bokad|bokat|än))?[ \t]*(?:$|[.,;(])"
+)
 
 
 def is_denied(text: str, span: Span) -> bool:
-    """Whether a step candidate is what the note says there is none of."""
+    """Whether a step candidate is what the note says there is none of, or a label whose field
+    says so."""
     start = span[0]
-    return bool(_NONE_START.match(text, start) or _NONE_BEFORE.search(text, max(0, start - 20), start))
+    return bool(
+        _NONE_START.match(text, start)
+        or _NONE_BEFORE.search(text, max(0, start - 20), start)
+        or _NONE_VALUE.match(text, span[1])
+    )
 
 
 # The title line of minutes names the meeting they record ("Minutes – Harwick Marine, Teams

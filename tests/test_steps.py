@@ -377,6 +377,9 @@ def test_an_item_marked_internal_is_no_step(text: str, candidate: str, internal:
         ("Nothing booked w/ anyone yet", "booked w/ anyone", True),
         ("Ingen ny offert, de väntar", "offert", True),
         ("no callback needed", "no callback", True),
+        ("Status: Sent 30/11\nFollow-up: none set", "Follow-up", True),
+        ("Nästa steg: -\nKommentar: ring ev. i vår", "Nästa steg", True),
+        ("Follow-up: call Ann Fri", "Follow-up", False),  # the label's field names the step
         # a negation elsewhere in the note, or none: a step
         ("No budget now. Call Ann in May", "Call Ann", False),
         ("Not interested in the X5, send the X3 brochure", "send the X3 brochure", False),
