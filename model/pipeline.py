@@ -27,7 +27,14 @@ from model.reasons import propose as propose_reasons
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
 from model.settings import get_settings
-from model.steps import acceptor_features, labelled_step, never_a_step, pick_primary, step_features
+from model.steps import (
+    acceptor_features,
+    labelled_step,
+    never_a_step,
+    opens_internal,
+    pick_primary,
+    step_features,
+)
 from model.steps import propose as propose_steps
 from model.threads import single_blas_thread
 from model.tidy import reason_after_step, reason_beside, step_before_reason, tidy_reason, tidy_step
@@ -192,6 +199,8 @@ class Klarsteg:
         :meth:`_fallback_steps`; the step ranker picks among several."""
         clf = self._clf
         for n in notes:
+            if opens_internal(n.text):
+                continue  # "Internt möte – reservdelar": no contact with the customer
             # What the note says was had or held is a record, never a step ("Had a call today"),
             # nor a span that says nothing (a lone "-" or "us")
             steps = [s for s in n.steps if not never_a_step(n.text, s)]

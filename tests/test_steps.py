@@ -19,6 +19,7 @@ from model.steps import (
     is_record,
     is_refused,
     labelled_step,
+    opens_internal,
     pick_primary,
     propose,
     ranker_examples,
@@ -391,6 +392,21 @@ def test_what_the_note_says_there_is_none_of_is_no_step(text: str, candidate: st
 
 
 @pytest.mark.parametrize(
+    ("text", "internal"),
+    [
+        ("Internt möte – reservdelsaffären\nÅtgärder:\n- Gunnar: ring underleverantören fre", True),
+        ("Internal: ask finance about the credit check", True),
+        ("internt: flytta aktiviteter v.16", True),
+        ("[Internal] deal review w/ Mark Thurs 3pm", True),
+        ("Meeting w/ Anna. Internal review first, then I call her Fri", False),
+        ("Interested in the X5, call Fri", False),
+    ],
+)
+def test_a_note_that_opens_as_internal(text: str, internal: bool) -> None:
+    assert opens_internal(text) is internal
+
+
+@pytest.mark.parametrize(
     ("text", "candidate", "title"),
     [
         ("Minutes – Harwick Marine, Teams call\nDate: 6/5\n1. Retrofit postponed", "Teams call", True),
@@ -411,6 +427,11 @@ def test_the_title_of_minutes_is_no_step(text: str, candidate: str, title: bool)
             "1. Retrofit postponed indefinitely, the vessels will be sold.\n"
             "Decisions: No further work on the retrofit. No follow-up agreed.",
             "2026-05-06",
+        ),
+        (
+            "Internt möte – reservdelsaffären pappersbruken\nNärvarande: Henrik, Ulrika, Gunnar\n"
+            "1. Ledtid på tätningskit 6 v.\nÅtgärder:\n- Gunnar: ring underleverantören om ramorder (senast fre)",
+            "2025-01-15",
         ),
         (
             "Säljmöte 7/9\nNärv: Göran, Maja, Pia\n1. Aug 99%.\n2. Mässan Falun 11-12/10: Maja + Pia i montern."
