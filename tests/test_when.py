@@ -390,6 +390,12 @@ def test_spans(text: str, span: str) -> None:
         ("Mon 1/2 kickoff", "Mon 1/2", "date", "2027-02-01"),  # day/month fits: 1 Feb
         # day/month fits only a year later (12 October 2027); month/day in two weeks
         ("Thu 12/10 at 2pm", "Thu 12/10 at 2pm", "datetime", "2026-12-10T14:00"),
+        # both fit the weekday, day/month only a year on (12 November 2027): month/day, soon
+        ("Fri 12/11 demo", "Fri 12/11", "date", "2026-12-11"),
+        # both fit, day/month seven months on: day/month, as the SPEC reads it
+        ("Thu 1/7 kickoff", "Thu 1/7", "date", "2027-07-01"),
+        # a phone-typed "nv" is next week (lower case only)
+        ("ring nv ang däcken", "nv", "week", "2026-W49"),
         # a date field's label supports a month that is also a word, and a short date
         ("Next action date: March", "March", "month", "2027-03"),
         ("F/U date: 3/4", "3/4", "date", "2027-04-03"),
@@ -601,6 +607,7 @@ TRAPS = [
     "Voicemail from Jan at Nordkust: call him back",
     "Mejl från Maj på Hydroteknik om ventilerna.",
     "Missed call from Jan (Brandt Foods), call back",
+    "Reno, NV office",
     # words that look like abbreviations
     "Skrivaren är sönder igen.",
     "Hennes son börjar skolan.",

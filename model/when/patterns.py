@@ -408,6 +408,8 @@ _RX_WEEK_REL = _c(
     r"|\b(?P<iv>i\s+veckan|under\s+veckan|later\s+this\s+week|senare\s+i\s+veckan|all\s+week|rest\s+of\s+the\s+week)\b"
     # colloquial "till veckan" is next week (not "till veckan efter", "till veckan 49")
     r"|\b(?P<nv>till\s+veckan)\b(?!\s*(?:\d|efter|därpå|därefter|som|innan|före|dessförinnan))"
+    # a phone-typed "nv" is "nästa vecka" (lower case only: "Reno, NV" is Nevada)
+    r"|\b(?P<nvab>nv)\b(?![./-]?\d)"
 )
 
 
@@ -559,7 +561,7 @@ _PRECHECK_SOURCE = (
     "convenien|harvest|skörd|fair|mässa|show|expo|exhibit|conferen|convention|break|invent|stocktak|budget|"
     "bokslut|säsong|season|lov|future|framtid|närtid|lider|skede|sikt|thirty|forty|fifty|twenty|fifteen|"
     "have time|has time|har tid|vacation|leave|ledighet|arbetet|due course|somras|vintras|höstas|våras|days|shortly|"
-    r"\bi\s+[ef]m\b|nästa\s+v\b|thanksgiving|black\s+(?:friday|week)|cyber\s+monday"
+    r"\bi\s+[ef]m\b|nästa\s+v\b|\bnv\b|thanksgiving|black\s+(?:friday|week)|cyber\s+monday"
 )
 
 

@@ -274,7 +274,7 @@ _GATES: dict[object, object] = {
     _r_part: _PART_TOKENS,
     _r_wd: _WD_TOKENS,
     _r_wd_past: _toks("måndags tisdags onsdags torsdags fredags lördags söndags mandags lordags sondags"),
-    _r_week_rel: _toks("vecka veckan week wk v"),
+    _r_week_rel: _toks("vecka veckan week wk v nv"),
     _r_weekend: _toks("helg helgen weekend week end"),
     _r_weeknum: (_toks("#"), _toks("v w wk kw vecka veckan week vnr nr")),
     _r_weekof: _toks("w c wc week wk veckan"),

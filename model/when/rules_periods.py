@@ -33,7 +33,9 @@ from model.when.rules_days import _weak_month_ok, _year_groups, first_name_at_wo
 
 
 def _r_week_rel(text: str, m: re.Match[str], ref: date) -> _Atom | None:
-    if m.group("nv"):  # "till veckan"
+    if m.group("nvab") and text[m.start() : m.end()] != "nv":
+        return None  # "nv" in lower case only: "Reno, NV" is Nevada
+    if m.group("nv") or m.group("nvab"):  # "till veckan", "nv"
         return _Atom(m.start(), m.end(), "week", d=_monday(ref) + timedelta(weeks=1))
     if m.group("mod") is None and m.group("iv") is None:  # "the week after next"
         return _Atom(m.start(), m.end(), "week", d=_monday(ref) + timedelta(weeks=2))
