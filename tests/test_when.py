@@ -396,6 +396,11 @@ def test_spans(text: str, span: str) -> None:
         ("Thu 1/7 kickoff", "Thu 1/7", "date", "2027-07-01"),
         # a phone-typed "nv" is next week (lower case only)
         ("ring nv ang däcken", "nv", "week", "2026-W49"),
+        # phone-typed "to" (torsdag) before a clock time or "fm"; "fr" (fredag) also at a
+        # clause's end (as tors kl 10 and fre)
+        ("Anki ringer to kl 10 om lyften", "to kl 10", "datetime", "2026-12-03T10:00"),
+        ("Bokat besok Pajala Dackcenter fr, visa falgarna", "fr", "date", "2026-11-27"),
+        ("ring fr em", "fr em", "date", "2026-11-27"),
         # a date field's label supports a month that is also a word, and a short date
         ("Next action date: March", "March", "month", "2027-03"),
         ("F/U date: 3/4", "3/4", "date", "2027-04-03"),
@@ -608,6 +613,10 @@ TRAPS = [
     "Mejl från Maj på Hydroteknik om ventilerna.",
     "Missed call from Jan (Brandt Foods), call back",
     "Reno, NV office",
+    "Mejl fr. Anders om avtalet",
+    "sms fr Tompa: kommer in",
+    "talk to em about the rates",
+    "guest comms in DE/FR",
     # words that look like abbreviations
     "Skrivaren är sönder igen.",
     "Hennes son börjar skolan.",

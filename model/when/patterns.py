@@ -396,6 +396,15 @@ _RX_WD = _c(
 
 _RX_WD_PAST = _c(r"\bi\s+(?P<wd>måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)s\b")
 
+# Phone-typed Swedish "to" (torsdag) and "fr" (fredag): only before a clock time or a part of
+# the day ("ring to kl 10", "fr fm"), and "fr" also before "em" or where its clause ends
+# ("besök Pajala fr"; not "fr." nor "fr.o.m.", "från"); anywhere else they are English "to"
+# ("talk to em") and Swedish "fr(ån)"
+_RX_WD_SHORT = _c(
+    r"\b(?P<wd>to|fr)\b(?=\s+(?:kl\.?\s*\d|klockan\b|fm\b|förmiddag|eftermiddag))"
+    r"|\b(?P<fr>fr)\b(?=\s+em\b|[ \t]*(?:[,;)\n]|$))"
+)
+
 
 # Weeks.
 # "sent" is Swedish "late" ("sent nästa vecka"), not English "sent" ("quote sent last week")
@@ -561,7 +570,7 @@ _PRECHECK_SOURCE = (
     "convenien|harvest|skörd|fair|mässa|show|expo|exhibit|conferen|convention|break|invent|stocktak|budget|"
     "bokslut|säsong|season|lov|future|framtid|närtid|lider|skede|sikt|thirty|forty|fifty|twenty|fifteen|"
     "have time|has time|har tid|vacation|leave|ledighet|arbetet|due course|somras|vintras|höstas|våras|days|shortly|"
-    r"\bi\s+[ef]m\b|nästa\s+v\b|\bnv\b|thanksgiving|black\s+(?:friday|week)|cyber\s+monday"
+    r"\bi\s+[ef]m\b|nästa\s+v\b|\bnv\b|\bfr\b|\bto\s+(?:kl|fm)|thanksgiving|black\s+(?:friday|week)|cyber\s+monday"
 )
 
 

@@ -57,6 +57,7 @@ from model.when.patterns import (
     _RX_TIME_WORD_BARE,
     _RX_WD,
     _RX_WD_PAST,
+    _RX_WD_SHORT,
     _RX_WEEK_AFTER_DAY,
     _RX_WEEK_REL,
     _RX_WEEKEND,
@@ -125,6 +126,7 @@ from model.when.rules_sv import (
     _r_time_sv_words,
     _r_time_tiden,
     _r_wd_past,
+    _r_wd_short,
 )
 
 _RULES_LIST: tuple[tuple[re.Pattern[str], object], ...] = (
@@ -163,6 +165,7 @@ _RULES_LIST: tuple[tuple[re.Pattern[str], object], ...] = (
     (_RX_PART, _r_part),
     (_RX_WD, _r_wd),
     (_RX_WD_PAST, _r_wd_past),
+    (_RX_WD_SHORT, _r_wd_short),
     (_RX_WEEK_REL, _r_week_rel),
     (_RX_WEEKEND, _r_weekend),
     (_RX_WEEK_AFTER_DAY, _r_week_after_day),
@@ -273,6 +276,7 @@ _GATES: dict[object, object] = {
     ),
     _r_part: _PART_TOKENS,
     _r_wd: _WD_TOKENS,
+    _r_wd_short: _toks("to fr"),
     _r_wd_past: _toks("måndags tisdags onsdags torsdags fredags lördags söndags mandags lordags sondags"),
     _r_week_rel: _toks("vecka veckan week wk v nv"),
     _r_weekend: _toks("helg helgen weekend week end"),

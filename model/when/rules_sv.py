@@ -10,7 +10,7 @@ from model.when.lexicon import (
     fold,
 )
 from model.when.patterns import _Atom
-from model.when.resolve import _prev_weekday, _wd_index
+from model.when.resolve import _next_weekday, _prev_weekday, _wd_index
 from model.when.rules_days import _hour_word, _time_atom
 from model.when.rules_periods import _r_fuzzy
 
@@ -56,6 +56,16 @@ def _r_time_sv_words(text: str, m: re.Match[str], ref: date) -> _Atom | None:
 def _r_wd_past(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     wd = _wd_index(m.group("wd"))
     return _Atom(m.start(), m.end(), "date", d=_prev_weekday(ref, wd), wd=wd, past=True)
+
+
+def _r_wd_short(text: str, m: re.Match[str], ref: date) -> _Atom | None:
+    """ "to" (torsdag) and "fr" (fredag) as a phone-typed weekday: the next one (written in
+    lower case: "DE/FR" names languages)."""
+    word = m.group("wd") or m.group("fr")
+    if text[m.start() : m.end()] != word:
+        return None
+    wd = 3 if word == "to" else 4
+    return _Atom(m.start(), m.end(), "wd", d=_next_weekday(ref, wd), wd=wd, wd_mode="")
 
 
 def _r_fuzzy_sv_season(text: str, m: re.Match[str], ref: date) -> _Atom | None:
