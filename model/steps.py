@@ -42,6 +42,13 @@ _STEP_WORDS = (
     r"try again|try once more|will try|forsok\w* igen|nytt forsok|nasta forsok|"
     r"next attempt|next try|another go|uppring\w*"
 )
+# A request for a price or a quote, on the folded text ("vill ha pris pa 2 st", "wants pricing
+# on 6 AMRs"): a step by the SPEC, whose words are none of the step words
+_REQUEST = re.compile(
+    r"\b(?:(?:vill|ville|onskar|ber om|bad om) (?:ha )?(?:\w+ )?(?:pris\w*|offf?ert\w*)"
+    r"|(?:want\w*|asked for|asks for|requested|would like) (?:a |an |some |updated |new )?"
+    r"(?:pricing|prices?|quote\w*|proposal))\b"
+)
 
 
 _PROPOSE = re.compile(rf"\b(?:{by_first_letter(_STEP_WORDS)})\b")  # (same matches)
@@ -60,12 +67,18 @@ _NOUN_STEP = re.compile(
 )
 
 
-def propose(text: str, folded: str, mentions: Sequence[TimeMention] = ()) -> list[Span]:
+def propose(
+    text: str, folded: str, mentions: Sequence[TimeMention] = (), requests: bool = False
+) -> list[Span]:
     """Step-like phrases: a step word alone when it is a noun, else the word and up to three
-    words after it, within its line and before any time expression."""
+    words after it, within its line and before any time expression; with ``requests``, a
+    request for a price or a quote too (where nothing else in the note reads as a step, the
+    request is: beside a promise, the promise is)."""
     starts = sorted(m.start for m in mentions)
     out: list[Span] = []
-    for m in _PROPOSE.finditer(folded):
+    requests = list(_REQUEST.finditer(folded)) if requests else []
+    words = [m for m in _PROPOSE.finditer(folded) if not any(r.start() <= m.start() < r.end() for r in requests)]
+    for m in sorted([*requests, *words], key=lambda m: m.start()):
         end = m.end()
         if not _NOUN_STEP.match(m.group()):
             line_end = text.find("\n", end)

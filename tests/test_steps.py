@@ -141,6 +141,48 @@ def test_propose_reads_a_retry_or_a_requested_call(text: str, expected: list[str
     assert found == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "requests", "expected"),
+    [
+        # a request for a price or a quote, where asked for: the request and three words more
+        ("Hasse Sorsele mack vill ha pris pa 2 st fat 200L", True, ["vill ha pris pa 2 st"]),
+        ("Lennartz Akeri vill ha offfert pa 8 st drivdack", True, ["vill ha offfert pa 8 st"]),
+        ("budget opens Q3, wants pricing on 6 AMRs asap", True, ["wants pricing on 6 AMRs"]),
+        ("Kunden vill ha offert på 40 st. Ring Per", True, ["vill ha offert på 40 st", "Ring Per"]),
+        # not asked for (the ranker's candidates beside the span model's): the step words alone
+        ("Kunden vill ha offert på 40 st. Ring Per", False, ["offert", "Ring Per"]),
+        ("budget opens Q3, wants pricing on 6 AMRs asap", False, []),
+    ],
+)
+def test_propose_reads_a_request_for_a_price(text: str, requests: bool, expected: list[str]) -> None:
+    found = propose(text, fold_same_length(text), find_times(text, date(2026, 3, 9)), requests)
+    assert [text[s:e] for s, e in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "note_date", "step"),
+    [
+        (
+            "Hasse Sorsele mack vill ha pris pa 2 st spolarvatskefat 200L",
+            "2025-03-21",
+            "vill ha pris pa 2 st spolarvatskefat 200L",  # the count's noun taken on (tidy)
+        ),
+        (
+            "Spoke w/ Hector @ Parkhurst Beverage - budget opens Q3, wants pricing on 6 AMRs asap",
+            "2026-10-06",
+            "wants pricing on 6 AMRs",
+        ),
+        # beside the rep's promise the promise is the step
+        ("Vill ha offert på 6 st narkosapparater. Skickar offert fre", "2025-03-04", "Skickar offert"),
+    ],
+)
+def test_a_request_for_a_price_is_the_step_where_nothing_else_is(
+    text: str, note_date: str, step: str
+) -> None:
+    result = Klarsteg.load().score(text, note_date=note_date)
+    assert result.next_step is not None and result.next_step.text == step
+
+
 def test_day_labels_are_marked_for_the_when_ranker() -> None:
     from model.choose import when_features_all
 
