@@ -394,6 +394,10 @@ def test_spans(text: str, span: str) -> None:
         ("Fri 12/11 demo", "Fri 12/11", "date", "2026-12-11"),
         # both fit, day/month seven months on: day/month, as the SPEC reads it
         ("Thu 1/7 kickoff", "Thu 1/7", "date", "2027-07-01"),
+        # a deadline's month with its day is the date ("by Apr" is longer than "Apr 9")
+        ("call by Apr 9 re the trade-in", "by Apr 9", "date", "2027-04-09"),
+        ("before Feb 1", "before Feb 1", "date", "2027-02-01"),
+        ("i maj\n12 st", "i maj", "month", "2027-05"),  # a number on the next line: the month's alone
         # a phone-typed "nv" is next week (lower case only)
         ("ring nv ang däcken", "nv", "week", "2026-W49"),
         # phone-typed "to" (torsdag) before a clock time or "fm"; "fr" (fredag) also at a

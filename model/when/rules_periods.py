@@ -113,6 +113,9 @@ def _after_field_label(text: str, start: int, colon: bool = False) -> bool:
     return m is not None and (not colon or m.group("sep") == ":" and not m.group("prep"))
 
 
+_DAY_AFTER = re.compile(r"[ \t]+(?:the[ \t]+)?(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th|e|:e)?\b(?![:./]?\d)")
+
+
 def _r_month(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     mon = text[m.start("mon") : m.end("mon")]
     f = fold(mon.strip(". "))
@@ -129,6 +132,8 @@ def _r_month(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     )
     if f == "jul" and not y:
         return None  # bare "jul" is Christmas
+    if mod and not y and _DAY_AFTER.match(text, m.end()):
+        return None  # "by Apr 9": the date's, not the month's (the longer "by Apr" would win)
     if f in WEAK_MONTHS and not supported and not _whole(text, m):
         return None
     if f in ("march", "mar") and not supported and mon[:1].islower() and not _whole(text, m):
