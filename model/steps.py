@@ -77,7 +77,9 @@ def propose(
     starts = sorted(m.start for m in mentions)
     out: list[Span] = []
     requests = list(_REQUEST.finditer(folded)) if requests else []
-    words = [m for m in _PROPOSE.finditer(folded) if not any(r.start() <= m.start() < r.end() for r in requests)]
+    words = [
+        m for m in _PROPOSE.finditer(folded) if not any(r.start() <= m.start() < r.end() for r in requests)
+    ]
     for m in sorted([*requests, *words], key=lambda m: m.start()):
         end = m.end()
         if not _NOUN_STEP.match(m.group()):
@@ -133,11 +135,25 @@ _HAD_BEFORE = re.compile(
 _HAD_START = re.compile(rf"(?i)(?:{_RECORD_VERB})\b")
 
 
+# ... or what its clause goes on to say went well or is over ("Site visit at Whitecliff on
+# Thursday went well", "Demo hos Bageri Vete gick bra", "Meeting closed 4.05pm"): no annotated
+# step is followed so
+_WENT_AFTER = re.compile(
+    r"(?i)[^.;!?\n]{0,60}?\b(?:went|gick|was|were|var|blev)\s+(?:really\s+|very\s+|super\s+|riktigt\s+|"
+    r"mycket\s+)?(?:well|bra|fint|great|good|fine|ok|okay|smoothly|a\s+win|lyckat|lyckad|positivt?)\b"
+    r"|[^.;!?\n]{0,10}?\b(?:closed|avslutades|ended|finished)\b"
+)
+
+
 def is_record(text: str, span: Span) -> bool:
     """Whether a step candidate is what the note says was had or held: it starts with the verb
-    or is its object ("Had a call today")."""
+    or is its object ("Had a call today"), or its clause says it went well or ended."""
     start = span[0]
-    return bool(_HAD_START.match(text, start) or _HAD_BEFORE.search(text, max(0, start - 24), start))
+    return bool(
+        _HAD_START.match(text, start)
+        or _HAD_BEFORE.search(text, max(0, start - 24), start)
+        or _WENT_AFTER.match(text, span[1])
+    )
 
 
 # Words that name no action: a span of only these (or of punctuation) says nothing.

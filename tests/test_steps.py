@@ -368,6 +368,12 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
         ("They declined the offer", "the offer", True),
         ("Postponed the demo to Friday", "the demo", False),
         ("Rescheduled the site visit to 12/3", "the site visit", False),
+        # what the clause says went well or ended
+        ("Site visit at Whitecliff on Thursday went well - nothing to do", "Site visit", True),
+        ("Demo hos Bageri Vete gick bra, de vill fundera", "Demo", True),
+        ("Meeting closed 4.05pm.", "Meeting", True),
+        ("Demo Thursday. Hope it goes well", "Demo", False),
+        ("Book the demo. The last one went well", "Book the demo", False),
     ],
 )
 def test_what_was_had_is_a_record(text: str, candidate: str, record: bool) -> None:
