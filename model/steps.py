@@ -133,6 +133,12 @@ _HAD_BEFORE = re.compile(
     rf"(?i)\b(?:{_RECORD_VERB})\s+(?:(?:a|an|the|our|my|their|ett|en|vårt|vår|mitt|min|deras)\s+)?$"
 )
 _HAD_START = re.compile(rf"(?i)(?:{_RECORD_VERB})\b")
+# What the writer thanks for was done ("Thanks for sending that through", "Tack för
+# offerten"): no annotated step follows such thanks
+_THANKS_BEFORE = re.compile(
+    r"(?i)\b(?:thanks?\s+(?:you\s+)?for|tack\s+f[öo]r|cheers\s+for)\s+"
+    r"(?:(?:the|your|that|att\s+du|att\s+ni)\s+)?$"
+)
 
 
 # ... or what its clause goes on to say went well or is over ("Site visit at Whitecliff on
@@ -147,11 +153,13 @@ _WENT_AFTER = re.compile(
 
 def is_record(text: str, span: Span) -> bool:
     """Whether a step candidate is what the note says was had or held: it starts with the verb
-    or is its object ("Had a call today"), or its clause says it went well or ended."""
+    or is its object ("Had a call today"), is thanked for, or its clause says it went well or
+    ended."""
     start = span[0]
     return bool(
         _HAD_START.match(text, start)
         or _HAD_BEFORE.search(text, max(0, start - 24), start)
+        or _THANKS_BEFORE.search(text, max(0, start - 30), start)
         or _WENT_AFTER.match(text, span[1])
     )
 

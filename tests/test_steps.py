@@ -368,6 +368,10 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
         ("They declined the offer", "the offer", True),
         ("Postponed the demo to Friday", "the demo", False),
         ("Rescheduled the site visit to 12/3", "the site visit", False),
+        # what the writer thanks for
+        ("Thanks for sending that through so quickly", "sending that through", True),
+        ("Tack för offerten, vi återkommer", "offerten", True),
+        ("Thanks! Send the contract Monday", "Send the contract", False),
         # what the clause says went well or ended
         ("Site visit at Whitecliff on Thursday went well - nothing to do", "Site visit", True),
         ("Demo hos Bageri Vete gick bra, de vill fundera", "Demo", True),
