@@ -133,11 +133,13 @@ _HAD_BEFORE = re.compile(
     rf"(?i)\b(?:{_RECORD_VERB})\s+(?:(?:a|an|the|our|my|their|ett|en|vårt|vår|mitt|min|deras)\s+)?$"
 )
 _HAD_START = re.compile(rf"(?i)(?:{_RECORD_VERB})\b")
-# What the writer thanks for was done ("Thanks for sending that through", "Tack för
-# offerten"): no annotated step follows such thanks
+# What the writer thanks for, or says someone liked, was done ("Thanks for sending that
+# through", "Tack för offerten", "We appreciated your demo", "They liked the queue-handling
+# demo"): no annotated step follows such words
 _THANKS_BEFORE = re.compile(
-    r"(?i)\b(?:thanks?\s+(?:you\s+)?for|tack\s+f[öo]r|cheers\s+for)\s+"
-    r"(?:(?:the|your|that|att\s+du|att\s+ni)\s+)?$"
+    r"(?i)\b(?:(?:thanks?\s+(?:you\s+)?for|tack\s+f[öo]r|cheers\s+for)\s+(?:(?:the|your|that|att\s+du|att\s+ni)\s+)?"
+    r"|(?:appreciated|enjoyed|liked|loved|gillade|uppskattade|tyckte\s+om)\s+"
+    r"(?:(?:the|your|our|that|this|er|din|ditt|vår|vårt|den|det)\s+)?(?:[\w-]+\s+){0,2})$"
 )
 
 
@@ -153,8 +155,8 @@ _WENT_AFTER = re.compile(
 
 def is_record(text: str, span: Span) -> bool:
     """Whether a step candidate is what the note says was had or held: it starts with the verb
-    or is its object ("Had a call today"), is thanked for, or its clause says it went well or
-    ended."""
+    or is its object ("Had a call today"), is thanked for or liked, or its clause says it went
+    well or ended."""
     start = span[0]
     return bool(
         _HAD_START.match(text, start)

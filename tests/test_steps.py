@@ -372,6 +372,9 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
         ("Thanks for sending that through so quickly", "sending that through", True),
         ("Tack för offerten, vi återkommer", "offerten", True),
         ("Thanks! Send the contract Monday", "Send the contract", False),
+        ("We appreciated your demo and hope to see you in future tenders", "your demo", True),
+        ("They liked the queue-handling demo from 10 June", "demo", True),
+        ("They liked the idea, so book a demo", "book a demo", False),
         # what the clause says went well or ended
         ("Site visit at Whitecliff on Thursday went well - nothing to do", "Site visit", True),
         ("Demo hos Bageri Vete gick bra, de vill fundera", "Demo", True),
