@@ -18,6 +18,7 @@ from model.activity import activity_step, record_reason, retry_step
 from model.artifacts import Artifacts, load_artifacts
 from model.choose import choose_primary, log_stamp, when_features_all
 from model.fastner import FastNER
+from model.journal import in_past_entry
 from model.lang import detect_language as language_of
 from model.masking import mask_times
 from model.normalize import Normalized
@@ -218,6 +219,8 @@ class Klarsteg:
                 steps = sorted([*steps, *_other_phrases(n, steps)])
             if len(steps) > 1:
                 steps = _newest_message(n.text, steps, n.steps)
+            # "Wed: follow-up call, happy" in a diary saved on Friday: a record
+            steps = [s for s in steps if not in_past_entry(n.text, s, n.mentions, n.note_date)]
             if len(steps) > 1 and clf.step_ranker is not None:
                 feats = step_features(n.text, steps, n.mentions, n.note_date, n.folded, n.sentences)
                 n.step = steps[pick_primary(clf.step_scores(feats), feats)]

@@ -1,0 +1,53 @@
+"""A journal's past entries (model.journal) and the step choice that drops them, with pinned
+note dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from support import span_of
+
+from model.journal import in_past_entry
+from model.pipeline import Klarsteg
+from model.when import find_times
+
+_WEEK = "Week 26\nMon: Cotswold Bakehouse - oven commissioning\nWed: follow-up call, happy\nThu-Fri: holiday"
+
+
+@pytest.mark.parametrize(
+    ("text", "note_date", "candidate", "past"),
+    [
+        # a weekday label earlier in the note's week (2025-06-27 is a Friday)
+        (_WEEK, "2025-06-27", "follow-up call", True),
+        # the note's own day, or a later weekday (next week's plan, or last week's): not past
+        ("Fri: follow-up call w/ Anna", "2025-06-27", "follow-up call", False),
+        ("Fri: demo at Hillcrest", "2025-06-23", "demo", False),  # (a Monday note: which Friday?)
+        # a dated label before the note's day, rolled on a year by the date layer
+        ("31/3 - Säffle: besök hos Kanaldalen\n2/4 - kontor", "2026-04-02", "besök", True),
+        ("Tis 31/3: möte med Lena på Kanaldalen", "2026-04-02", "möte", True),
+        # the entry looks ahead: a date to come, a promise, a wish, Swedish present tense
+        ("Tue 31/3: rang Pat, demo booked for Mon 13/4", "2026-04-02", "demo", False),
+        ("Tis 31/3: Lena vill ha demo", "2026-04-02", "demo", False),
+        ("Tis 31/3: pratade m Lena, hon återkommer", "2026-04-02", "återkommer", False),
+        ("Tue 31/3: call w/ Pat, will send samples", "2026-04-02", "send samples", False),
+        # no label, or a label that is no day
+        ("Follow-up call went fine", "2026-04-02", "Follow-up call", False),
+        ("Status: call booked", "2026-04-02", "call", False),
+    ],
+)
+def test_a_journal_entry_before_the_note_day(text: str, note_date: str, candidate: str, past: bool) -> None:
+    day = date.fromisoformat(note_date)
+    assert in_past_entry(text, span_of(text, candidate), find_times(text, day), day) is past
+
+
+def test_a_diary_of_past_days_has_no_step() -> None:
+    result = Klarsteg.load().score(_WEEK, note_date="2025-06-27", language="en")
+    assert (result.next_step, result.when, result.verdict) == (None, None, "none")
+
+
+def test_a_diary_entry_that_looks_ahead_keeps_its_step() -> None:
+    text = "Week 14\nMon: Kanaldalen care home, they want to trial the soap\nTue: office\nWed: rang Pat, demo booked for Mon 13/4 at 9"
+    result = Klarsteg.load().score(text, note_date="2026-04-02", language="en")
+    assert result.next_step is not None and "demo" in result.next_step.text
+    assert result.when is not None and result.when.value == "2026-04-13T09:00"
