@@ -67,6 +67,9 @@ _NOUN_STEP = re.compile(
 )
 
 
+_REQUEST_KEYS = ("vill", "onskar", "ber om", "bad om", "want", "ask", "request", "would like")
+
+
 def propose(
     text: str, folded: str, mentions: Sequence[TimeMention] = (), requests: bool = False
 ) -> list[Span]:
@@ -76,11 +79,16 @@ def propose(
     request is: beside a promise, the promise is)."""
     starts = sorted(m.start for m in mentions)
     out: list[Span] = []
-    requests = list(_REQUEST.finditer(folded)) if requests else []
-    words = [
-        m for m in _PROPOSE.finditer(folded) if not any(r.start() <= m.start() < r.end() for r in requests)
-    ]
-    for m in sorted([*requests, *words], key=lambda m: m.start()):
+    found = list(_PROPOSE.finditer(folded))
+    asked = (
+        list(_REQUEST.finditer(folded))
+        if requests and _has_any(folded, 0, len(folded), _REQUEST_KEYS)
+        else []
+    )
+    if asked:  # a step word inside a request is the request's ("vill ha offert på")
+        found = [m for m in found if not any(r.start() <= m.start() < r.end() for r in asked)]
+        found = sorted([*asked, *found], key=lambda m: m.start())
+    for m in found:
         end = m.end()
         if not _NOUN_STEP.match(m.group()):
             line_end = text.find("\n", end)
@@ -153,16 +161,37 @@ _WENT_AFTER = re.compile(
 )
 
 
+# Words one of which each pattern above needs: a window without any is passed over (a search
+# that ends at the candidate tries every position of its window)
+_HAD_KEYS = ("had", "hade", "haft", "held", "höll", "cancel", "called", "avbok", "ställ", "declin", "turned")
+_THANKS_KEYS = ("than", "tack", "cheers", "apprec", "enjoy", "like", "love", "gilla", "uppskatt", "tyckte")
+_WENT_KEYS = ("went", "gick", "was", "were", "var", "blev", "closed", "avslut", "ended", "finished")
+
+
+def _has_any(text: str, start: int, end: int, keys: tuple[str, ...]) -> bool:
+    window = text[max(0, start) : end].lower()
+    for key in keys:  # noqa: SIM110 (a loop: a generator in any() costs more than the checks)
+        if key in window:
+            return True
+    return False
+
+
 def is_record(text: str, span: Span) -> bool:
     """Whether a step candidate is what the note says was had or held: it starts with the verb
     or is its object ("Had a call today"), is thanked for or liked, or its clause says it went
     well or ended."""
-    start = span[0]
+    start, end = span
     return bool(
         _HAD_START.match(text, start)
-        or _HAD_BEFORE.search(text, max(0, start - 24), start)
-        or _THANKS_BEFORE.search(text, max(0, start - 30), start)
-        or _WENT_AFTER.match(text, span[1])
+        or (
+            _has_any(text, start - 24, start, _HAD_KEYS)
+            and _HAD_BEFORE.search(text, max(0, start - 24), start)
+        )
+        or (
+            _has_any(text, start - 30, start, _THANKS_KEYS)
+            and _THANKS_BEFORE.search(text, max(0, start - 30), start)
+        )
+        or (_has_any(text, end, end + 80, _WENT_KEYS) and _WENT_AFTER.match(text, end))
     )
 
 
@@ -226,6 +255,7 @@ _NONE_BEFORE = re.compile(
     r"(?i)\b(?:no|nothing|ingen|inget|inga|ej|not\s+a|not\s+any|without|utan)\s+"
     r"(?:further\s+|more\s+|other\s+|new\s+|mer\s+|fler\s+|ny\s+|nytt\s+|nya\s+|vidare\s+)?$"
 )
+_NONE_KEYS = ("no", "ing", "ej", "without", "utan")
 _NONE_START = re.compile(r"(?i)(?:no|nothing|ingen|inget|inga|ej|not)\b")
 # A label whose field is empty: "Follow-up: none set", "Nästa steg: -", "Next step: TBD"
 _NONE_VALUE = re.compile(
@@ -240,7 +270,10 @@ def is_denied(text: str, span: Span) -> bool:
     start = span[0]
     return bool(
         _NONE_START.match(text, start)
-        or _NONE_BEFORE.search(text, max(0, start - 20), start)
+        or (
+            _has_any(text, start - 20, start, _NONE_KEYS)
+            and _NONE_BEFORE.search(text, max(0, start - 20), start)
+        )
         or _NONE_VALUE.match(text, span[1])
     )
 
