@@ -176,6 +176,12 @@ def _has_any(text: str, start: int, end: int, keys: tuple[str, ...]) -> bool:
     return False
 
 
+def _first_word_end(text: str, span: Span) -> int:
+    """Where the candidate's first word ends ("Meeting" of "Meeting closed")."""
+    m = _WORD.search(text, span[0], span[1])
+    return m.end() if m else span[1]
+
+
 def is_record(text: str, span: Span) -> bool:
     """Whether a step candidate is what the note says was had or held: it starts with the verb
     or is its object ("Had a call today"), is thanked for or liked, or its clause says it went
@@ -191,7 +197,10 @@ def is_record(text: str, span: Span) -> bool:
             _has_any(text, start - 30, start, _THANKS_KEYS)
             and _THANKS_BEFORE.search(text, max(0, start - 30), start)
         )
-        or (_has_any(text, end, end + 80, _WENT_KEYS) and _WENT_AFTER.match(text, end))
+        or (
+            _has_any(text, start, end + 80, _WENT_KEYS)
+            and (_WENT_AFTER.match(text, end) or _WENT_AFTER.match(text, _first_word_end(text, span)))
+        )
     )
 
 
@@ -203,9 +212,16 @@ _PRONOUNS = frozenset(
 )  # fmt: skip
 
 
+# A span that opens with a conjunction is the second half of a phrase the tagger cut ("and
+# payment terms" of "answer Mette on price and payment terms"): no annotated step opens so
+_CONJUNCTION_START = re.compile(r"(?i)(?:and|och|or|eller|but|men|o)\b")
+
+
 def says_nothing(text: str, span: Span) -> bool:
     """Whether a step candidate is only punctuation or pronouns (a tagger's peak on "-" or
-    "us"): no step."""
+    "us"), or opens with a conjunction: no step."""
+    if _CONJUNCTION_START.match(text, span[0]):
+        return True
     return all(w.lower() in _PRONOUNS for w in _WORD.findall(text, span[0], span[1]))
 
 

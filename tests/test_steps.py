@@ -379,6 +379,7 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
         ("Site visit at Whitecliff on Thursday went well - nothing to do", "Site visit", True),
         ("Demo hos Bageri Vete gick bra, de vill fundera", "Demo", True),
         ("Meeting closed 4.05pm.", "Meeting", True),
+        ("Meeting closed 4.05pm.", "Meeting closed", True),
         ("Demo Thursday. Hope it goes well", "Demo", False),
         ("Book the demo. The last one went well", "Book the demo", False),
     ],
@@ -642,6 +643,11 @@ def test_a_lone_dash_the_tagger_peaks_on_is_no_step() -> None:
         ("Ring henne", "henne", True),
         ("Ring henne", "Ring henne", False),
         ("Lisa asked us to present", "present", False),
+        # the second half of a phrase the tagger cut
+        ("- Henrik: answer Mette on price and payment terms by Friday", "and payment terms", True),
+        ("ring och boka tid", "och boka tid", True),
+        ("Send samples and price list", "Send samples and price list", False),
+        ("Order the andon lights", "Order the andon lights", False),
     ],
 )
 def test_a_candidate_of_pronouns_or_punctuation_says_nothing(
