@@ -251,10 +251,23 @@ _INTERNAL_AFTER = re.compile(r"(?i)[^,;.\n]*?\((?:internal|internt|intern|intern
 _INTERNAL_LABEL = re.compile(r"(?im)^[ \t\-*•\d.)]*(?:internal|internt|intern)[ \t]*:[^\n.]*")
 
 
+# The team's own meetings ("prep for Mon team mtg", "säljmöte 14/4", "pipeline review w/
+# Niamh"): no annotated step overlaps one (0 of 278; the customer's "ledningsgrupp" is not one)
+_TEAM_MEETING = re.compile(
+    r"(?i)\b(?:team|sales|staff|internal|pipeline|forecast|säljteam|sälj|intern|personal)[\s-]*"
+    r"(?:mtg|meeting|möte|call|sync|huddle|review)|\b(?:säljmöte\w*|teammöte\w*|personalmöte\w*|"
+    r"veckomöte\w*|internmöte\w*)\b"
+)
+
+
 def is_internal(text: str, span: Span) -> bool:
     """Whether a step candidate is an item the note marks as internal (no contact with the
-    customer): a "(internal)" after it in its clause, or an "Internt:" label opening its line
-    with no sentence end between."""
+    customer): a "(internal)" after it in its clause, an "Internt:" label opening its line
+    with no sentence end between, or the team's own meeting."""
+    start, end = span
+    for m in _TEAM_MEETING.finditer(text, max(0, start - 20), min(len(text), end + 20)):
+        if m.start() < end and start < m.end():
+            return True
     if "ntern" not in text and "n-house" not in text:  # (cheaper than the patterns)
         return False
     if _INTERNAL_AFTER.match(text, span[1]):

@@ -420,6 +420,13 @@ def test_a_contact_the_customer_refuses_is_no_step(text: str, candidate: str, re
             False,
         ),
         ("They print their jigs in-house. I'll get a quote to Priya", "get a quote to Priya", False),
+        # the team's own meetings
+        ("4. prep for Mon team mtg", "mtg", True),
+        ("Thurs - team call, H2 promo plan", "call", True),
+        ("Säljmöte 14/4 kl 9", "Säljmöte", True),
+        ("Fri: pipeline review w/ Niamh on Teams", "review w/ Niamh", True),
+        ("Presentation för ledningsgruppen 3/5", "Presentation", False),  # the customer's board
+        ("Call the team lead at Acme Fri", "Call the team lead", False),
     ],
 )
 def test_an_item_marked_internal_is_no_step(text: str, candidate: str, internal: bool) -> None:
