@@ -59,6 +59,8 @@ def without_dangling_word(text: str, start: int, end: int) -> Span:
         if cut < 0 or text[cut + 1 : end].lower() not in _DANGLING:
             return start, end
         rest = text[end : end + 40].lstrip(" \t")
+        if rest[:1] in (".", ":") and text[cut + 1 : end].lower() in ("ang", "re"):
+            rest = rest[1:].lstrip(" \t")  # "uppringd ang." hyrbilar: the abbreviation's mark
         if not rest or not rest[0].isalnum():
             return start, end
         end = cut

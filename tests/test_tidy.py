@@ -71,6 +71,10 @@ from model.tidy import (
             "send the report they asked for",
         ),  # the phrase ends with its line: the clause's own "for"
         (without_dangling_word, "call to confirm", "call to", "call"),
+        # an abbreviated opener whose full stop or colon stands after the span
+        (without_dangling_word, "Vill bli uppringd ang. hyrbilar", "uppringd ang", "uppringd"),
+        (without_dangling_word, "Ring Annika re: leveransen", "Ring Annika re", "Ring Annika"),
+        (without_dangling_word, "Call Per re.", "Call Per re", "Call Per re"),  # nothing after it
         # nor a purpose's opener cut from its topic
         (
             without_dangling_word,
