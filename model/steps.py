@@ -260,14 +260,18 @@ _TEAM_MEETING = re.compile(
 )
 
 
+_TEAM_KEYS = ("team", "sales", "staff", "intern", "pipeline", "forecast", "sälj", "personal", "vecko")
+
+
 def is_internal(text: str, span: Span) -> bool:
     """Whether a step candidate is an item the note marks as internal (no contact with the
     customer): a "(internal)" after it in its clause, an "Internt:" label opening its line
     with no sentence end between, or the team's own meeting."""
     start, end = span
-    for m in _TEAM_MEETING.finditer(text, max(0, start - 20), min(len(text), end + 20)):
-        if m.start() < end and start < m.end():
-            return True
+    if _has_any(text, start - 20, end + 20, _TEAM_KEYS):
+        for m in _TEAM_MEETING.finditer(text, max(0, start - 20), min(len(text), end + 20)):
+            if m.start() < end and start < m.end():
+                return True
     if "ntern" not in text and "n-house" not in text:  # (cheaper than the patterns)
         return False
     if _INTERNAL_AFTER.match(text, span[1]):
