@@ -197,7 +197,10 @@ class Klarsteg:
         """The primary next step's span. Candidates come from the span model (joined by the
         rule's step phrases), else the planned activity of a record-shaped note (a calendar
         entry's or task's subject, :func:`~model.activity.activity_step`), else the fallbacks of
-        :meth:`_fallback_steps`; the step ranker picks among several."""
+        :meth:`_fallback_steps`. None is what :func:`~model.steps.never_a_step` rules out, in a
+        quoted message when the reply has one, or in a diary entry of a past day
+        (:func:`~model.journal.in_past_entry`); a note that opens as internal has none. The step
+        ranker picks among several."""
         clf = self._clf
         for n in notes:
             if opens_internal(n.text):
@@ -218,7 +221,7 @@ class Klarsteg:
                 # that overlap none of its steps join them, and the ranker decides.
                 steps = sorted([*steps, *_other_phrases(n, steps)])
             if len(steps) > 1:
-                steps = _newest_message(n.text, steps, n.steps)
+                steps = _newest_message(n.text, steps)
             # "Wed: follow-up call, happy" in a diary saved on Friday: a record
             steps = [s for s in steps if not in_past_entry(n.text, s, n.mentions, n.note_date)]
             if len(steps) > 1 and clf.step_ranker is not None:
@@ -475,12 +478,10 @@ def _is_activity(note: Note, start: int, end: int) -> bool:
     )
 
 
-def _newest_message(
-    text: str, steps: list[tuple[int, int]], found: list[tuple[int, int]]
-) -> list[tuple[int, int]]:
-    """The candidates outside the earlier messages a logged e-mail quotes, when the reply
-    states one the span model found ("I've put a call on the calendar for Wed 1/21" over the
-    quoted "Could we do a call sometime next week?"); all of them otherwise."""
+def _newest_message(text: str, steps: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The candidates outside the earlier messages a logged e-mail quotes, when the reply has
+    one outside its subject and lead-in lines ("I've put a call on the calendar for Wed 1/21"
+    over the quoted "Could we do a call sometime next week?"); all of them otherwise."""
     zones = quoted_zones(text)
     if not zones:
         return steps

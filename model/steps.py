@@ -214,7 +214,7 @@ _PRONOUNS = frozenset(
 
 # A span that opens with a conjunction is the second half of a phrase the tagger cut ("and
 # payment terms" of "answer Mette on price and payment terms"): no annotated step opens so
-_CONJUNCTION_START = re.compile(r"(?i)(?:and|och|or|eller|but|men|o)\b")
+_CONJUNCTION_START = re.compile(r"(?i)(?:and|och|or|eller|but|men|o)(?=\s)")  # (not "O'Brien")
 
 
 def says_nothing(text: str, span: Span) -> bool:
@@ -252,15 +252,16 @@ _INTERNAL_LABEL = re.compile(r"(?im)^[ \t\-*•\d.)]*(?:internal|internt|intern)
 
 
 # The team's own meetings ("prep for Mon team mtg", "säljmöte 14/4", "pipeline review w/
-# Niamh"): no annotated step overlaps one (0 of 278; the customer's "ledningsgrupp" is not one)
+# Niamh"): no annotated step overlaps one (0 of 278; the customer's "ledningsgrupp" is not one,
+# nor a "sales call", which is often the customer's)
 _TEAM_MEETING = re.compile(
-    r"(?i)\b(?:team|sales|staff|internal|pipeline|forecast|säljteam|sälj|intern|personal)[\s-]*"
+    r"(?i)\b(?:team|staff|internal|pipeline|forecast|säljteam|sälj|intern|personal)[\s-]*"
     r"(?:mtg|meeting|möte|call|sync|huddle|review)|\b(?:säljmöte\w*|teammöte\w*|personalmöte\w*|"
     r"veckomöte\w*|internmöte\w*)\b"
 )
 
 
-_TEAM_KEYS = ("team", "sales", "staff", "intern", "pipeline", "forecast", "sälj", "personal", "vecko")
+_TEAM_KEYS = ("team", "staff", "intern", "pipeline", "forecast", "sälj", "personal", "vecko")
 
 
 def is_internal(text: str, span: Span) -> bool:

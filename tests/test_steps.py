@@ -427,6 +427,7 @@ def test_a_contact_the_customer_refuses_is_no_step(text: str, candidate: str, re
         ("Fri: pipeline review w/ Niamh on Teams", "review w/ Niamh", True),
         ("Presentation för ledningsgruppen 3/5", "Presentation", False),  # the customer's board
         ("Call the team lead at Acme Fri", "Call the team lead", False),
+        ("Sales call w/ Acme Tues", "Sales call", False),  # often the customer's
     ],
 )
 def test_an_item_marked_internal_is_no_step(text: str, candidate: str, internal: bool) -> None:
@@ -655,6 +656,7 @@ def test_a_lone_dash_the_tagger_peaks_on_is_no_step() -> None:
         ("ring och boka tid", "och boka tid", True),
         ("Send samples and price list", "Send samples and price list", False),
         ("Order the andon lights", "Order the andon lights", False),
+        ("O'Brien to send the quote Fri", "O'Brien to send the quote", False),
     ],
 )
 def test_a_candidate_of_pronouns_or_punctuation_says_nothing(
