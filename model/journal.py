@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from model.text import fold
 from model.when import TimeMention
+from model.when.lexicon import WEEKDAY_INDEX
 
 Span = tuple[int, int]
 
@@ -25,8 +26,6 @@ _WEEKDAY = re.compile(
     r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:s|nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?|sat(?:urday)?|"
     r"sun(?:day)?|man(?:dag)?|tis(?:dag)?|ons(?:dag)?|tor(?:s|sdag)?|fre(?:dag)?|lor(?:dag)?|son(?:dag)?)\.?"
 )
-_WEEKDAY_INDEX = {"mo": 0, "tu": 1, "we": 2, "th": 3, "fr": 4, "sa": 5, "su": 6, "ma": 0, "ti": 1, "on": 2,
-                  "to": 3, "lo": 5, "so": 6}  # fmt: skip
 # What looks ahead within an entry (folded)
 _AHEAD = re.compile(
     r"\b(?:will|ll|ska|skall|kommer att|going to|gonna|want\w*|vill|asked|asks|bad om|ber om|book\w*|"
@@ -65,7 +64,7 @@ def _label_is_past(label: TimeMention, note_date: date) -> bool:
         return True
     folded = fold(label.text)
     if _WEEKDAY.fullmatch(folded):  # "Mon" is the next Monday to the date layer
-        return _WEEKDAY_INDEX.get(folded[:2], 7) < note_date.weekday()
+        return WEEKDAY_INDEX.get(folded[:3], 7) < note_date.weekday()
     return False
 
 
