@@ -263,9 +263,9 @@ _TEAM_MEETING = re.compile(
 
 # The rep's own chores: the CRM, the ERP, expenses ("update CRM", "close the opportunity in
 # CRM", "uppdatera reseräkningen", "Tobias: check DK payment terms in the ERP"): no annotated
-# step names one in its clause (up to a comma: "Ring Per, uppdatera CRM sen" keeps its call)
+# step names one in its clause
 _CHORE = re.compile(
-    r"(?i)[^.,;\n]{0,40}?\b(?:crm|erp|expenses?|expense\s+report|utlägg|reseräkning\w*|deal\s+sheet|"
+    r"(?i)[^.;\n]{0,40}?\b(?:crm|erp|expenses?|expense\s+report|utlägg|reseräkning\w*|deal\s+sheet|"
     r"opportunity|salesforce|hubspot|timesheets?|tidrapport\w*)\b"
 )
 _TEAM_KEYS = ("team", "staff", "intern", "pipeline", "forecast", "sälj", "personal", "vecko")
