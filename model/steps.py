@@ -261,13 +261,6 @@ _TEAM_MEETING = re.compile(
 )
 
 
-# The rep's own chores: the CRM, the ERP, expenses ("update CRM", "close the opportunity in
-# CRM", "uppdatera reseräkningen", "Tobias: check DK payment terms in the ERP"): no annotated
-# step names one in its clause
-_CHORE = re.compile(
-    r"(?i)[^.;\n]{0,40}?\b(?:crm|erp|expenses?|expense\s+report|utlägg|reseräkning\w*|deal\s+sheet|"
-    r"opportunity|salesforce|hubspot|timesheets?|tidrapport\w*)\b"
-)
 _TEAM_KEYS = ("team", "staff", "intern", "pipeline", "forecast", "sälj", "personal", "vecko")
 
 
@@ -276,8 +269,6 @@ def is_internal(text: str, span: Span) -> bool:
     customer): a "(internal)" after it in its clause, an "Internt:" label opening its line
     with no sentence end between, or the team's own meeting."""
     start, end = span
-    if _CHORE.match(text, start):
-        return True
     if _has_any(text, start - 20, end + 20, _TEAM_KEYS):
         for m in _TEAM_MEETING.finditer(text, max(0, start - 20), min(len(text), end + 20)):
             if m.start() < end and start < m.end():
