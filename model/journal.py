@@ -15,17 +15,14 @@ from datetime import date, timedelta
 
 from model.text import fold
 from model.when import TimeMention
-from model.when.lexicon import WEEKDAY_INDEX
+from model.when.lexicon import WEEKDAY_ABBR, WEEKDAY_FULL, WEEKDAY_INDEX, sv
 
 Span = tuple[int, int]
 
 _LABEL_END = re.compile(r"[ \t]*(?::|[-–][ \t])")
 _BULLETS = " \t-*•"
-# A label that is a weekday alone ("Mon", "tis", "Thurs."), folded
-_WEEKDAY = re.compile(
-    r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:s|nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?|sat(?:urday)?|"
-    r"sun(?:day)?|man(?:dag)?|tis(?:dag)?|ons(?:dag)?|tor(?:s|sdag)?|fre(?:dag)?|lor(?:dag)?|son(?:dag)?)\.?"
-)
+# A label that is a weekday alone ("Mon", "tis", "Thurs."), as the date layer spells them
+_WEEKDAY = re.compile(sv(rf"(?:{WEEKDAY_FULL}|{WEEKDAY_ABBR})\.?"), re.IGNORECASE)
 # What looks ahead within an entry (folded)
 _AHEAD = re.compile(
     r"\b(?:will|ll|ska|skall|kommer att|going to|gonna|want\w*|vill|asked|asks|bad om|ber om|book\w*|"
@@ -62,9 +59,8 @@ def _label_is_past(label: TimeMention, note_date: date) -> bool:
     day = date.fromisoformat(label.value[:10])
     if day < note_date or day - note_date > timedelta(days=300):
         return True
-    folded = fold(label.text)
-    if _WEEKDAY.fullmatch(folded):  # "Mon" is the next Monday to the date layer
-        return WEEKDAY_INDEX.get(folded[:3], 7) < note_date.weekday()
+    if _WEEKDAY.fullmatch(label.text):  # "Mon" is the next Monday to the date layer
+        return WEEKDAY_INDEX.get(fold(label.text)[:3], 7) < note_date.weekday()
     return False
 
 

@@ -80,11 +80,8 @@ def propose(
     starts = sorted(m.start for m in mentions)
     out: list[Span] = []
     found = list(_PROPOSE.finditer(folded))
-    asked = (
-        list(_REQUEST.finditer(folded))
-        if requests and _has_any(folded, 0, len(folded), _REQUEST_KEYS)
-        else []
-    )
+    # (the folded text is lower case already: no window to copy and lower-case)
+    asked = list(_REQUEST.finditer(folded)) if requests and any(k in folded for k in _REQUEST_KEYS) else []
     if asked:  # a step word inside a request is the request's ("vill ha offert på")
         found = [m for m in found if not any(r.start() <= m.start() < r.end() for r in asked)]
         found = sorted([*asked, *found], key=lambda m: m.start())
