@@ -416,6 +416,8 @@ def test_spans(text: str, span: str) -> None:
         ("drop in on Friday with samples", "on Friday", "date", "2026-11-27"),
         ("Follow up on the quote sent last week", "last week", "week", "2026-W47"),
         ("ring sent nästa vecka", "sent nästa vecka", "week", "2026-W49"),
+        # "den" before "mån" is the object ("send it Monday") unless "i den mån" (insofar)
+        ("Skickar den mån\nStatus: Förhandling", "den mån", "date", "2026-11-30"),
     ],
 )
 def test_reps_days_and_hours(text: str, span: str, granularity: str, value: str) -> None:
@@ -473,6 +475,22 @@ def test_reps_shorthand(text: str, span: str, granularity: str, value: str) -> N
     ],
 )
 def test_a_writers_month_day_dates(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(m.text, m.granularity, m.value) for m in find_times(text, REF)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a week's year is on its own line, not a date on the next line
+        (
+            "Vi hörs v.17\n2025-03-24 Platsbesök",
+            [("v.17", "week", "2027-W17"), ("2025-03-24", "date", "2025-03-24")],
+        ),
+        ("v 17 2025-03-24", [("v 17", "week", "2027-W17"), ("2025-03-24", "date", "2025-03-24")]),
+        ("v.17, 2027 ok", [("v.17, 2027", "week", "2027-W17")]),
+    ],
+)
+def test_a_week_and_a_year(text: str, expected: list[tuple[str, str, str]]) -> None:
     assert [(m.text, m.granularity, m.value) for m in find_times(text, REF)] == expected
 
 
@@ -675,6 +693,8 @@ TRAPS = [
     "budget 1200h",
     "sälj 2 mån gratis",
     "6 mån uppsägningstid",
+    "i den mån det behövs",
+    "den mån som krävs",
 ]
 
 

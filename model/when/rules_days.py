@@ -621,7 +621,12 @@ def _short_day_alone(text: str, start: int, raw: str) -> bool:
     if low == "ons":
         return text[max(0, start - 1) : start] != "-"
     if low == "mån":
-        return _prev_word(text, start) not in _MAN_AS_NOUN_BEFORE and not _MAN_AS_NOUN_AFTER.match(text, end)
+        if _MAN_AS_NOUN_AFTER.match(text, end):
+            return False
+        before = _prev_word(text, start)
+        if before == "den":  # "i den mån" is "insofar", "skickar den mån" is "send it Monday"
+            before = _prev_word(text, text.lower().rfind("den", 0, start))
+        return before not in _MAN_AS_NOUN_BEFORE
     if raw in _SHORT_DAY_CAPITALIZED:
         if _CLAUSE_END.match(text, end):
             return True
