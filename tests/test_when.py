@@ -576,6 +576,13 @@ def test_not_past(text: str) -> None:
         ("Offert 20/11 ej besvarad", "20/11", True),
         ("Ring 28/11", "28/11", False),
         ("Ring 10/11", "10/11", False),  # 16 days ago: the SPEC's next occurrence stands
+        # a time since which something holds is behind; Swedish "sedan" only before a month,
+        # quarter or year and not after a comma, where it is "then"
+        ("panels running since Oct, very happy", "Oct", True),
+        ("failing since Monday", "Monday", True),
+        ("kund sedan i mars", "i mars", True),
+        ("börjar med piloten, sedan i sept", "i sept", False),
+        ("ring sedan fre", "fre", False),
     ],
 )
 def test_a_record_of_something_done_is_past(text: str, span: str, past: bool) -> None:

@@ -173,6 +173,23 @@ def _after_record_verb(text: str, start: int) -> bool:
     return bool(words) and words[-1].lower() in _RECORD_VERBS
 
 
+def _after_since(text: str, start: int, kind: str) -> bool:
+    """Whether the word before ``start`` on its line is "since", or "sedan" before a month,
+    quarter or year (not after a comma, where it is "then"): a time since which something
+    holds is behind the writer ("panels running since Oct", "kund sedan i mars")."""
+    words = text[max(0, start - 12) : start].rsplit("\n", 1)[-1].split()
+    if not words:
+        return False
+    last = words[-1].lower()
+    if last == "since":
+        return True
+    return (
+        last == "sedan"
+        and kind in ("month", "quarter", "year")
+        and not (len(words) > 1 and words[-2].endswith(","))
+    )
+
+
 def _just_passed(at: _Atom, ref: date) -> bool:
     """A day and month with no year that fell in the last two weeks ("12/6" written on 15
     June): the SPEC resolves it to next year's, but the writer looks back at it."""
@@ -238,7 +255,7 @@ def _to_mention(at: _Atom, text: str, ref: date) -> TimeMention | None:
         gran, value, has_time, period_end = "date", ref.isoformat(), False, ref
     else:
         return None  # stray marker ("part", "edge", "weekof") on its own
-    past = past or period_end < ref or _just_passed(at, ref)
+    past = past or period_end < ref or _just_passed(at, ref) or _after_since(text, start, kind)
     if not past and not deadline and kind in ("date", "dt", "wd") and period_end > ref:
         # "Offert skickad 24/2", "quote sent 9 Aug", "done 18/11": a record of what was done,
         # whose date the rules resolved to the next occurrence
