@@ -179,13 +179,32 @@ def _first_word_end(text: str, span: Span) -> int:
     return m.end() if m else span[1]
 
 
+# A logged activity's status after it on its line: "Meeting to plan next steps - Status: Held",
+# "Task: Send W-9 ... Status: Completed", "[Call] 02/03 - Held - spoke w/ Arlo", "circulate
+# slides (done in meeting)". No annotated step comes before such a status on its line (8 come
+# after it: "Call - Not Held, ops mgr out sick. Resched for 5/27").
+_HELD_KEYS = ("held", "complet", "done", "genomf", "utförd", "utford", "avklarad")
+_HELD_AFTER = re.compile(
+    r"(?i)(?:\bstatus\s*:|\bstate\s*:|\s[-–|]|\()\s*(?:not\s+held|held|completed|done|genomförd|"
+    r"genomfört|genomford|genomfort|utförd|utford|avklarad)\b"
+)
+
+
+def _held_after(text: str, end: int) -> bool:
+    line_end = text.find("\n", end)
+    if line_end < 0:
+        line_end = len(text)
+    return _has_any(text, end, line_end, _HELD_KEYS) and _HELD_AFTER.search(text, end, line_end) is not None
+
+
 def is_record(text: str, span: Span) -> bool:
     """Whether a step candidate is what the note says was had or held: it starts with the verb
-    or is its object ("Had a call today"), is thanked for or liked, or its clause says it went
-    well or ended."""
+    or is its object ("Had a call today"), is thanked for or liked, its clause says it went
+    well or ended, or its line gives it a status of held or done."""
     start, end = span
     return bool(
-        _HAD_START.match(text, start)
+        _held_after(text, end)
+        or _HAD_START.match(text, start)
         or (
             _has_any(text, start - 24, start, _HAD_KEYS)
             and _HAD_BEFORE.search(text, max(0, start - 24), start)

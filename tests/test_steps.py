@@ -382,6 +382,16 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
         ("Meeting closed 4.05pm.", "Meeting closed", True),
         ("Demo Thursday. Hope it goes well", "Demo", False),
         ("Book the demo. The last one went well", "Book the demo", False),
+        # a logged activity whose line gives it a status of held or done; what comes after
+        # the status on its line can still be the step
+        ("Meeting to plan next steps - Status: Held. Nothing new agreed", "Meeting", True),
+        ("Task: Send W-9 and COI for the load-in. Status: Completed", "Send W-9", True),
+        ("[Call] 02/03 - Held - spoke w/ Arlo", "Call", True),
+        ("Jess - circulate slides (done in meeting). Mark - set up a session", "circulate slides", True),
+        ("Jess - circulate slides (done in meeting). Mark - set up a session", "set up a session", False),
+        ("Call - Not Held, ops mgr out sick. Resched for 5/27", "Resched", False),
+        ("[Meeting] 02/10 Mon 9:30am - Planned - discovery session", "Meeting", False),
+        ("Call Per - done\nSend the quote Friday", "Send the quote", False),
     ],
 )
 def test_what_was_had_is_a_record(text: str, candidate: str, record: bool) -> None:
