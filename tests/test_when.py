@@ -418,6 +418,9 @@ def test_spans(text: str, span: str) -> None:
         ("ring sent nästa vecka", "sent nästa vecka", "week", "2026-W49"),
         # "den" before "mån" is the object ("send it Monday") unless "i den mån" (insofar)
         ("Skickar den mån\nStatus: Förhandling", "den mån", "date", "2026-11-30"),
+        # "kl" with an hour from 20 on (read as "kl 2" before)
+        ("mån 30/11 kl 23", "mån 30/11 kl 23", "datetime", "2026-11-30T23:00"),
+        ("ring kl 20", "kl 20", "datetime", "2026-11-26T20:00"),
     ],
 )
 def test_reps_days_and_hours(text: str, span: str, granularity: str, value: str) -> None:
@@ -702,6 +705,7 @@ TRAPS = [
     "6 mån uppsägningstid",
     "i den mån det behövs",
     "den mån som krävs",
+    "kl 25",
 ]
 
 

@@ -165,7 +165,7 @@ _NAME_PRECEDERS = frozenset(
 
 # Clock times.
 _RX_TIME_KL = _c(
-    rf"\b(?:kl\.?|klockan|kl:)\s*(?:(?P<hh>[01]\d|2[0-3])(?P<mm>[0-5]\d)|(?P<h>[01]?\d|2[0-4])(?:[:.](?P<m>[0-5]\d))?)"
+    rf"\b(?:kl\.?|klockan|kl:)\s*(?:(?P<hh>[01]\d|2[0-3])(?P<mm>[0-5]\d)|(?P<h>2[0-4]|[01]?\d)(?!\d)(?:[:.](?P<m>[0-5]\d))?)"
     rf"(?:\s*{_AMPM})?{_ZONE}{_TSUF}(?![\d:.]\d)"
 )
 
