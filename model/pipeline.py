@@ -23,7 +23,7 @@ from model.lang import detect_language as language_of
 from model.masking import mask_times
 from model.normalize import Normalized
 from model.note import Note
-from model.reasons import apart, is_who, other_item, reason_features
+from model.reasons import apart, in_status_field, is_who, other_item, reason_features
 from model.reasons import propose as propose_reasons
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
@@ -348,8 +348,11 @@ class Klarsteg:
                 )
                 if found is not None and _plausible_reason(n, n.step, found[:2]):
                     reasons = [found[:2]]
-            # an item of a list is its own: another item's reason is not this step's
-            reasons = [r for r in reasons if not other_item(n.text, n.step, r)]
+            # an item of a list is its own: another item's reason is not this step's; nor is
+            # a record's status field ("Status: Planned") a reason
+            reasons = [
+                r for r in reasons if not other_item(n.text, n.step, r) and not in_status_field(n.text, r)
+            ]
             if not reasons:
                 continue
             nearest = min(reasons, key=lambda r: min(abs(r[0] - s_end), abs(s_start - r[1])))

@@ -300,3 +300,21 @@ def other_item(text: str, step: tuple[int, int], reason: tuple[int, int]) -> boo
     if line_of[0] == line_of[1] or _PURPOSE_ITEM.match(text, line_of[1]):
         return False  # (an item that labels a purpose is the list's: "2. Purpose: show how ...")
     return all(_ITEM.match(text, start) for start in line_of)
+
+
+# A record's status field ("Status: Planned", "Stage: Proposal", "Prioritet: hög") says where
+# the record stands, not why the step is taken: no annotated reason lies in one (0 of 227).
+_STATUS_FIELD = re.compile(r"(?i)\b(?:status|stage|priority|prioritet)\s*:\s*[^\n|;,.]{1,30}")
+
+
+def in_status_field(text: str, reason: tuple[int, int]) -> bool:
+    """Whether a reason candidate starts in a status field of its line."""
+    start = reason[0]
+    line = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    if line_end < 0:
+        line_end = len(text)
+    window = text[line:line_end].lower()
+    if "status" not in window and "stage" not in window and "priorit" not in window:
+        return False
+    return any(m.start() <= start < m.end() for m in _STATUS_FIELD.finditer(text, line, line_end))

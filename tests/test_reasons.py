@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from support import span_of
 
-from model.reasons import is_who, propose
+from model.reasons import in_status_field, is_who, propose
 from model.text import fold_same_length
 from model.when import find_times
 
@@ -185,3 +185,18 @@ def test_who_is_not_why(text: str, step: str, expected: list[tuple[str, str]]) -
 )
 def test_who_a_candidate_names(text: str, candidate: str, who: bool) -> None:
     assert is_who(text, fold_same_length(text), span_of(text, candidate)) is who
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate", "status"),
+    [
+        ("Send deck to Marcus - Status: Planned", "Status: Planned", True),
+        ("Send deck to Marcus - Status: Planned", "Planned", True),
+        ("Stage: Proposal | Call Per re pricing", "Proposal", True),
+        ("Stage: Proposal | Call Per re pricing", "pricing", False),
+        ("Nästa steg: ring för att boka demo", "boka demo", False),
+        ("Call Per about the status of the order", "the status of the order", False),
+    ],
+)
+def test_a_status_field_is_no_reason(text: str, candidate: str, status: bool) -> None:
+    assert in_status_field(text, span_of(text, candidate)) is status

@@ -611,6 +611,54 @@ CASES = [
         "concrete",
         100,
     ),
+    # a record's status field is no reason; a status of held or completed makes the activity
+    # a record
+    (
+        "Email price list to Jo @ Kestrel Gyms - Status: Planned",
+        "2025-06-20",
+        ("Email price list", "email", "seller"),
+        None,
+        None,
+        "vague",
+        30,
+    ),
+    (
+        "Meeting to plan next steps on the rollout - Status: Held. Nothing new agreed",
+        "2025-03-28",
+        None,
+        None,
+        None,
+        "none",
+        0,
+    ),
+    (
+        "Task: Send insurance certificate to Brook Arena for the May show. Status: Completed",
+        "2025-08-27",
+        None,
+        None,
+        None,
+        "none",
+        0,
+    ),
+    # "den mån" is Monday; "kl 21" keeps its hour
+    (
+        "Tel Jonas: vill ha offert 3 utan kylfunktion. Skickar den mån\nStatus: Förhandling",
+        "2026-07-02",
+        ("Skickar", "send", "seller"),
+        None,
+        ("date", "2026-07-06"),
+        "partial",
+        64,
+    ),
+    (
+        "Ring Eva kl 21 ang. larmet",
+        "2026-03-02",
+        ("Ring Eva", "call", "seller"),
+        ("larmet", True),
+        ("datetime", "2026-03-02T21:00"),
+        "concrete",
+        100,
+    ),
 ]
 
 
