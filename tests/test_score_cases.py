@@ -640,6 +640,17 @@ CASES = [
         "none",
         0,
     ),
+    # a to-do list's first customer item the ranker accepts comes before a later undated one
+    (
+        "Att göra mån:\n- Lindqvist Bygg: skicka offert takpapp, Kalle väntar\n- uppdatera prislistan i CRM\n"
+        "- Åbergs Snickeri: ring ang. leveransdatum",
+        "2026-03-02",
+        ("skicka offert takpapp", "send", "seller"),
+        None,
+        ("date", "2026-03-09"),
+        "partial",
+        64,
+    ),
     # "den mån" is Monday; "kl 21" keeps its hour
     (
         "Tel Jonas: vill ha offert 3 utan kylfunktion. Skickar den mån\nStatus: Förhandling",
