@@ -278,3 +278,20 @@ def log_stamp(text: str, mention: TimeMention, note_date: date) -> bool:
         and mention.value[:10] == note_date.isoformat()
         and NUMERIC_STAMP.fullmatch(mention.text) is not None
     )
+
+
+# A next-contact date field before a mention, at a line's start or after a field separator
+# ("Follow-up date: 2/13", "Next action date: 8/15", "Due: Thu 3/6", "Förfallodatum: 2026-05-29");
+# a record's own "Date:"/"Datum:" and a deal's "Close date:" or "Start date:" are not one.
+_DATE_FIELD = re.compile(
+    r"(?i)(?:^|[|;][ \t]*)(?:(?:next[ \t]+(?:action|step)|follow[ -]?up|nästa|nasta|new)[ \t]+date|"
+    r"due(?:[ \t]+date)?|deadline|förfallodatum|forfallodatum)[ \t]*:[ \t]*$"
+)
+
+
+def in_date_field(text: str, mention: TimeMention) -> bool:
+    """Whether a mention is the value of a next-contact date field (49 of the 50 annotated
+    notes with a step and such a field have its date as their when)."""
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    before = text[max(line_start, mention.start - 40) : mention.start]
+    return ":" in before and _DATE_FIELD.search(before) is not None

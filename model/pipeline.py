@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from model.activity import activity_step, record_reason, retry_step
 from model.artifacts import Artifacts, load_artifacts
-from model.choose import choose_primary, log_stamp, when_features_all
+from model.choose import choose_primary, in_date_field, log_stamp, when_features_all
 from model.fastner import FastNER
 from model.journal import in_past_entry
 from model.lang import detect_language as language_of
@@ -394,7 +394,11 @@ class Klarsteg:
                     probs[i] = 0.0
             best = int(probs.argmax())
             if probs[best] < clf.when_threshold:
-                continue
+                # a next-contact date field's value ("Follow-up date: 2/13") is the step's when
+                fields = [i for i, m in enumerate(n.mentions) if probs[i] > 0.0 and in_date_field(n.text, m)]
+                if not fields:
+                    continue
+                best = fields[0]
             m = n.mentions[best]
             n.when = When(
                 text=m.text,

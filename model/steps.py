@@ -233,10 +233,18 @@ _PRONOUNS = frozenset(
 _CONJUNCTION_START = re.compile(r"(?i)(?:and|och|or|eller|but|men|o)(?=\s)")  # (not "O'Brien")
 
 
+# A date field's label ("Follow-up date:", "Next action date:", "Due:"): the field's value is a
+# when, the label no step (no annotated step is one)
+_DATE_LABEL = re.compile(r"(?i)(?:[\w/-]+[ \t]+){0,3}(?:date|datum|due|deadline)[ \t]*:")
+
+
 def says_nothing(text: str, span: Span) -> bool:
     """Whether a step candidate is only punctuation or pronouns (a tagger's peak on "-" or
-    "us"), or opens with a conjunction: no step."""
+    "us"), opens with a conjunction, or is a date field's label: no step."""
     if _CONJUNCTION_START.match(text, span[0]):
+        return True
+    label = _DATE_LABEL.match(text, span[0])
+    if label is not None and span[1] <= label.end():
         return True
     return all(w.lower() in _PRONOUNS for w in _WORD.findall(text, span[0], span[1]))
 

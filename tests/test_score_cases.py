@@ -651,6 +651,17 @@ CASES = [
         "partial",
         64,
     ),
+    # a date field's label is no step; its value is the step's when
+    (
+        "Activity: Call\nAccount: Ridgeback Quarries\nResult: Connected. Budget approved. Wants spec sheets + "
+        "our service rates so she can write the tender.\nFollow-up date: 2/13",
+        "2026-02-10",
+        ("Wants spec sheets + our service rates", "send", "seller"),
+        ("she can write the tender", True),
+        ("date", "2026-02-13"),
+        "concrete",
+        94,
+    ),
     # "den mån" is Monday; "kl 21" keeps its hour
     (
         "Tel Jonas: vill ha offert 3 utan kylfunktion. Skickar den mån\nStatus: Förhandling",

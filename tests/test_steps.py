@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from support import span_of
 
+from model.choose import in_date_field
 from model.note import Note
 from model.pipeline import Klarsteg
 from model.schema import ScoreResult
@@ -669,6 +670,12 @@ def test_a_lone_dash_the_tagger_peaks_on_is_no_step() -> None:
         ("Send samples and price list", "Send samples and price list", False),
         ("Order the andon lights", "Order the andon lights", False),
         ("O'Brien to send the quote Fri", "O'Brien to send the quote", False),
+        # a date field's label, or a part of one
+        ("Result: Connected\nFollow-up date: 2/13", "Follow-up date", True),
+        ("Result: Connected\nFollow-up date: 2/13", "Follow-up", True),
+        ("Due: Thu 3/6", "Due", True),
+        ("Follow-up: call Tue", "Follow-up", False),
+        ("Call Per - due Fri", "Call Per", False),
     ],
 )
 def test_a_candidate_of_pronouns_or_punctuation_says_nothing(
@@ -710,3 +717,21 @@ def test_a_lists_first_item_comes_first(
     feats = [{d: 1.0} if d else {} for d in dated]
     got = first_item(text, steps, scores, feats, best, action_zone(text))
     assert text[slice(*steps[got])] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("Result: Connected\nFollow-up date: 2/13", True),
+        ("Type: Call | Next action date: 8/15", True),
+        ("Call Ines\nDue: Thu 3/6", True),
+        ("Förfallodatum: 2026-05-29", True),
+        # a record's own date and a deal's close date are not the next contact's
+        ("Date: 3/6\nCall Ines", False),
+        ("Close date: 3/6", False),
+        ("Send it, due Fri", False),
+    ],
+)
+def test_a_next_contact_date_field(text: str, field: bool) -> None:
+    mention = find_times(text, date(2026, 2, 10))[0]
+    assert in_date_field(text, mention) is field
