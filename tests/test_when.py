@@ -706,6 +706,10 @@ TRAPS = [
     "i den mån det behövs",
     "den mån som krävs",
     "kl 25",
+    # a bare ordinal before its noun
+    "re 2nd tranche of drivers",
+    "send revised quote w/ 2nd projector",
+    "1st choice",
 ]
 
 

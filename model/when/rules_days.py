@@ -13,6 +13,8 @@ from model.when.lexicon import (
     MONTHS,
     NUMBER_WORDS,
     WEAK_WEEKDAYS,
+    WEEKDAY_ABBR,
+    WEEKDAY_FULL,
     fold,
     sv,
 )
@@ -385,6 +387,17 @@ _COUNTED = _ci(
 )
 
 
+# A bare ordinal ("2nd") before a lower-case word that does not go with a date
+_ORDINAL_BEFORE_NOUN = re.compile(
+    r"[ \t]+(?!(?:at|kl|am|pm|a\.m|p\.m|of|or|and|och|by|till|until|for|to|in|on|om|ang|re|with|w|med|"
+    r"then|sen|so|as|if|after|before|efter|före|innan|morning|afternoon|evening|fm|em|latest|senast|"
+    r"ok|is|at|we|i|he|she|they|works|would|could|if|eod|cob|noon|lunch|between|mellan|from|från|around|kring|ca|about)\b)[a-zåäö]{2,}"
+)
+
+
+_DAY_OR_MONTH = re.compile(sv(rf"(?:{WEEKDAY_FULL}|{WEEKDAY_ABBR})s?|{MONTHS}"), _I)
+
+
 def _r_day_only(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     if m.group("d2") and m.group("rel"):
         shift = _rel_shift(m.group("rel").replace("the ", ""))
@@ -393,6 +406,12 @@ def _r_day_only(text: str, m: re.Match[str], ref: date) -> _Atom | None:
         return _Atom(m.start(), m.end(), "date", d=dd) if dd else None
     if (m.group("d2") or m.group("suf")) and _COUNTED.match(text, m.end()):
         return None  # "2nd visit", "3:e försöket": an ordinal, not a day of the month
+    if (
+        m.group("d2")
+        and _ORDINAL_BEFORE_NOUN.match(text, m.end())
+        and not _DAY_OR_MONTH.fullmatch(_prev_word(text, m.start()))
+    ):
+        return None  # "re 2nd tranche", "w/ 2nd projector": an ordinal before its noun
     if m.group("d2"):
         dd = _next_day_of_month(ref, int(m.group("d2")))
         if dd is None:
