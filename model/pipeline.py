@@ -30,7 +30,6 @@ from model.scoring import build_result
 from model.settings import get_settings
 from model.steps import (
     acceptor_features,
-    first_item,
     labelled_step,
     never_a_step,
     opens_internal,
@@ -227,9 +226,7 @@ class Klarsteg:
             steps = [s for s in steps if not in_past_entry(n.text, s, n.mentions, n.note_date)]
             if len(steps) > 1 and clf.step_ranker is not None:
                 feats = step_features(n.text, steps, n.mentions, n.note_date, n.folded, n.sentences)
-                scores = clf.step_scores(feats)
-                best = pick_primary(scores, feats)
-                n.step = steps[first_item(n.text, steps, scores, feats, best, action_zone(n.text))]
+                n.step = steps[pick_primary(clf.step_scores(feats), feats)]
             elif steps:
                 n.step = steps[choose_primary(steps, n.mentions, n.text, n.sentences)]
 

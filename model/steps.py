@@ -566,38 +566,6 @@ def pick_primary(scores: Sequence[float], feats: Sequence[dict[str, float]]) -> 
     return best
 
 
-# A list item's line: a bullet, a number, a check box
-_ITEM_LINE = re.compile(r"[ \t]*(?:[-*•–·]|\d{1,2}[.)]|☐|\[ ?\])[ \t]")
-
-
-def first_item(
-    text: str,
-    steps: Sequence[Span],
-    scores: Sequence[float],
-    feats: Sequence[dict[str, float]],
-    best: int,
-    zone: int = 0,
-) -> int:
-    """Index of the primary step in a list: where the ranker's best candidate is on a list item
-    and is not the one dated earliest, a candidate on an earlier item the ranker accepts (and
-    not dated later) comes first; not one above the action zone that holds the best (``zone``,
-    where an "Action items:" header starts, 0 for none)."""
-    if "earliest_dated" in feats[best] or "only_dated" in feats[best]:
-        return best
-    best_line = text.rfind("\n", 0, steps[best][0]) + 1
-    if not _ITEM_LINE.match(text, best_line):
-        return best
-    for i, (start, _) in enumerate(steps):
-        if start >= best_line:
-            break
-        if start < zone <= steps[best][0]:
-            continue
-        line = text.rfind("\n", 0, start) + 1
-        if scores[i] >= ACCEPT and "later_dated" not in feats[i] and _ITEM_LINE.match(text, line):
-            return i
-    return best
-
-
 def ranker_examples(
     records: Sequence[dict], mentions_of: Sequence[Sequence[TimeMention]]
 ) -> tuple[list[dict[str, float]], list[bool]]:

@@ -14,7 +14,6 @@ from model.pipeline import Klarsteg
 from model.schema import ScoreResult
 from model.steps import (
     acceptor_examples,
-    first_item,
     in_minutes_title,
     is_denied,
     is_internal,
@@ -30,7 +29,6 @@ from model.steps import (
 )
 from model.text import fold_same_length
 from model.when import find_times
-from model.zones import action_zone
 
 DATED = ("only_dated", "earliest_dated", "later_dated", "undated", "none_dated")
 
@@ -682,41 +680,6 @@ def test_a_candidate_of_pronouns_or_punctuation_says_nothing(
     text: str, candidate: str, nothing: bool
 ) -> None:
     assert says_nothing(text, span_of(text, candidate)) is nothing
-
-
-_TODO = "To-do:\n- Acme: send the SOW\n- Birch: call Jess re: printers\n- expenses"
-_MINUTES = "1. Per: 'call me in May'\nAction items:\n- Anna: call Per back in May"
-
-
-@pytest.mark.parametrize(
-    ("text", "candidates", "scores", "dated", "best", "expected"),
-    [
-        # an earlier item the ranker accepts comes first
-        (_TODO, ["send the SOW", "call Jess"], [0.6, 0.9], [None, None], 1, "send the SOW"),
-        # not one the ranker does not accept
-        (_TODO, ["send the SOW", "call Jess"], [0.4, 0.9], [None, None], 1, "call Jess"),
-        # not before the candidate dated earliest, nor an earlier item dated later
-        (_TODO, ["send the SOW", "call Jess"], [0.6, 0.9], ["later_dated", "earliest_dated"], 1, "call Jess"),
-        # not in prose
-        (
-            "Send the SOW. Then call Jess re: printers",
-            ["Send the SOW", "call Jess"],
-            [0.6, 0.9],
-            [None, None],
-            1,
-            "call Jess",
-        ),
-        # not from above the action items that hold the best
-        (_MINUTES, ["call me", "call Per back"], [0.6, 0.9], [None, None], 1, "call Per back"),
-    ],
-)
-def test_a_lists_first_item_comes_first(
-    text: str, candidates: list[str], scores: list[float], dated: list[str | None], best: int, expected: str
-) -> None:
-    steps = [span_of(text, c) for c in candidates]
-    feats = [{d: 1.0} if d else {} for d in dated]
-    got = first_item(text, steps, scores, feats, best, action_zone(text))
-    assert text[slice(*steps[got])] == expected
 
 
 @pytest.mark.parametrize(
