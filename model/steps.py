@@ -40,7 +40,8 @@ _STEP_WORDS = (
     r"telefonmote\w*|telmote\w*|kundmote\w*|uppfoljningsmote\w*|teamsmote\w*|uppstartsmote\w*|"
     r"startmote\w*|avstamningsmote\w*|styrgruppsmote\w*|lunchmote\w*|"
     r"try again|try once more|will try|forsok\w* igen|nytt forsok|nasta forsok|"
-    r"next attempt|next try|another go|uppring\w*"
+    r"next attempt|next try|another go|uppring\w*|"
+    r"\w+besok\w*|uppf|swing by|drop by|drop in|pop in|go out|head out"
 )
 # A request for a price or a quote, on the folded text ("vill ha pris pa 2 st", "wants pricing
 # on 6 AMRs"): a step by the SPEC, whose words are none of the step words
@@ -63,7 +64,7 @@ _NOUN_STEP = re.compile(
     r"(?:mote|motet|meeting|mtg|demo|demon|lunch|offert|offerten|quote|traff|besok|visit|workshop|"
     r"genomgang|presentation|follow[- ]?up|f/u|uppfoljning|recce|survey|inspection|besiktning|trial|"
     r"pilot|coffee|fika|visning|provtur|avstamning|kick-?off|uppstart|samtal|samtalet|"
-    r"\w+mote|\w+motet|nytt forsok|nasta forsok|next (?:attempt|try)|another go)$"
+    r"\w+mote|\w+motet|\w+besok|\w+besoket|uppf|nytt forsok|nasta forsok|next (?:attempt|try)|another go)$"
 )
 
 
@@ -87,6 +88,8 @@ def propose(
         found = sorted([*asked, *found], key=lambda m: m.start())
     for m in found:
         end = m.end()
+        if m.group() == "go out" and folded.startswith((" to tender", " to market"), end):
+            continue  # a buyer's tender, not a visit
         if not _NOUN_STEP.match(m.group()):
             line_end = text.find("\n", end)
             line_end = len(text) if line_end < 0 else line_end

@@ -114,11 +114,21 @@ def test_propose_finds_step_nouns_in_list_items() -> None:
         ("Uppföljningsmöte Brf Eken tis 10:00", "Uppföljningsmöte"),
         ("Samtal med Per ang. avtalet", "Samtal"),
         ("Kundmöte Nordbygg", "Kundmöte"),
+        # visit compounds, the abbreviated "uppf." (uppföljning), visits in English verbs
+        ("Ons 5/2 kl 10.30 platsbesök Bredsands Fryshus", "platsbesök"),
+        ("Uppf. Hans på Vikingaskolan fre", "Uppf"),
+        ("Esterhuizen - go out Wed 9/15 to look at the header", "go out"),
+        ("swing by Acme with samples", "swing by Acme with samples"),
     ],
 )
 def test_propose_reads_swedish_meeting_nouns(text: str, expected: str) -> None:
     found = [text[s:e] for s, e in propose(text, fold_same_length(text), find_times(text, date(2026, 3, 9)))]
     assert found[0] == expected
+
+
+def test_going_out_to_tender_is_no_visit() -> None:
+    text = "they will go out to tender when it is approved"
+    assert propose(text, fold_same_length(text)) == []
 
 
 @pytest.mark.parametrize(
