@@ -4,6 +4,9 @@ python scripts/train.py                      # the shipped model, into model/art
 python scripts/train.py --out /tmp/m --train my_train.jsonl --dev my_dev.jsonl
 python scripts/train.py --from-model model/artifacts --refit step_ranker --out /tmp/m
                                              # refit one ranker with the current code, keep the rest
+python scripts/train.py --from-model model/artifacts --refit reason_picker \
+    --train training_data/train.jsonl training_data/extra/train_*.jsonl --out /tmp/m
+                                             # several train files: their records are joined
 """
 
 from __future__ import annotations
@@ -29,7 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--train", type=Path, default=ROOT / "training_data" / "train.jsonl")
+    parser.add_argument(
+        "--train",
+        type=Path,
+        nargs="+",
+        default=[ROOT / "training_data" / "train.jsonl"],
+        help="train files (their records joined; the data hash covers every one)",
+    )
     parser.add_argument(
         "--dev",
         type=Path,
@@ -62,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--tune goes with --refit (a full training tunes every threshold)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
 
-    train_records = read_jsonl(args.train)
+    train_records = [r for path in args.train for r in read_jsonl(path)]
     dev_records = [r for path in args.dev if path.exists() for r in read_jsonl(path)]
     problems = validate(train_records) + validate(dev_records)
     if problems:
@@ -73,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     staging = args.out.with_name(args.out.name + ".new")
     if staging.exists():
         shutil.rmtree(staging)
-    sha = data_hash([args.train, *[p for p in args.dev if p.exists()]])
+    sha = data_hash([*args.train, *[p for p in args.dev if p.exists()]])
     if args.refit:
         base = load_artifacts(args.from_model)  # verified against its metadata
         metadata = retrain_components(
