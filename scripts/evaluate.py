@@ -3,6 +3,7 @@
 python scripts/evaluate.py --split test
 python scripts/evaluate.py --split test_real       # the real-register test split, per register too
 python scripts/evaluate.py --split all             # dev, test, dev_real and test_real, one after another
+python scripts/evaluate.py --split heldout         # training_data/heldout/*.jsonl together (never trained on)
 python scripts/evaluate.py --split all --model /tmp/m --out /tmp/m_eval   # JSON into that folder
 python scripts/evaluate.py --data my.jsonl --model /tmp/m --out out/eval.json
 """
@@ -72,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--split",
         default="test",
-        help="train, dev, test, dev_real, test_real (training_data/<split>.jsonl) or all (the four evaluation splits)",
+        help="train, dev, test, dev_real, test_real (training_data/<split>.jsonl), all (the four evaluation "
+        "splits) or heldout (the held-out writers' notes in training_data/heldout/, together)",
     )
     parser.add_argument("--data", type=Path, help="an annotated JSONL file instead of a split")
     parser.add_argument("--model", type=Path, help="artifact directory (default: the shipped model)")
@@ -90,16 +92,24 @@ def main(argv: list[str] | None = None) -> int:
             run(model, ROOT / "training_data" / f"{split}.jsonl", out, None)
             sys.stdout.write("\n")
         return 0
-    run(model, args.data or ROOT / "training_data" / f"{args.split}.jsonl", args.out, args.errors)
+    if args.split == "heldout" and not args.data:
+        files = sorted((ROOT / "training_data" / "heldout").glob("*.jsonl"))
+        if not files:
+            parser.error("no held-out files in training_data/heldout/")
+        run(model, files, args.out, args.errors)
+        return 0
+    run(model, [args.data or ROOT / "training_data" / f"{args.split}.jsonl"], args.out, args.errors)
     return 0
 
 
-def run(model: Klarsteg, data: Path, out: Path | None, errors_path: Path | None) -> None:
-    """Evaluate one annotated file; print the tables, write metrics JSON and the errors."""
-    name = data.stem
+def run(model: Klarsteg, data: list[Path] | Path, out: Path | None, errors_path: Path | None) -> None:
+    """Evaluate annotated files as one set; print the tables, write metrics JSON and the errors."""
+    files = [data] if isinstance(data, Path) else data
+    name = files[0].stem if len(files) == 1 else files[0].parent.name
     out = out or ROOT / "out" / f"eval_{name}.json"
     errors_path = errors_path or out.with_name(f"errors_{name}.jsonl")
-    records = read_jsonl(data)
+    records = [r for path in files for r in read_jsonl(path)]
+    data = files[0] if len(files) == 1 else files[0].parent
     report, errors = evaluate(records, predict(model, records))
     report_out = {"data": str(data), "model_version": model.version, "metrics": report}
     out.parent.mkdir(parents=True, exist_ok=True)
