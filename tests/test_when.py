@@ -770,6 +770,14 @@ def test_empty_and_plain_text() -> None:
 # --------------------------------------------------------------------------- vague phrases
 
 FUZZY_MORE = [
+    # named holidays and periods with no date of their own (writers' date? reports)
+    "after Labor Day",
+    "after Memorial Day",
+    "after the bank holiday",
+    "after EOFY",
+    "after your peak period",
+    "after the July 4th week",
+    "after the half-term break",
     # seasons, every preposition, with and without å/ä/ö and colloquial forms
     "till hösten",
     "till hosten",

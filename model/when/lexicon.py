@@ -236,6 +236,11 @@ EVENT_EN = (
     r"|(?:the\s+)?(?:annual\s+)?(?:inventory|stocktake|stocktaking|budget\s+(?:round|cycle|process|season|work))"
     r"|(?:the\s+)?(?:new\s+year|easter|christmas|thanksgiving|midsummer|vacation|holidays)"
     r"|(?:the\s+)?(?:summer|winter|spring|autumn|fall)|(?:their|our|her|his|my)\s+(?:vacation|holiday|holidays|leave)"
+    # named holidays and periods with no fixed date in the date layer
+    r"|(?:labou?r|memorial|independence|presidents'?)\s+day(?:\s+weekend)?"
+    r"|(?:the\s+)?(?:july\s+4th|4th\s+of\s+july|fourth\s+of\s+july)(?:\s+(?:week(?:end)?|holiday))?"
+    r"|(?:the\s+)?(?:bank|public)\s+holidays?(?:\s+weekend)?|eofy|(?:the\s+)?end\s+of\s+(?:the\s+)?financial\s+year"
+    r"|(?:the\s+)?half[- ]?term(?:\s+(?:break|holidays?))?|(?:the|their|your|our|her|his)\s+(?:busy|peak)\s+(?:period|time|season)"
 )
 _SV_PREP = (
     r"efter|innan|före|till|tills|inför|under|runt|kring|omkring|framåt|över|mot|fram\s+(?:på|mot|emot|till)|in\s+på"

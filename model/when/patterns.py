@@ -570,7 +570,8 @@ _PRECHECK_SOURCE = (
     "convenien|harvest|skörd|fair|mässa|show|expo|exhibit|conferen|convention|break|invent|stocktak|budget|"
     "bokslut|säsong|season|lov|future|framtid|närtid|lider|skede|sikt|thirty|forty|fifty|twenty|fifteen|"
     "have time|has time|har tid|vacation|leave|ledighet|arbetet|due course|somras|vintras|höstas|våras|days|shortly|"
-    r"\bi\s+[ef]m\b|nästa\s+v\b|\bnv\b|\bfr\b|\bto\s+(?:kl|fm)|thanksgiving|black\s+(?:friday|week)|cyber\s+monday"
+    r"\bi\s+[ef]m\b|nästa\s+v\b|\bnv\b|\bfr\b|\bto\s+(?:kl|fm)|thanksgiving|black\s+(?:friday|week)|cyber\s+monday|"
+    r"eofy|financial\s+year|peak\s+(?:period|time)|busy\s+(?:period|time)"
 )
 
 

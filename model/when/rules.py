@@ -316,7 +316,8 @@ _GATES: dict[object, object] = {
     _r_fuzzy_en_event: _toks(
         "fair show expo exhibition conference convention harvest holidays holiday break season inventory "
         "stocktake stocktaking budget new easter christmas xmas thanksgiving midsummer vacation leave summer "
-        "winter spring autumn fall springtime summertime black cyber"
+        "winter spring autumn fall springtime summertime black cyber labor labour memorial independence "
+        "presidents july fourth bank public eofy financial half halfterm peak period busy"
     ),
     _r_fuzzy: _toks(
         "later road line track course point stage date future suits convenient convenience time couple few pair "
