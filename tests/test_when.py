@@ -491,6 +491,11 @@ def test_a_writers_month_day_dates(text: str, expected: list[tuple[str, str, str
         ),
         ("v 17 2025-03-24", [("v 17", "week", "2027-W17"), ("2025-03-24", "date", "2025-03-24")]),
         ("v.17, 2027 ok", [("v.17, 2027", "week", "2027-W17")]),
+        # a "senast" that opens the next time expression is that one's deadline
+        (
+            "offert på 2 dagar i okt senast onsdag",
+            [("i okt", "month", "2027-10"), ("senast onsdag", "date", "2026-12-02")],
+        ),
     ],
 )
 def test_a_week_and_a_year(text: str, expected: list[tuple[str, str, str]]) -> None:

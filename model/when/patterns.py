@@ -546,7 +546,11 @@ _DEADLINE_START = _ci(
 )
 
 
-_RIGHT_DEADLINE = _ci(r"^(?:\s*,)?\s+(?:at\s+the\s+latest|som\s+senast|senast|latest)\b")
+# (not a "senast" that opens the next time expression: "i okt senast onsdag" is by Wednesday)
+_RIGHT_DEADLINE = _ci(
+    r"^(?:\s*,)?\s+(?:at\s+the\s+latest|som\s+senast|senast|latest)\b"
+    r"(?![ \t]+(?:den\s+)?(?:\d|idag|imorgon|i\s+morgon|nästa\s|på\s|mån|tis|ons|tors|fre|lör|sön))"
+)
 
 
 _GAP = _ci(
