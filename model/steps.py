@@ -46,9 +46,10 @@ _STEP_WORDS = (
 # A request for a price or a quote, on the folded text ("vill ha pris pa 2 st", "wants pricing
 # on 6 AMRs"): a step by the SPEC, whose words are none of the step words
 _REQUEST = re.compile(
-    r"\b(?:(?:vill|ville|onskar|ber om|bad om) (?:ha )?(?:\w+ )?(?:pris\w*|offf?ert\w*)"
-    r"|(?:want\w*|asked for|asks for|requested|would like) (?:a |an |some |updated |new )?"
-    r"(?:pricing|prices?|quote\w*|proposal))\b"
+    r"\b(?:(?:vill|ville|onskar|ber om|bad om) (?:ha )?(?:\w+ )?"
+    r"(?:pris\w*|offf?ert\w*|kalkyl\w*|katalog\w*|referens\w*|broschyr\w*|prover|provex\w*|underlag\w*)"
+    r"|(?:want\w*|asked for|asks for|requested|would like) (?:a |an |some |the )?(?:\w+ )?"
+    r"(?:pricing|prices?|quote\w*|proposal|references?|catalog\w*|brochures?|samples?|case stud\w+|spec sheets?))\b"
 )
 
 

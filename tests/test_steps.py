@@ -160,6 +160,11 @@ def test_propose_reads_a_retry_or_a_requested_call(text: str, expected: list[str
         ("Lennartz Akeri vill ha offfert pa 8 st drivdack", True, ["vill ha offfert pa 8 st"]),
         ("budget opens Q3, wants pricing on 6 AMRs asap", True, ["wants pricing on 6 AMRs"]),
         ("Kunden vill ha offert på 40 st. Ring Per", True, ["vill ha offert på 40 st", "Ring Per"]),
+        # other material asked for, an adjective or ordinal before it
+        ("Hemmesta Trädgård: vill ha katalog", True, ["vill ha katalog"]),
+        ("Rossi Meats: wants a 2nd quote w/ a smaller unit", True, ["wants a 2nd quote w"]),
+        ("they want references from 2 other sites", True, ["want references from 2 other"]),
+        ("we want a new car", True, []),
         # not asked for (the ranker's candidates beside the span model's): the step words alone
         ("Kunden vill ha offert på 40 st. Ring Per", False, ["offert", "Ring Per"]),
         ("budget opens Q3, wants pricing on 6 AMRs asap", False, []),
