@@ -14,6 +14,7 @@ from model.pipeline import Klarsteg
 from model.schema import ScoreResult
 from model.steps import (
     acceptor_examples,
+    imperative_call,
     in_minutes_title,
     is_denied,
     is_internal,
@@ -713,3 +714,33 @@ def test_a_candidate_of_pronouns_or_punctuation_says_nothing(
 def test_a_next_contact_date_field(text: str, field: bool) -> None:
     mention = find_times(text, date(2026, 2, 10))[0]
     assert in_date_field(text, mention) is field
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "imperative"),
+    [
+        ("Call to discuss renewal terms | Status: Planned", "Call", True),
+        ("- ring Bosse, fakturafelet", "ring Bosse", True),
+        ("Ring tors ang. avtalet", "Ring", True),
+        # a call booked with someone, a call's noun, a call not opening its line
+        ("Call w/ Aisha 15/1 3pm", "Call", False),
+        ("Call booked with Fiona Tue 10:30", "Call booked", False),
+        ("tel ons m Fredrik o revisorn", "tel", False),
+        ("phone call so we can touch base", "phone call", False),
+        ("Said he will call Per on Monday", "call Per", False),
+    ],
+)
+def test_an_imperative_call_opening_its_line(text: str, step: str, imperative: bool) -> None:
+    assert imperative_call(text, span_of(text, step)) is imperative
+
+
+def test_an_imperative_calls_owner_is_the_seller(klarsteg: Klarsteg) -> None:
+    result = klarsteg.score(
+        "Call to discuss renewal terms | Status: Planned | Due: Thu 3/6 10:30am", note_date="2025-03-04"
+    )
+    assert result.next_step is not None
+    assert (result.next_step.text, result.next_step.action, result.next_step.owner) == (
+        "Call",
+        "call",
+        "seller",
+    )
