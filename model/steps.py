@@ -202,9 +202,9 @@ def _held_after(text: str, end: int) -> bool:
 
 
 # An imperative call opening its line ("Call to discuss renewal terms", "- ring Bosse,
-# fakturafelet", "Phone Lisa re the invoice"): the rep's own to-do. 225 of the 226 annotated
-# steps of this shape that are not a call booked with someone ("Call booked with Fiona",
-# "Call w/ Aisha 3pm", "tel ons m Fredrik") are the seller's.
+# fakturafelet", "Phone Lisa re the invoice"), not one booked with someone ("Call booked with
+# Fiona", "Call w/ Aisha 3pm", "tel ons m Fredrik"): the rep's own to-do. All 224 annotated
+# steps of this shape (train, dev, dev_real, extra) are the seller's calls.
 _CALL_OPENS = re.compile(
     r"(?i)(?:call|ring|phone|tel|tfn)[ \t]+(?!(?:booked|bokat|bokad|with|w/|med|m|on|in|back|call|tomorrow|tmrw|"
     r"imorn|imorgon|idag|today)\b)(?=[a-zåäö])"
