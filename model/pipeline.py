@@ -30,7 +30,7 @@ from model.scoring import build_result
 from model.settings import get_settings
 from model.steps import (
     acceptor_features,
-    imperative_call,
+    imperative_task,
     labelled_step,
     never_a_step,
     opens_internal,
@@ -313,8 +313,12 @@ class Klarsteg:
                 # the retry of an unanswered call is the rep's call (42 of 42 annotated retries
                 # are calls, 44 of 45 the seller's)
                 action, owner = "call", "seller"
-            elif action == "call" and owner != "seller" and imperative_call(n.text, (start, end)):
-                owner = "seller"  # "Call to discuss renewal terms": the rep's own to-do
+            elif (
+                owner != "seller"
+                and action in ("call", "send", "email")
+                and imperative_task(n.text, (start, end))
+            ):
+                owner = "seller"  # "Call to discuss renewal terms", "skicka offt": the rep's own to-do
             n.next_step = NextStep(
                 text=n.text[start:end],
                 start=start,

@@ -14,7 +14,7 @@ from model.pipeline import Klarsteg
 from model.schema import ScoreResult
 from model.steps import (
     acceptor_examples,
-    imperative_call,
+    imperative_task,
     in_minutes_title,
     is_denied,
     is_internal,
@@ -728,10 +728,15 @@ def test_a_next_contact_date_field(text: str, field: bool) -> None:
         ("tel ons m Fredrik o revisorn", "tel", False),
         ("phone call so we can touch base", "phone call", False),
         ("Said he will call Per on Monday", "call Per", False),
+        # an imperative send or e-mail
+        ("- Garnet Dental: send updated MSA redlines", "send updated MSA redlines", False),
+        ("- send updated MSA redlines", "send updated MSA redlines", True),
+        ("Mejla Bertil om fakturorna", "Mejla Bertil", True),
+        ("They will send the drawings", "send the drawings", False),
     ],
 )
-def test_an_imperative_call_opening_its_line(text: str, step: str, imperative: bool) -> None:
-    assert imperative_call(text, span_of(text, step)) is imperative
+def test_an_imperative_task_opening_its_line(text: str, step: str, imperative: bool) -> None:
+    assert imperative_task(text, span_of(text, step)) is imperative
 
 
 def test_an_imperative_calls_owner_is_the_seller(klarsteg: Klarsteg) -> None:
