@@ -391,7 +391,8 @@ _COUNTED = _ci(
 _ORDINAL_BEFORE_NOUN = re.compile(
     r"[ \t]+(?!(?:at|kl|am|pm|a\.m|p\.m|of|or|and|och|by|till|until|for|to|in|on|om|ang|re|with|w|med|"
     r"then|sen|so|as|if|after|before|efter|före|innan|morning|afternoon|evening|fm|em|latest|senast|"
-    r"ok|is|at|we|i|he|she|they|works|would|could|if|eod|cob|noon|lunch|between|mellan|from|från|around|kring|ca|about)\b)[a-zåäö]{2,}"
+    r"ok|is|we|i|he|she|they|works|would|could|eod|cob|noon|lunch|between|mellan|from|från|around|kring|ca|about)\b)"
+    r"[a-zåäö]{2,}"
 )
 
 
@@ -644,7 +645,7 @@ def _short_day_alone(text: str, start: int, raw: str) -> bool:
             return False
         before = _prev_word(text, start)
         if before == "den":  # "i den mån" is "insofar", "skickar den mån" is "send it Monday"
-            before = _prev_word(text, text.lower().rfind("den", 0, start))
+            before = _prev_word(text, len(text[:start].rstrip()) - 3)
         return before not in _MAN_AS_NOUN_BEFORE
     if raw in _SHORT_DAY_CAPITALIZED:
         if _CLAUSE_END.match(text, end):

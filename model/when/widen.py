@@ -164,10 +164,15 @@ _RECORD_VERBS = _wordset(
 )
 
 
+def _line_words_before(text: str, start: int, width: int) -> list[str]:
+    """The words in the ``width`` characters before ``start``, on its line."""
+    return text[max(0, start - width) : start].rsplit("\n", 1)[-1].split()
+
+
 def _after_record_verb(text: str, start: int) -> bool:
     """Whether the word before ``start`` on its line (past an "on"/"den"/"the") is a verb of
     something done."""
-    words = text[max(0, start - 25) : start].rsplit("\n", 1)[-1].split()
+    words = _line_words_before(text, start, 25)
     if words and words[-1].lower() in ("on", "den", "the"):
         words.pop()
     return bool(words) and words[-1].lower() in _RECORD_VERBS
@@ -177,7 +182,7 @@ def _after_since(text: str, start: int, kind: str) -> bool:
     """Whether the word before ``start`` on its line is "since", or "sedan" before a month,
     quarter or year (not after a comma, where it is "then"): a time since which something
     holds is behind the writer ("panels running since Oct", "kund sedan i mars")."""
-    words = text[max(0, start - 12) : start].rsplit("\n", 1)[-1].split()
+    words = _line_words_before(text, start, 12)
     if not words:
         return False
     last = words[-1].lower()
