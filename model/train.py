@@ -86,11 +86,15 @@ def train(
     span_time_budget_s: float = 900.0,
     span_width: int | None = None,
     span_depth: int | None = None,
+    reason_records: Sequence[dict] = (),
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Train every component, pick the when threshold on dev, save; return the metadata.
 
-    ``extra`` goes into the metadata as it is (``klarsteg retrain`` puts the model's lineage there).
+    ``reason_records``: more annotated notes the reason picker learns from beside
+    ``train_records`` (the shipped model's: ``training_data/extra/``, which measured better for
+    the picker and not for the other components). ``extra`` goes into the metadata as it is
+    (``klarsteg retrain`` puts the model's lineage there).
     """
     started = time.monotonic()
     # learn on the text that scoring reads (HTML as plain text, bullets unified)
@@ -106,6 +110,14 @@ def train(
     )
     log.info("span model trained: dev span F1 %.3f (%.0f s)", span_f1, time.monotonic() - started)
     classifiers = train_classifiers(train_records, seed=seed)
+    reason_notes = len(train_records)
+    if reason_records:
+        joined = train_records + [normalized_record(r) for r in reason_records]
+        mentions = [find_times(r["text"], date.fromisoformat(r["note_date"])) for r in joined]
+        classifiers.reason_picker = REFITTABLE["reason_picker"](joined, mentions, seed)
+        classifiers.__dict__.pop("_fast", None)  # derived again from the new fit
+        reason_notes = len(joined)
+        log.info("reason picker trained on %d notes", reason_notes)
     model = Klarsteg(Artifacts(spans=spans, classifiers=classifiers, metadata={"version": "dev"}))
     if dev_records:
         tune_thresholds(model, dev_records)
@@ -123,6 +135,7 @@ def train(
             "span_dev_f1": round(span_f1, 4),
             "thresholds": {name: getattr(classifiers, name) for name, _ in THRESHOLD_GRID},
             "train_notes": len(train_records),
+            "reason_notes": reason_notes,
             "dev_notes": len(dev_records),
             "train_seconds": round(time.monotonic() - started, 1),
             **(extra or {}),

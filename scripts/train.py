@@ -1,7 +1,9 @@
 """Train Klarsteg from training_data/ and write the artifacts with their metadata.
 
-python scripts/train.py                      # the shipped model, into model/artifacts
-python scripts/train.py --out /tmp/m --train my_train.jsonl --dev my_dev.jsonl
+python scripts/train.py                      # a full training into model/artifacts (the reason
+                                             # picker also learns from training_data/extra/)
+python scripts/train.py --out /tmp/m --train my_train.jsonl --reason-extra --dev my_dev.jsonl
+                                             # your own notes only (an empty --reason-extra)
 python scripts/train.py --from-model model/artifacts --refit step_ranker --out /tmp/m
                                              # refit one ranker with the current code, keep the rest
 python scripts/train.py --from-model model/artifacts --refit reason_picker \
@@ -40,6 +42,14 @@ def main(argv: list[str] | None = None) -> int:
         help="train files (their records joined; the data hash covers every one)",
     )
     parser.add_argument(
+        "--reason-extra",
+        type=Path,
+        nargs="*",
+        default=sorted((ROOT / "training_data" / "extra").glob("*.jsonl")),
+        help="full training: more notes the reason picker learns from beside --train "
+        "(default: training_data/extra/*.jsonl, as the shipped model; none with an empty list)",
+    )
+    parser.add_argument(
         "--dev",
         type=Path,
         nargs="+",
@@ -72,8 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
 
     train_records = [r for path in args.train for r in read_jsonl(path)]
+    reason_files = [] if args.refit else list(args.reason_extra)
+    reason_records = [r for path in reason_files for r in read_jsonl(path)]
     dev_records = [r for path in args.dev if path.exists() for r in read_jsonl(path)]
-    problems = validate(train_records) + validate(dev_records)
+    problems = validate(train_records) + validate(reason_records) + validate(dev_records)
     if problems:
         sys.stderr.write("invalid training data:\n  " + "\n  ".join(problems[:50]) + "\n")
         return 2
@@ -82,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     staging = args.out.with_name(args.out.name + ".new")
     if staging.exists():
         shutil.rmtree(staging)
-    sha = data_hash([*args.train, *[p for p in args.dev if p.exists()]])
+    sha = data_hash([*args.train, *reason_files, *[p for p in args.dev if p.exists()]])
     if args.refit:
         base = load_artifacts(args.from_model)  # verified against its metadata
         metadata = retrain_components(
@@ -105,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             span_epochs=args.epochs,
             span_width=args.width,
             span_depth=args.depth,
+            reason_records=reason_records,
         )
     if args.out.exists():
         shutil.rmtree(args.out)

@@ -212,6 +212,18 @@ def retrain(
         Path | None,
         typer.Option("--train", metavar="FILE", help="Training notes (train.jsonl).", rich_help_panel=_DATA),
     ] = None,
+    reason_extra: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--reason-extra",
+            metavar="FILE",
+            exists=True,
+            dir_okay=False,
+            help="More notes the reason picker learns from, repeatable (default: training_data/extra/*.jsonl, "
+            "as the shipped model's, unless --train names other data).",
+            rich_help_panel=_DATA,
+        ),
+    ] = None,
     dev_file: Annotated[
         Path | None,
         typer.Option(
@@ -232,7 +244,7 @@ def retrain(
 
     Both are evaluated on the frozen test split and on corrections held out of training. Writes DIR/comparison.json and prints the table. Exit 0 when the candidate may be promoted (no test metric drops by more than 0.01), 1 when not, 2 on bad input. Training on the full data takes a few minutes.
     """
-    from service.corrections.retrain import RetrainError, RetrainOptions, format_comparison
+    from service.corrections.retrain import TRAINING_DATA, RetrainError, RetrainOptions, format_comparison
     from service.corrections.retrain import retrain as run_retrain
 
     options = RetrainOptions(
@@ -248,6 +260,10 @@ def retrain(
     )
     if train_file is not None:
         options.train = train_file
+    if reason_extra is not None:
+        options.reason_extra = list(reason_extra)
+    elif train_file is None:
+        options.reason_extra = sorted((TRAINING_DATA / "extra").glob("*.jsonl"))
     if dev_file is not None:
         options.dev = dev_file
     try:

@@ -506,6 +506,21 @@ def test_retrain_writes_a_comparison(fixture_data: dict[str, Any], good_candidat
     assert comparison["models"]["candidate"]["version"] == meta["version"]
 
 
+def test_retrain_lets_the_reason_picker_learn_from_extra_notes(fixture_data: dict[str, Any]) -> None:
+    extra = ROOT / "training_data" / "extra" / "train_r17_trn.jsonl"
+    out = fixture_data["dir"] / "with_extra"
+    result = retrain_cli(fixture_data, fixture_data["good"], out, "--reason-extra", str(extra))
+    assert result.exit_code in (0, 1), result.output
+    meta = json.loads((out / "model" / "metadata.json").read_text())
+    comparison = json.loads((out / "comparison.json").read_text())
+    trained = comparison["corrections"]["trained"] * 3
+    assert meta["train_notes"] == 300 + trained
+    assert meta["reason_notes"] == 300 + trained + len(read_jsonl(extra))
+    assert meta["data_sha256"] == data_hash(
+        [fixture_data["train"], extra, fixture_data["dev"], fixture_data["good"]]
+    )
+
+
 def test_a_candidate_trained_on_wrong_corrections_is_refused(wrong_candidate: tuple[Path, Any]) -> None:
     out, result = wrong_candidate
     assert result.exit_code == 1, result.output

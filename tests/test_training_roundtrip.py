@@ -30,7 +30,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_roundtrip_writes_metadata_and_evaluates(tiny_model: Path) -> None:
     meta = json.loads((tiny_model / METADATA_FILE).read_text())
     assert meta["data_sha256"] == data_hash([FIXTURE])
-    assert meta["train_notes"] == 60 and meta["dev_notes"] == 20
+    assert meta["train_notes"] == 60 and meta["reason_notes"] == 60 and meta["dev_notes"] == 20
     assert {"spacy", "scikit-learn", "python"} <= meta["libraries"].keys()
     assert set(meta["dev_metrics"]) >= {"verdict_accuracy", "next_step", "when_value_accuracy"}
     # date - training data - trained files: models trained on the same data stay apart
@@ -45,6 +45,33 @@ def test_roundtrip_writes_metadata_and_evaluates(tiny_model: Path) -> None:
     assert {"sv", "en"} <= report.keys()
     assert 0.0 <= report["all"]["verdict_accuracy"] <= 1.0
     assert all(e["errors"] for e in errors)
+
+
+def test_only_the_reason_picker_learns_from_reason_records(tiny_model: Path, tmp_path: Path) -> None:
+    records = read_jsonl(FIXTURE)
+    more = read_jsonl(
+        Path(__file__).resolve().parents[1] / "training_data" / "extra" / "train_r17_trn.jsonl"
+    )[:40]
+    out = tmp_path / "with_more"
+    meta = train(
+        records[:60],
+        records[60:],
+        out,
+        data_sha256=data_hash([FIXTURE]),
+        seed=3,
+        span_epochs=2,
+        reason_records=more,
+    )
+    assert meta["train_notes"] == 60 and meta["reason_notes"] == 100
+    plain = load_artifacts(tiny_model).classifiers
+    richer = load_artifacts(out).classifiers
+
+    def coef(model: object) -> list[float]:
+        return [float(x) for x in model[-1].coef_.ravel()]  # type: ignore[index]
+
+    assert coef(richer.reason_picker) != coef(plain.reason_picker)
+    assert coef(richer.step_ranker) == coef(plain.step_ranker)
+    assert coef(richer.presence) == coef(plain.presence)
 
 
 @pytest.mark.parametrize("component", ["step_ranker", "step_acceptor"])

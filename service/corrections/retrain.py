@@ -78,6 +78,9 @@ class RetrainOptions:
     seed: int = 13
     base: Path | None = None  # the current model (default: the one `klarsteg serve` loads)
     train: Path = TRAINING_DATA / "train.jsonl"
+    # more notes the reason picker learns from, as the shipped model's does (the CLI passes
+    # training_data/extra/*.jsonl unless --train names other data)
+    reason_extra: list[Path] = field(default_factory=list)
     dev: Path = TRAINING_DATA / "dev.jsonl"
     tests: list[Path] = field(default_factory=list)  # default: test.jsonl (+ test_real.jsonl)
 
@@ -187,6 +190,7 @@ def retrain(options: RetrainOptions, progress: Callable[[str], None] = lambda _:
     test_files = options.tests or default_test_files()
     corrections = read_corrections(options.corrections)
     train_records = _read(options.train, "training data")
+    reason_records = [r for p in options.reason_extra for r in _read(p, "reason picker's extra notes")]
     dev_records = _read(options.dev, "dev split")
     test_records = [r for p in test_files for r in _read(p, "test split")]
     if not test_records:
@@ -219,15 +223,17 @@ def retrain(options: RetrainOptions, progress: Callable[[str], None] = lambda _:
     progress(
         f"training the candidate on {len(base_train)} training notes + {len(trained)} corrections "
         f"x {options.weight} ({options.epochs} span epochs at most; minutes on the full data)"
+        + (f"; the reason picker also on {len(reason_records)} extra notes" if reason_records else "")
     )
     metadata = train(
         base_train + weighted,
         dev_records,
         staging,
-        data_sha256=data_hash([options.train, options.dev, options.corrections]),
+        data_sha256=data_hash([options.train, *options.reason_extra, options.dev, options.corrections]),
         seed=options.seed,
         span_epochs=options.epochs,
         span_time_budget_s=options.time_budget_s,
+        reason_records=reason_records,
         extra={
             "lineage": {
                 "base_version": current.version,
