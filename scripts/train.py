@@ -45,7 +45,6 @@ def main(argv: list[str] | None = None) -> int:
         "--reason-extra",
         type=Path,
         nargs="*",
-        default=sorted((ROOT / "training_data" / "extra").glob("*.jsonl")),
         help="full training: more notes the reason picker learns from beside --train "
         "(default: training_data/extra/*.jsonl, as the shipped model; none with an empty list)",
     )
@@ -79,10 +78,17 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--from-model and --refit go together")
     if args.tune and not args.refit:
         parser.error("--tune goes with --refit (a full training tunes every threshold)")
+    if args.refit and args.reason_extra is not None:
+        parser.error("--reason-extra goes with a full training; with --refit, name every file in --train")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
 
     train_records = [r for path in args.train for r in read_jsonl(path)]
-    reason_files = [] if args.refit else list(args.reason_extra)
+    if args.refit:
+        reason_files: list[Path] = []
+    elif args.reason_extra is None:
+        reason_files = sorted((ROOT / "training_data" / "extra").glob("*.jsonl"))
+    else:
+        reason_files = list(args.reason_extra)
     reason_records = [r for path in reason_files for r in read_jsonl(path)]
     dev_records = [r for path in args.dev if path.exists() for r in read_jsonl(path)]
     problems = validate(train_records) + validate(reason_records) + validate(dev_records)
