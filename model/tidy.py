@@ -56,8 +56,14 @@ def without_dangling_word(text: str, start: int, end: int) -> Span:
     ("they asked for" at the end of its line keeps its "for")."""
     while True:
         cut = text.rfind(" ", start, end)
-        if cut < 0 or text[cut + 1 : end].lower() not in _DANGLING:
+        if cut < 0:
             return start, end
+        word = text[cut + 1 : end].lower()
+        if word == "w" and text.startswith("/", end):
+            end = cut  # "booked 30 min w"/ Dana: the span stopped inside "w/" (with)
+            continue
+        if word not in _DANGLING and not (word == "m" and not text[cut - 1 : cut].isdigit()):
+            return start, end  # (a lone "m" is Swedish "med", unless it follows a number: "2 m")
         rest = text[end : end + 40].lstrip(" \t")
         if rest[:1] in (".", ":") and text[cut + 1 : end].lower() in ("ang", "re"):
             rest = rest[1:].lstrip(" \t")  # "uppringd ang." hyrbilar: the abbreviation's mark

@@ -58,6 +58,20 @@ from model.tidy import (
             "give me a shout and",
             "give me a shout",
         ),
+        # "w/" (with) cut inside by the span model, and Swedish "m" (med) but not metres
+        (
+            without_dangling_word,
+            "Clarification call w/ Nadia on 2/3",
+            "Clarification call w",
+            "Clarification call",
+        ),
+        (
+            without_dangling_word,
+            "vill ha offert på 2 dagar m lunch",
+            "vill ha offert på 2 dagar m",
+            "vill ha offert på 2 dagar",
+        ),
+        (without_dangling_word, "bygg 2 m hög mur", "bygg 2 m", "bygg 2 m"),
         (
             without_dangling_word,
             "Skicka offerten till Per senast fredag",
