@@ -319,8 +319,10 @@ REFITTABLE = {
 }
 
 
-def train_classifiers(records: Sequence[dict], seed: int = 13) -> Classifiers:
-    """Fit every classifier on gold annotations."""
+def train_classifiers(
+    records: Sequence[dict], seed: int = 13, reason_records: Sequence[dict] = ()
+) -> Classifiers:
+    """Fit every classifier on gold annotations; the reason picker on ``reason_records`` too."""
     steps = _contexts(records, "next_step")
     reasons = _contexts(records, "reason")
     action = _span_pipeline(4.0, seed).fit(
@@ -340,5 +342,9 @@ def train_classifiers(records: Sequence[dict], seed: int = 13) -> Classifiers:
         tagger=fit_tagger(records, mentions, seed),
         step_ranker=fit_step_ranker(records, mentions, seed),
         step_acceptor=fit_step_acceptor(records, mentions, seed),
-        reason_picker=fit_reason_picker(records, mentions, seed),
+        reason_picker=fit_reason_picker(
+            [*records, *reason_records],
+            [*mentions, *(find_times(r["text"], date.fromisoformat(r["note_date"])) for r in reason_records)],
+            seed,
+        ),
     )

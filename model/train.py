@@ -109,15 +109,9 @@ def train(
         depth=span_depth,
     )
     log.info("span model trained: dev span F1 %.3f (%.0f s)", span_f1, time.monotonic() - started)
-    classifiers = train_classifiers(train_records, seed=seed)
-    reason_notes = len(train_records)
-    if reason_records:
-        joined = train_records + [normalized_record(r) for r in reason_records]
-        mentions = [find_times(r["text"], date.fromisoformat(r["note_date"])) for r in joined]
-        classifiers.reason_picker = REFITTABLE["reason_picker"](joined, mentions, seed)
-        classifiers.__dict__.pop("_fast", None)  # derived again from the new fit
-        reason_notes = len(joined)
-        log.info("reason picker trained on %d notes", reason_notes)
+    reason_records = [normalized_record(r) for r in reason_records]
+    classifiers = train_classifiers(train_records, seed=seed, reason_records=reason_records)
+    reason_notes = len(train_records) + len(reason_records)
     model = Klarsteg(Artifacts(spans=spans, classifiers=classifiers, metadata={"version": "dev"}))
     if dev_records:
         tune_thresholds(model, dev_records)

@@ -111,3 +111,15 @@ def span_of(text: str, candidate: str) -> tuple[int, int]:
     """Offsets of ``candidate``'s first occurrence in ``text`` (for tables of candidate spans)."""
     start = text.index(candidate)
     return start, start + len(candidate)
+
+
+def load_script(name: str) -> Any:
+    """A module of ``scripts/`` by file name (the scripts are no package), to call its ``main``."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"script_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
+from support import load_script
 
 from model.data import read_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _script():
-    spec = importlib.util.spec_from_file_location("evaluate_script", ROOT / "scripts" / "evaluate.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_heldout_is_evaluated_as_one_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     files = sorted((ROOT / "training_data" / "heldout").glob("*.jsonl"))
     expected = sum(len(read_jsonl(p)) for p in files)
     out = tmp_path / "eval_heldout.json"
-    assert _script().main(["--split", "heldout", "--out", str(out)]) == 0
+    assert load_script("evaluate").main(["--split", "heldout", "--out", str(out)]) == 0
     report = json.loads(out.read_text())
     assert report["data"].endswith("training_data/heldout")
     assert report["metrics"]["all"]["notes"] == expected

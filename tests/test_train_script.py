@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+from support import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _script():
-    spec = importlib.util.spec_from_file_location("train_script", ROOT / "scripts" / "train.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_reason_extra_is_refused_beside_a_refit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        _script().main(
+        load_script("train").main(
             ["--from-model", str(ROOT / "model" / "artifacts"), "--refit", "reason_picker",
              "--reason-extra", str(tmp_path / "x.jsonl"), "--out", str(tmp_path / "m")]
         )  # fmt: skip
