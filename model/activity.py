@@ -14,7 +14,9 @@ is not such a record or says the activity happened, was called off or is interna
 pipeline asks it where the span model found no step, and for a step the note-level and action
 models doubt (is it a task record's?): such a step is kept, its action and owner still the
 action and owner models'. :func:`retry_step` does the same for a call log's retry (always the
-rep's call), and :func:`record_reason` finds a record's reason.
+rep's call), :func:`record_reason` finds a record's reason, and :func:`logged_activity` tells
+the type of an activity logged as had that day ("Aktivitet: Besök / Datum: <the note's day>")
+from one still to come.
 Written against dev_real's errors and the activity subjects of ``training_data/extra/`` (which
 no model trains on); test_real measures it (README, Quality: round 15).
 """
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 
 from model.text import fold_same_length
 from model.when import TimeMention
@@ -322,3 +325,47 @@ def record_reason(text: str, step: Span, folded: str | None = None) -> Span | No
             break
         pos = sep.end()
     return None
+
+
+# A logged activity's type: a type field ("Aktivitet: Besök", "Type: Call | Outcome: ...") or a
+# bracketed tag opening a log line ("[Email] 11 Feb 09:20 - sent brochure"); not "Next activity:"
+_LOGGED_TYPE = re.compile(
+    r"(?im)^[ \t>*•-]*(?:(?:aktivitet|aktivitetstyp|typ|activity|activity type|type)[ \t]*:[ \t]*([^\n|]*)"
+    r"|\[(call|e-?mail|meeting|mtg|visit|note|sms|text|samtal|tel|mejl|mail|mote|besok|anteckning)\])"
+)
+# The field that dates a record ("Datum: 2025-03-28", "Due: 15/07/2025"), at a line's start
+_DATE_FIELD = re.compile(r"(?im)^[ \t]*(?:datum|date|due|due date|forfaller|forfallodatum)[ \t]*:")
+# ... and what says the record is still open: an overdue or planned task is a step
+_OPEN_STATUS = re.compile(
+    r"(?i)\b(?:overdue|open|planned|not started|in progress|scheduled|forsenad|ej paborjad|planerad|"
+    r"pagaende|ej utford)\b"
+)
+
+
+def logged_activity(
+    text: str, folded: str, span: Span, mentions: Sequence[TimeMention], note_date: date
+) -> bool:
+    """Whether ``span`` is the type of an activity the note logs as had: the value of a type
+    field or a log line's bracketed tag, dated on or before the note's day by its own line or
+    the record's date field ("Aktivitet: Besök / Datum: 2025-03-28" written that day), in a
+    record not marked open (overdue, planned). Of 48 such fields in the annotated notes, one
+    (an overdue task) holds the step."""
+    if ":" not in text and "[" not in text:
+        return False
+    s, e = span
+    for m in _LOGGED_TYPE.finditer(folded):
+        group = 1 if m.start(1) >= 0 else 2
+        if not (m.start(group) <= s and e <= max(m.end(group), m.start(group) + 1)):
+            continue
+        line_start = m.start()
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        days = []
+        for t in mentions:
+            if t.granularity not in ("date", "datetime") or t.value is None:
+                continue
+            on_line = line_start <= t.start < line_end
+            if on_line or _DATE_FIELD.match(folded, text.rfind("\n", 0, t.start) + 1):
+                days.append(t.past or t.value[:10] <= note_date.isoformat())
+        return bool(days) and all(days) and _OPEN_STATUS.search(folded) is None
+    return False

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from model.activity import activity_step, record_reason, retry_step
+from model.activity import activity_step, logged_activity, record_reason, retry_step
 from model.artifacts import Artifacts, load_artifacts
 from model.choose import choose_primary, in_date_field, log_stamp, when_features_all
 from model.fastner import FastNER
@@ -224,7 +224,13 @@ class Klarsteg:
             if len(steps) > 1:
                 steps = _newest_message(n.text, steps)
             # "Wed: follow-up call, happy" in a diary saved on Friday: a record
-            steps = [s for s in steps if not in_past_entry(n.text, s, n.mentions, n.note_date)]
+            # "Aktivitet: Besök / Datum: <the note's day>": the activity logged, not one to come
+            steps = [
+                s
+                for s in steps
+                if not in_past_entry(n.text, s, n.mentions, n.note_date)
+                and not logged_activity(n.text, n.rule_folded(), s, n.mentions, n.note_date)
+            ]
             if len(steps) > 1 and clf.step_ranker is not None:
                 feats = step_features(n.text, steps, n.mentions, n.note_date, n.folded, n.sentences)
                 n.step = steps[pick_primary(clf.step_scores(feats), feats)]

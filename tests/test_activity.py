@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from model.activity import activity_step, record_reason, retry_step
+from model.activity import activity_step, logged_activity, record_reason, retry_step
 from model.pipeline import Klarsteg
+from model.text import fold_same_length
 from model.when import find_times
 
 NOTE_DATE = date(2026, 3, 2)
@@ -222,3 +223,67 @@ def test_a_records_purpose_is_its_reason(klarsteg: Klarsteg) -> None:
     assert r.next_step is not None and r.next_step.text == "Möte"
     assert r.reason is not None and (r.reason.text, r.reason.clear) == ("förhandla nya timpriser", True)
     assert (r.verdict, r.score) == ("concrete", 100)
+
+
+# (note, the span asked about, whether it is an activity the note logs as had), note date 2 March
+LOGGED = [
+    ("Aktivitet: Besök\nDatum: 2026-03-02\nKund: Bergs Lås\nNotering: tittat på låsen", "Besök", True),
+    ("Aktivitet: Besök\nDatum: 2026-02-27\nNotering: tittat på låsen", "Besök", True),
+    ("Activity: Site visit\nDate: 02/03/2026\nOutcome: Lost - scope mismatch", "Site visit", True),
+    ("Aktivitet: Samtal - Förfaller 02/03/2026 - Sammanfattning: prata m Malin", "Samtal", True),
+    ("[Call] 2 Mar 09:15 - Outcome: Left voicemail\n[Email] 2 Mar 09:20 - sent brochure", "Email", True),
+    # planned: a day still to come, no day at all, or a record still open
+    ("Typ: Möte\nDatum: 2026-03-10 kl 10\nKund: Berg AB", "Möte", False),
+    ("Typ: Möte\nKund: Berg AB", "Möte", False),
+    ("Type: Call\nSubject: Chase the PO\nDue: 27/02/2026\nStatus: Overdue", "Call", False),
+    ("Aktivitet: Besök\nDatum: 2026-02-27\nStatus: Planerad", "Besök", False),
+    # the next activity's field, and a span that is not the type
+    ("Nästa aktivitet: Samtal\nDatum: 2026-03-02", "Samtal", False),
+    ("Aktivitet: Besök\nDatum: 2026-03-02\nNotering: Bengt vill ha offert", "vill ha offert", False),
+    ("[Task] 2 Mar - call Derek again Fri", "call Derek again", False),
+]
+
+
+@pytest.mark.parametrize(("text", "phrase", "expected"), LOGGED, ids=[x[0][:40] for x in LOGGED])
+def test_logged_activity(text: str, phrase: str, expected: bool) -> None:
+    start = text.index(phrase)
+    mentions = find_times(text, NOTE_DATE)
+    got = logged_activity(text, fold_same_length(text), (start, start + len(phrase)), mentions, NOTE_DATE)
+    assert got is expected
+
+
+# A logged activity's type is no step; the note's step, if any, is elsewhere
+LOGGED_NOTES = [
+    (
+        "Aktivitet: Samtal\nDatum: 2026-03-02\nKontakt: Rasmus Holm, Holms Maleri\n"
+        "Anteckning: Tel ang reklamation pa fasadfarg. Ersattningsburkar levererade igar, kund nojd. "
+        "Arende stangt.\nNasta aktivitet: -",
+        None,
+        None,
+    ),
+    (
+        "Aktivitet: Besök\nDatum: 2026-03-02\nKund: Lunds Snickeri\n"
+        "Notering: gick igenom maskinparken, allt ok. Inga behov just nu.",
+        None,
+        None,
+    ),
+    (
+        "[Call] 2 Mar 09:15 - Outcome: Left voicemail\n"
+        "[Email] 2 Mar 09:20 - sent brochure + Q2 availability to Derek (Pinecrest Robotics)\n"
+        "[Task] call Derek again Fri",
+        "call Derek again",
+        ("date", "2026-03-06"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "step", "when"), LOGGED_NOTES, ids=[x[0][:40] for x in LOGGED_NOTES])
+def test_logged_activity_is_no_step(klarsteg: Klarsteg, text: str, step: str | None, when) -> None:
+    r = klarsteg.score(text, note_date=NOTE_DATE.isoformat())
+    assert (
+        r.next_step.text if r.next_step else None,
+        (r.when.granularity, r.when.value) if r.when else None,
+    ) == (
+        step,
+        when,
+    )
