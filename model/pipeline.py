@@ -35,6 +35,7 @@ from model.steps import (
     never_a_step,
     opens_internal,
     pick_primary,
+    request_phrases,
     step_features,
 )
 from model.steps import propose as propose_steps
@@ -200,8 +201,10 @@ class Klarsteg:
         entry's or task's subject, :func:`~model.activity.activity_step`), else the fallbacks of
         :meth:`_fallback_steps`. None is what :func:`~model.steps.never_a_step` rules out, in a
         quoted message when the reply has one, or in a diary entry of a past day
-        (:func:`~model.journal.in_past_entry`); a note that opens as internal has none. The step
-        ranker picks among several."""
+        (:func:`~model.journal.in_past_entry`), or the type of an activity logged as had
+        (:func:`~model.activity.logged_activity`); a note that opens as internal has none. The
+        step ranker picks among several. Where none is left, a customer's request for a price
+        or a quote is the step (:func:`~model.steps.request_phrases`)."""
         clf = self._clf
         for n in notes:
             if opens_internal(n.text):
@@ -236,6 +239,18 @@ class Klarsteg:
                 n.step = steps[pick_primary(clf.step_scores(feats), feats)]
             elif steps:
                 n.step = steps[choose_primary(steps, n.mentions, n.text, n.sentences)]
+            if n.step is None:
+                # nothing else reads as a step: a request for a price or a quote is one (SPEC),
+                # however unsure the models are of the note ("§ 2 Vill ha pris på ...")
+                n.step = next(
+                    (
+                        s
+                        for s in request_phrases(n.text, n.rule_folded(), n.mentions)
+                        if not never_a_step(n.text, s)
+                        and not in_past_entry(n.text, s, n.mentions, n.note_date)
+                    ),
+                    None,
+                )
 
     def _fallback_steps(self, n: Note) -> list[tuple[int, int]]:
         """Step candidates where the span model found none, by how sure the note-level model

@@ -71,6 +71,15 @@ _NOUN_STEP = re.compile(
 
 _REQUEST_KEYS = ("vill", "onskar", "ber om", "bad om", "want", "ask", "request", "would like")
 
+_NEGATED = re.compile(r"\b(?:nobody|no one|not|didn't|never|ingen|inte|ej|aldrig)\b[^.\n]*$")
+_SENT = re.compile(r"\b(?:sent|emailed|mailed|skickat|skickad|skickade|mejlat|mejlade|mailat|mailade)\b")
+
+
+def _open_request(folded: str, m: re.Match[str]) -> bool:
+    """Whether a request is still open: not denied ("Nobody asked for samples") nor answered
+    later in the note ("vill ha pris ... / pris skickat")."""
+    return not (_NEGATED.search(folded, max(0, m.start() - 24), m.start()) or _SENT.search(folded, m.end()))
+
 
 def propose(
     text: str, folded: str, mentions: Sequence[TimeMention] = (), requests: bool = False
@@ -83,7 +92,11 @@ def propose(
     out: list[Span] = []
     found = list(_PROPOSE.finditer(folded))
     # (the folded text is lower case already: no window to copy and lower-case)
-    asked = list(_REQUEST.finditer(folded)) if requests and any(k in folded for k in _REQUEST_KEYS) else []
+    asked = (
+        [m for m in _REQUEST.finditer(folded) if _open_request(folded, m)]
+        if requests and any(k in folded for k in _REQUEST_KEYS)
+        else []
+    )
     if asked:  # a step word inside a request is the request's ("vill ha offert på")
         found = [m for m in found if not any(r.start() <= m.start() < r.end() for r in asked)]
         found = sorted([*asked, *found], key=lambda m: m.start())
@@ -101,6 +114,22 @@ def propose(
                     break
                 end = nxt.end()
         out.append((m.start(), end))
+    return out
+
+
+def request_phrases(text: str, folded: str, mentions: Sequence[TimeMention]) -> list[Span]:
+    """The customer's requests for a price, a quote or material ("vill ha pris på 2 st", "wants
+    pricing on 6 AMRs"), each to the end of its phrase."""
+    if not any(k in folded for k in _REQUEST_KEYS):
+        return []
+    out = []
+    for m in _REQUEST.finditer(folded):
+        if not _open_request(folded, m):
+            continue
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        end = phrase_end(text, m.end(), line_end, (t.start for t in mentions))
+        out.append((m.start(), m.start() + len(text[m.start() : end].rstrip())))
     return out
 
 

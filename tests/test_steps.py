@@ -25,6 +25,7 @@ from model.steps import (
     pick_primary,
     propose,
     ranker_examples,
+    request_phrases,
     says_nothing,
     step_features,
 )
@@ -166,6 +167,9 @@ def test_propose_reads_a_retry_or_a_requested_call(text: str, expected: list[str
         ("Rossi Meats: wants a 2nd quote w/ a smaller unit", True, ["wants a 2nd quote w"]),
         ("they want references from 2 other sites", True, ["want references from 2 other"]),
         ("we want a new car", True, []),
+        # denied, or answered later in the note: no request open
+        ("Nobody asked for samples. They will think about it.", True, []),
+        ("vill ha pris pa tradfallning\n[Mejl] pris skickat", True, ["Mejl", "skickat"]),
         # not asked for (the ranker's candidates beside the span model's): the step words alone
         ("Kunden vill ha offert på 40 st. Ring Per", False, ["offert", "Ring Per"]),
         ("budget opens Q3, wants pricing on 6 AMRs asap", False, []),
@@ -303,7 +307,8 @@ def test_the_phrase_after_a_next_step_label(text: str, expected: str | None) -> 
 
 # A journal line the span model is silent on and the note-level model only leans to (presence
 # 0.42): the token tagger is sure of its step (peak 0.87), so the step is taken below
-# ``step_fallback``; with the band closed (``step_sure_floor`` above 1) the note has none.
+# ``step_fallback``; with the band closed (``step_sure_floor`` above 1) the step is the
+# customer's request, which nothing else then stands for (``request_phrases``).
 _LEANING = (
     "Quiet month overall\n- Fenwick Joinery: signed, invoice out\n"
     "- Larch & Co: Pete wants the sample boards. Will courier them Monday.\n- Holm Timber: nothing new"
@@ -314,8 +319,8 @@ _LEANING = (
     ("sure_floor", "tagger_sure", "floor", "step", "when"),
     [
         (None, None, 0.0, "Will", ("date", "2026-11-30")),  # the band's thresholds as shipped
-        (1.01, None, 0.0, None, None),  # band closed
-        (None, 0.95, 0.0, None, None),  # the tagger not sure enough
+        (1.01, None, 0.0, "wants the sample boards", ("date", "2026-11-30")),  # band closed
+        (None, 0.95, 0.0, "wants the sample boards", ("date", "2026-11-30")),  # the tagger not sure enough
         # the shipped confidence floor: "Will" is a weak step (confidence 0.39), dropped
         (None, None, None, None, None),
     ],
@@ -749,3 +754,45 @@ def test_an_imperative_calls_owner_is_the_seller(klarsteg: Klarsteg) -> None:
         "call",
         "seller",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # to the end of its clause, before a time expression
+        (
+            "§ 2 Vill ha pris på gemensamt kassasystem för båda butikerna fre 6/3",
+            ["Vill ha pris på gemensamt kassasystem för båda butikerna"],
+        ),
+        ("Want a quote incl. AV + dinner, to get sign-off", ["Want a quote incl"]),
+        ("Nobody asked for samples.", []),
+        ("wants pricing on 6 AMRs. Pricing emailed Tue", []),
+        ("We met the team, all good.", []),
+    ],
+)
+def test_request_phrases(text: str, expected: list[str]) -> None:
+    found = request_phrases(text, fold_same_length(text), find_times(text, date(2026, 3, 2)))
+    assert [text[s:e] for s, e in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "step"),
+    [
+        (
+            "Protokoll möte Granbo Bageri\n§ 1 Ny filial öppnad i mars, kassorna kör olika system\n"
+            "§ 2 Vill ha pris på gemensamt kassasystem för båda butikerna\n§ 3 Inget nytt möte bokat",
+            ("Vill ha pris på gemensamt kassasystem för båda butikerna", "send", "seller"),
+        ),
+        (
+            "Trade show leads:\n- Holm Trädgård: vill ha katalog\n"
+            "- Berga Odling: pratade om bevattning, inget konkret",
+            ("vill ha katalog", "send", "seller"),
+        ),
+    ],
+)
+def test_a_request_is_the_step_however_unsure_the_models_are(
+    klarsteg: Klarsteg, text: str, step: tuple
+) -> None:
+    r = klarsteg.score(text, note_date="2026-03-02")
+    assert r.next_step is not None
+    assert (r.next_step.text, r.next_step.action, r.next_step.owner) == step
