@@ -18,6 +18,7 @@ from model.steps import (
     in_minutes_title,
     is_denied,
     is_internal,
+    is_next_internal_meeting,
     is_record,
     is_refused,
     labelled_step,
@@ -796,3 +797,38 @@ def test_a_request_is_the_step_however_unsure_the_models_are(
     r = klarsteg.score(text, note_date="2026-03-02")
     assert r.next_step is not None
     assert (r.next_step.text, r.next_step.action, r.next_step.owner) == step
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate", "internal"),
+    [
+        (
+            "Protokoll kreditgrupp Umeå 4/3\nNärv: Lena, Mats\n1. Ärenden\nNästa möte 18/3 kl 10.",
+            "möte",
+            True,
+        ),
+        ("Minnesanteckningar ledningsgrupp\n2/3\n1. Budget\n5. Nästa möte 16/3", "Nästa möte", True),
+        (
+            "Board meeting - Fjordline Data AB - 2 Mar\n1. Q4 figures\n4. Next board meeting 8 May",
+            "board",
+            True,
+        ),
+        ("Weekly sales mtg 2/3\n1. Pipeline\nNext meeting: Mon 9/3", "meeting", True),
+        # a meeting with the customer, or a line that names no next meeting
+        ("Protokoll kundmöte Brf Lind\n1. Hissen\nNästa möte 18/3 kl 10", "möte", False),
+        ("Säljmöte 2/3\n1. Lindqvist Rör: Pia bokar möte m Lena i april", "bokar möte", False),
+        ("Nästa möte 18/3 kl 10 med ledningsgruppen", "Nästa möte", False),  # on the first line
+    ],
+)
+def test_the_next_internal_meeting_is_no_step(text: str, candidate: str, internal: bool) -> None:
+    assert is_next_internal_meeting(text, span_of(text, candidate)) is internal
+
+
+def test_minutes_of_an_internal_meeting_have_no_step_in_their_next_meeting(klarsteg: Klarsteg) -> None:
+    text = (
+        "Protokoll kreditgrupp kontor Umeå 2/3\nNärv: Lena (ordf), Mats, jag\n"
+        "1. Lindbergs Åkeri - ansökan 1,2 mkr. Beslut: bifall.\n2. Övrigt: ny rutin för KYC.\n"
+        "Nästa möte 16/3 kl 10."
+    )
+    r = klarsteg.score(text, note_date="2026-03-02")
+    assert (r.next_step, r.when, r.verdict) == (None, None, "none")
