@@ -34,6 +34,7 @@ from model.steps import (
     labelled_step,
     never_a_step,
     opens_internal,
+    opens_todo,
     pick_primary,
     request_phrases,
     step_features,
@@ -275,7 +276,8 @@ class Klarsteg:
         )
         if found is not None and never_a_step(n.text, found[:2]):
             found = None  # "Had a call today"; a lone "-" or "us" the tagger peaked on
-        if n.presence < clf.step_fallback:
+        # a to-do list's items are the rep's tasks: read as if sure there is a step
+        if n.presence < clf.step_fallback and not opens_todo(n.text):
             if found and found[2] >= clf.step_tagger_sure:
                 return [found[:2]]
             if clf.step_ranker is None or clf.step_phrase_lean > 1.0:

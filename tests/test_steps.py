@@ -23,6 +23,7 @@ from model.steps import (
     is_refused,
     labelled_step,
     opens_internal,
+    opens_todo,
     pick_primary,
     propose,
     ranker_examples,
@@ -832,3 +833,30 @@ def test_minutes_of_an_internal_meeting_have_no_step_in_their_next_meeting(klars
     )
     r = klarsteg.score(text, note_date="2026-03-02")
     assert (r.next_step, r.when, r.verdict) == (None, None, "none")
+
+
+@pytest.mark.parametrize(
+    ("text", "todo"),
+    [
+        ("Att göra:\n- ring Per", True),
+        ("Till mån:\n- Ringa Per-Olof", True),
+        ("To-do for December:\n- Åkerby: ping", True),
+        ("Callbacks this wk\n- Hollis: Thu", True),
+        ("Att göra: ring Per", False),  # one line: a task, not a list
+        ("Möte med Per 3/3\n- offert", False),
+    ],
+)
+def test_a_note_that_opens_as_a_to_do_list(text: str, todo: bool) -> None:
+    assert opens_todo(text) is todo
+
+
+def test_a_to_do_lists_customer_call_is_its_step(klarsteg: Klarsteg) -> None:
+    # the note-level model is unsure of lists of chores; the list's call is the step
+    text = (
+        "Att göra imorgon:\n- ringa Maja på Tierps kommun ang. nya avgifterna\n- lunch m. Olle (internt)\n"
+        "- stänga ärende 4411"
+    )
+    r = klarsteg.score(text, note_date="2026-12-05")
+    assert r.next_step is not None
+    assert (r.next_step.text, r.next_step.action, r.next_step.owner) == ("ringa Maja", "call", "seller")
+    assert (r.when.granularity, r.when.value) == ("date", "2026-12-06")
