@@ -5,7 +5,9 @@ A rep's diary labels each entry with its day ("Mon: ...", "Tis 3/3 - ...", "31/3
 before the note's day says happened is a record ("Wed: follow-up call, happy", "Thu - lunch &
 learn at Dr. Ibarra's, good energy"), unless the entry itself looks ahead: a date still to
 come on its line, or a word that plans, promises or asks ("will", "ska", "wants", "booked",
-"nästa", "tomorrow"). The step choice drops candidates in such entries.
+"nästa", "tomorrow"). A day the entry names from its own day ("Mon: said I'd send it by Weds")
+is read from that day: a promise whose day has passed by the note's is no longer ahead. The step
+choice drops candidates in such entries.
 """
 
 from __future__ import annotations
@@ -68,15 +70,58 @@ def in_past_entry(text: str, span: Span, mentions: list[TimeMention], note_date:
     """Whether ``span`` is in a journal entry labelled with a day before the note's that does
     not look ahead."""
     line_start = text.rfind("\n", 0, span[0]) + 1
-    line_end = text.find("\n", span[1])
+    line_end = text.find("\n", span[0])
     line_end = len(text) if line_end < 0 else line_end
     label = _label(text, line_start, mentions)
     if label is None or not _label_is_past(label, note_date):
         return False
+    day = _label_day(label, note_date)
+    relative = []  # the entry's own "by Weds", "imorgon": said on the entry's day
     for m in mentions:
         if line_start <= m.start < line_end and m is not label and not m.past:
             if m.granularity not in ("date", "datetime") or m.value is None:
                 return False  # "v.12", "i maj", "after the holidays": ahead
-            if m.value[:10] >= note_date.isoformat():
+            if day is not None and (then := _from_entry_day(m.text, day)) is not None:
+                relative.append(then)
+            elif m.value[:10] >= note_date.isoformat():
                 return False  # a date still to come on the line
+    if relative:
+        # "Mon: said I'd send it by Weds" in a diary saved on Friday: that day has passed
+        return max(relative) < note_date
     return _AHEAD.search(fold(text[label.end : line_end])) is None
+
+
+# A day said relative to the day it is written on: a weekday alone, perhaps after "by", "on",
+# "till", "senast", "på" ("by Weds", "senast tors"), or tomorrow
+_RELATIVE_DAY = re.compile(
+    sv(
+        rf"(?:(?:by|on|till|until|senast|på|pa)\s+)?(?:(?P<day>{WEEKDAY_FULL}|{WEEKDAY_ABBR})\.?|(?P<tomorrow>tomorrow|tmrw|imorgon|imorn|i morgon))"
+    ),
+    re.IGNORECASE,
+)
+
+
+def _label_day(label: TimeMention, note_date: date) -> date | None:
+    """The day a past entry's label names: its date, or for a weekday alone that day of the
+    note's week."""
+    if label.granularity not in ("date", "datetime") or label.value is None:
+        return None
+    if _WEEKDAY.fullmatch(label.text):
+        index = WEEKDAY_INDEX.get(fold(label.text)[:3])
+        return None if index is None else note_date - timedelta(days=note_date.weekday() - index)
+    day = date.fromisoformat(label.value[:10])
+    return day if day < note_date else None
+
+
+def _from_entry_day(mention_text: str, day: date) -> date | None:
+    """The day a relative mention ("by Weds", "imorgon") names when written on ``day``, or None
+    for any other mention."""
+    m = _RELATIVE_DAY.fullmatch(mention_text.strip())
+    if m is None:
+        return None
+    if m.group("tomorrow"):
+        return day + timedelta(days=1)
+    index = WEEKDAY_INDEX.get(fold(m.group("day"))[:3])
+    if index is None:
+        return None
+    return day + timedelta(days=(index - day.weekday() - 1) % 7 + 1)

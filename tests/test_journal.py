@@ -31,6 +31,15 @@ _WEEK = "Week 26\nMon: Cotswold Bakehouse - oven commissioning\nWed: follow-up c
         ("Tis 31/3: Lena vill ha demo", "2026-04-02", "demo", False),
         ("Tis 31/3: pratade m Lena, hon återkommer", "2026-04-02", "återkommer", False),
         ("Tue 31/3: call w/ Pat, will send samples", "2026-04-02", "send samples", False),
+        # a promise for a day said from the entry's own day: passed by the note's day or not
+        # (2025-09-12 is a Friday: Monday's "tis" was 9/9; 2025-09-09 is a Tuesday)
+        ("Mån: Sara bad om prislista. Sa att jag mejlar tis.\nTis: mejlat", "2025-09-12", "mejlar", True),
+        ("Mon: asked for spec sheets, said I'd get them over by Weds", "2025-09-12", "get them over", True),
+        ("Mon: Dan wants the brochure, I'll send it tomorrow", "2025-09-12", "send it", True),
+        ("Mån: Sara bad om prislista. Sa att jag mejlar fre.", "2025-09-09", "mejlar", False),
+        ("Mon: said I'd get them over by Weds\nTue: at the show", "2025-09-10", "get them over", False),
+        # the step's line is where it starts (a span the span model ran past the line break)
+        ("Mon: demo\nFri: office", "2025-09-12", "demo\n", True),
         # no label, or a label that is no day
         ("Follow-up call went fine", "2026-04-02", "Follow-up call", False),
         ("Status: call booked", "2026-04-02", "call", False),
