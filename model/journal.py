@@ -1,7 +1,7 @@
 """A journal's past entries: lines that open with a day label before the note's day.
 
 A rep's diary labels each entry with its day ("Mon: ...", "Tis 3/3 - ...", "31/3 - ...",
-"Tues 14th: ..."), and the note is saved on the last entry's day or later. What an entry
+"Tues 14th: ...", a log's stamp "2026-11-18 Besök ..."), and the note is saved on the last entry's day or later. What an entry
 before the note's day says happened is a record ("Wed: follow-up call, happy", "Thu - lunch &
 learn at Dr. Ibarra's, good energy"), unless the entry itself looks ahead: a date still to
 come on its line, or a word that plans, promises or asks ("will", "ska", "wants", "booked",
@@ -22,6 +22,8 @@ from model.when.lexicon import WEEKDAY_ABBR, WEEKDAY_FULL, WEEKDAY_INDEX, sv
 Span = tuple[int, int]
 
 _LABEL_END = re.compile(r"[ \t]*(?::|[-–][ \t])")
+# A log line's numeric date stamp, perhaps with its time ("2026-11-18", "12/05 14:00")
+_STAMP = re.compile(r"\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{2,4})?(?:[ T]\d{1,2}[:.]\d{2})?")
 _BULLETS = " \t-*•"
 # A label that is a weekday alone ("Mon", "tis", "Thurs."), as the date layer spells them
 _WEEKDAY = re.compile(sv(rf"(?:{WEEKDAY_FULL}|{WEEKDAY_ABBR})\.?"), re.IGNORECASE)
@@ -45,7 +47,11 @@ def _label(text: str, line_start: int, mentions: list[TimeMention]) -> TimeMenti
         pos += 1
     for m in mentions:
         if m.start == pos:
-            return m if _LABEL_END.match(text, m.end) else None
+            if _LABEL_END.match(text, m.end) or (
+                _STAMP.fullmatch(m.text) and text[m.end : m.end + 1] in (" ", "\t")
+            ):
+                return m  # "Tis 3/3 - ...", or a log's date stamp ("2026-11-18 Besök ...")
+            return None
         if m.start > pos:
             break
     return None

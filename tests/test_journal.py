@@ -40,6 +40,16 @@ _WEEK = "Week 26\nMon: Cotswold Bakehouse - oven commissioning\nWed: follow-up c
         ("Mon: said I'd get them over by Weds\nTue: at the show", "2025-09-10", "get them over", False),
         # the step's line is where it starts (a span the span model ran past the line break)
         ("Mon: demo\nFri: office", "2025-09-12", "demo\n", True),
+        # a log's date stamp, with no colon or dash after it
+        (
+            "2026-11-18 Besök Norrhults Gjuteri, hörselmätning\n2026-11-30 Tel Conny",
+            "2026-11-30",
+            "Besök",
+            True,
+        ),
+        ("05/05 13:00 Visit: group mtg in the hall\n07/05 Call: Mags", "2027-05-07", "Visit", True),
+        ("2026-11-30 Tel Conny: möte v.3", "2026-11-30", "möte", False),  # the note's day
+        ("4/12 kl 10 möte med Gyllby", "2025-12-01", "möte", False),  # ahead
         # no label, or a label that is no day
         ("Follow-up call went fine", "2026-04-02", "Follow-up call", False),
         ("Status: call booked", "2026-04-02", "call", False),
