@@ -29,6 +29,9 @@ _CONNECTOR = re.compile(
     r"nar|when|once|efter att|after|innan|before|"
     rf"[-–:]|{AFTER_CONTACT_VERB}on)(?=\s)"
 )
+# What a time connector's phrase opening with it refers back to: a time already said
+_BACK_REFERENCE = frozenset(["dess", "then", "that", "det", "detta"])
+_TIME_CONNECTORS = frozenset(["innan", "before", "efter att", "after", "nar", "when", "once"])
 _TRIM = frozenset(
     ["och", "and", "the", "den", "det", "en", "ett", "a", "an", "i", "in", "pa", "on", "at", "kl", "till"]
 )
@@ -61,6 +64,8 @@ def propose(text: str, folded: str, step: Span, mentions: Sequence[TimeMention])
             words.pop()
         if not words or words[0].start() != start and not words[0].group()[0].isalnum():
             continue
+        if words[0].group() in _BACK_REFERENCE and m.group() in _TIME_CONNECTORS:
+            continue  # "innan dess händer inget", "before then": a time, said again
         span = (words[0].start(), words[-1].end())
         if m.group() in _WITH and _names_someone(text, folded, span):
             continue  # who the step is done with is not why (the phrase after it has its own)

@@ -63,6 +63,11 @@ def _proposed(text: str, step: str, note_date: date) -> list[tuple[str, str]]:
             [("sign-off on the pilot scope", "label:")],
         ),
         ("Call Per re: the renewal", "Call Per", [("the renewal", "re:")]),
+        # a time said again after a time connector ("innan dess", "before then") is no purpose;
+        # after any other connector "det" opens one
+        ("Ring mig i januari, innan dess händer inget", "Ring mig", []),
+        ("Call me in May, nothing moves before then", "Call me", []),
+        ("Ring Lisa om det nya avtalet", "Ring Lisa", [("det nya avtalet", "om")]),
     ],
 )
 def test_purpose_after_a_connector(text: str, step: str, expected: list[tuple[str, str]]) -> None:
