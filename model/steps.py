@@ -546,10 +546,13 @@ def _own_date(
         if start is None or m.past or start < note_date:
             continue
         if m.start - l_start <= 2 and (
-            _LABEL_END.match(text, m.end) or (start == note_date and NUMERIC_STAMP.fullmatch(m.text))
+            (_LABEL_END.match(text, m.end) and (start == note_date or not any(c.isdigit() for c in m.text)))
+            or (start == note_date and NUMERIC_STAMP.fullmatch(m.text))
         ):
-            # a journal's day label ("Thu: ..."), or a log entry's time stamp on the note's day
-            # ("09:00 call with Ben - wants a trial"): not the date of the line's step
+            # a journal's day label ("Thu: ...", which the date layer reads as the next Thursday,
+            # or "Mån 11/8:", today's entry; a later "Wed 5th, 11:00: call with Fiona" is that
+            # day's), or a log entry's time stamp on the note's day ("09:00 call with Ben -
+            # wants a trial"): not the date of the line's step
             continue
         if (l_start <= m.start and m.end <= l_end) or (left <= m.start and m.end <= right):
             best = start if best is None or start < best else best

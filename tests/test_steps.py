@@ -60,6 +60,18 @@ def _dating(text: str, phrases: list[str], note_date: date) -> list[str]:
             ["sent the quote", "wants a demo"],
             ["undated", "only_dated"],
         ),
+        # ... but a later day's dated label is ("This week / - Mon 7th: call ..."), unless it is
+        # the note's own day (an entry written today)
+        (
+            "This week\n- Mon 7th, 11:00: call with Fiona\n- Fri: send the report to Raj",
+            ["call with Fiona", "send the report"],
+            ["only_dated", "undated"],  # a weekday alone still labels
+        ),
+        (
+            "Fre 4/12: Lena vill boka möte, förslag tors 10/12\nringer Kraftverket imorgon",
+            ["boka möte", "ringer Kraftverket"],
+            ["later_dated", "earliest_dated"],
+        ),
         # a log entry's time stamp on the note's day is not the date of the entry's step
         (
             "09:00 call with Ben - wants a trial\n14:00 Ben signed\nNext: kickoff call tomorrow 10am",
