@@ -475,6 +475,14 @@ def test_reps_shorthand(text: str, span: str, granularity: str, value: str) -> N
         # with no date that is only month/day
         ("met 28/11, next 12/10", [("28/11", "date", "2026-11-28"), ("12/10", "date", "2027-10-12")]),
         ("next 12/10", [("12/10", "date", "2027-10-12")]),
+        # a weekday after a date it fits only read month/day is a day of its own; before it, or
+        # fitting the date as written, it is the date's
+        (
+            "Ring Per ang. avtalet fr.o.m. 1/5, tis kl 10",
+            [("1/5", "date", "2027-05-01"), ("tis kl 10", "datetime", "2026-12-01T10:00")],
+        ),
+        ("Möte 1/12 tis kl 10", [("1/12 tis kl 10", "datetime", "2026-12-01T10:00")]),
+        ("call Tue 1/5 at 10", [("Tue 1/5 at 10", "datetime", "2027-01-05T10:00")]),
     ],
 )
 def test_a_writers_month_day_dates(text: str, expected: list[tuple[str, str, str]]) -> None:

@@ -96,6 +96,10 @@ def _merge_pair(a: _Atom, b: _Atom, ref: date) -> _Atom | None:
         if d.wd >= 0:
             return None
         dd = _date_with_weekday(d, w.wd, ref)
+        if ka == "date" and dd is not None and d.d is not None and (dd.month, dd.day) != (d.d.month, d.d.day):
+            # a weekday after a date that fits it only read month/day is a day of its own
+            # ("avtalet fr.o.m. 1/6, tis kl 10"), not a reason to read the date another way
+            return None
         return _Atom(*span, "date", d=dd, pm=d.pm, wd=w.wd)
     # weekday + week ("tisdag nästa vecka", "torsdag v. 49")
     if ka == "wd" and kb == "week" or ka == "week" and kb == "wd":
