@@ -42,6 +42,7 @@ class Note:
     presence: float = 0.0
     step: Span | None = None
     step_is_activity: bool = False  # the step is the planned activity of a record-shaped note
+    step_is_stated: bool = False  # ... or what a next-activity label names, or a request
     next_step: NextStep | None = None
     reason: Reason | None = None
     when: When | None = None

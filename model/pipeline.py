@@ -241,9 +241,10 @@ class Klarsteg:
             elif steps:
                 n.step = steps[choose_primary(steps, n.mentions, n.text, n.sentences)]
             if n.step is None:
-                # nothing else reads as a step: a request for a price or a quote is one (SPEC),
-                # however unsure the models are of the note ("§ 2 Vill ha pris på ...")
-                n.step = next(
+                # nothing else reads as a step: what a next-activity label names is one
+                # ("Nästa aktivitet: Telefon 2026-08-11"), else a request for a price or a quote
+                # (SPEC), however unsure the models are of the note ("§ 2 Vill ha pris på ...")
+                n.step = labelled_step(n.text, n.mentions) or next(
                     (
                         s
                         for s in request_phrases(n.text, n.rule_folded(), n.mentions)
@@ -252,6 +253,7 @@ class Klarsteg:
                     ),
                     None,
                 )
+                n.step_is_stated = n.step is not None
 
     def _fallback_steps(self, n: Note) -> list[tuple[int, int]]:
         """Step candidates where the span model found none, by how sure the note-level model
@@ -327,7 +329,9 @@ class Klarsteg:
             confidence = (n.presence + p_action) / 2
             # neither the note-level nor the action model believes in it, and it is not the
             # planned activity of a record (whose shape the presence model does not read)
-            if confidence < clf.step_confidence_floor and not _is_activity(n, start, end):
+            if confidence < clf.step_confidence_floor and not (
+                n.step_is_stated or _is_activity(n, start, end)
+            ):
                 n.step = None
                 continue
             if (action, owner) != ("call", "seller") and _overlaps(

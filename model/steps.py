@@ -136,7 +136,8 @@ def request_phrases(text: str, folded: str, mentions: Sequence[TimeMention]) -> 
 # A step written after its label: "Next steps discussed: contract review", "Nästa steg är
 # en workshop", "Follow-up: send quote"
 _LABELLED = re.compile(
-    r"(?i)\b(?:next\s+steps?|next\s+action|follow[- ]?up|nästa\s+steg)(?:\s+(?:discussed|agreed))?"
+    r"(?i)\b(?:next\s+steps?|next\s+action|follow[- ]?up|nästa\s+steg|(?:nästa|nasta|ny|next|new)\s+aktivitet|"
+    r"(?:next|new)\s+activity)(?:\s+(?:discussed|agreed))?"
     r"(?:\s*:\s*|\s+(?:is|are|är|will\s+be)\s+)(?P<x>[^\n]{3,120})"
 )
 _NOTHING = frozenset(

@@ -872,3 +872,27 @@ def test_a_to_do_lists_customer_call_is_its_step(klarsteg: Klarsteg) -> None:
     assert r.next_step is not None
     assert (r.next_step.text, r.next_step.action, r.next_step.owner) == ("ringa Maja", "call", "seller")
     assert (r.when.granularity, r.when.value) == ("date", "2026-12-06")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Utfall: Ej svar\nNästa aktivitet: Telefon 2026-09-14", "Telefon"),
+        ("Next activity: Call 14/09/2026", "Call"),
+        ("Ny aktivitet: Besök hos Lina", "Besök hos Lina"),
+        ("Nästa aktivitet: -", None),
+    ],
+)
+def test_a_next_activity_label(text: str, expected: str | None) -> None:
+    found = labelled_step(text, find_times(text, date(2026, 8, 20)))
+    assert (text[found[0] : found[1]] if found else None) == expected
+
+
+def test_a_labelled_next_activity_is_the_step_however_unsure_the_models_are(klarsteg: Klarsteg) -> None:
+    # a call-outcome record the note-level model doubts (presence 0.3): its next-activity field
+    # names the step, which the confidence floor does not drop
+    text = "Utfall: Ej svar\nNästa aktivitet: Telefon 2026-09-14\nKommentar: semester, tillbaka v.37"
+    r = klarsteg.score(text, note_date="2026-08-20")
+    assert r.next_step is not None
+    assert (r.next_step.text, r.next_step.action) == ("Telefon", "call")
+    assert (r.when.granularity, r.when.value, r.verdict) == ("date", "2026-09-14", "partial")
