@@ -281,7 +281,22 @@ def is_record(text: str, span: Span) -> bool:
             _has_any(text, start, end + 80, _WENT_KEYS)
             and (_WENT_AFTER.match(text, end) or _WENT_AFTER.match(text, _first_word_end(text, span)))
         )
+        or (
+            _has_any(text, end, end + 48, _SENT_KEYS)
+            and _SENT_AFTER.match(text, end) is not None
+            and not _has_any(text, start, end, ("want", "vill", "ask", "need", "behöv"))
+        )
     )
+
+
+# ... or its clause goes on to say it was sent ("Quote for 200 keg couplers sent to Delia",
+# "Offerten skickad till Per"), with no condition or wish between ("once the quote is sent",
+# "wants samples sent to the office")
+_SENT_AFTER = re.compile(
+    r"(?i)(?:(?!\b(?:when|once|after|if|när|nar|efter|om|innan|before|wants?|vill|on|re|about|regarding|ang|kring)\b)[^.;!?\n,])"
+    r"{0,40}?\b(?:sent|skickad|skickat|skickades|emailed|mailed|mejlad|mejlat|delivered|levererad|levererat)\b"
+)
+_SENT_KEYS = ("sent", "skick", "mailed", "mejla", "deliver", "leverer")
 
 
 # Words that name no action: a span of only these (or of punctuation) says nothing.

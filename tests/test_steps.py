@@ -428,6 +428,12 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
         ("Call - Not Held, ops mgr out sick. Resched for 5/27", "Resched", False),
         ("[Meeting] 02/10 Mon 9:30am - Planned - discovery session", "Meeting", False),
         ("Call Per - done\nSend the quote Friday", "Send the quote", False),
+        # its clause says it was sent, with no condition, topic or wish between
+        ("Quote for 200 keg couplers sent to Delia, she got it", "Quote for 200 keg", True),
+        ("Offert på takpapp skickad till Per idag", "Offert", True),
+        ("F/u on proposal sent Mon", "F/u", False),
+        ("Follow-up med Per när kreditnotan är skickad", "Follow-up", False),
+        ("wants samples of the banner sent to the office", "wants samples of the banner", False),
     ],
 )
 def test_what_was_had_is_a_record(text: str, candidate: str, record: bool) -> None:
