@@ -227,11 +227,11 @@ EVENT_SV = (
     r"|\w*arbetet|budgetprocessen|budgetrundan|\w*skiftet|\w*inventeringen|\w*mässan|\w*mässorna|\w*lovet"
     r"|bokslutet|\w*säsongen|högsäsong|lågsäsong|inventering|bokslut|sommaren|sommarn|hösten|våren|vintern"
     r"|veckoslutet|sportlov|vintersemestern|jullovet|ledigheten|föräldraledigheten|tjänstledigheten"
-    r"|mellandagarna|mellandagar"
+    r"|mellandagarna|mellandagar|kalvningen|lamningen|sådden|sadden|vårbruket|varbruket"
 )
 EVENT_EN = (
     r"(?:the\s+)?(?:(?:trade|industry|spring|autumn|fall)\s+)?(?:fair|show|expo|exhibition|conference|convention)"
-    r"|(?:the\s+)?harvest|(?:the\s+)?holidays|(?:the\s+)?holiday\s+season|(?:the\s+)?(?:summer|christmas|winter|spring|easter)"
+    r"|(?:the\s+)?harvest|(?:the\s+)?(?:calving|lambing|silage|planting|sowing)(?:\s+season)?|(?:the\s+)?holidays|(?:the\s+)?holiday\s+season|(?:the\s+)?(?:summer|christmas|winter|spring|easter)"
     r"\s+(?:break|holidays?|vacation|shutdown)|(?:the\s+)?break|(?:the\s+)?(?:busy|peak|high|low)\s+season|(?:the\s+)?season"
     r"|(?:the\s+)?(?:annual\s+)?(?:inventory|stocktake|stocktaking|budget\s+(?:round|cycle|process|season|work))"
     r"|(?:the\s+)?(?:new\s+year|easter|christmas|thanksgiving|midsummer|vacation|holidays)"

@@ -571,7 +571,7 @@ _PRECHECK_SOURCE = (
     r"vacation|holiday|sportlov|skiftet|helg|weekend|asap|fjol|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|"
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|kl|@|valborg|halloween|bom|boy|boxing|"
     r"eftermiddag|förmiddag|\bq[1-4]|\bk[1-4]|some|line|road|track|later|senare|gång|gang|tillfälle|passar|suits|"
-    "convenien|harvest|skörd|fair|mässa|show|expo|exhibit|conferen|convention|break|invent|stocktak|budget|"
+    "convenien|harvest|skörd|calving|lambing|silage|planting|sowing|kalvning|lamning|sådd|vårbruk|fair|mässa|show|expo|exhibit|conferen|convention|break|invent|stocktak|budget|"
     "bokslut|säsong|season|lov|future|framtid|närtid|lider|skede|sikt|thirty|forty|fifty|twenty|fifteen|"
     "have time|has time|har tid|vacation|leave|ledighet|arbetet|due course|somras|vintras|höstas|våras|days|shortly|"
     r"\bi\s+[ef]m\b|nästa\s+v\b|\bnv\b|\bfr\b|\bto\s+(?:kl|fm)|thanksgiving|black\s+(?:friday|week)|cyber\s+monday|"

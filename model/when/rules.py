@@ -304,7 +304,8 @@ _GATES: dict[object, object] = {
             "paskhelgen nyårshelgen nyarshelgen trettonhelgen budgetprocessen budgetrundan bokslutet högsäsong "
             "hogsasong lågsäsong lagsasong inventering bokslut sommaren sommarn hösten hosten våren varen vintern "
             "veckoslutet sportlov vintersemestern ledigheten föräldraledigheten foraldraledigheten "
-            "tjänstledigheten tjanstledigheten mellandagarna mellandagar"
+            "tjänstledigheten tjanstledigheten mellandagarna mellandagar kalvningen lamningen sådden sadden "
+            "vårbruket varbruket"
         ),
         _RX_EVENT_SUFFIX,
     ],
@@ -314,7 +315,7 @@ _GATES: dict[object, object] = {
         "kort snarast snart senare gång gang nångång nangang någongång nagongang dryg drygt knapp knappt"
     ),
     _r_fuzzy_en_event: _toks(
-        "fair show expo exhibition conference convention harvest holidays holiday break season inventory "
+        "fair show expo exhibition conference convention harvest calving lambing silage planting sowing holidays holiday break season inventory "
         "stocktake stocktaking budget new easter christmas xmas thanksgiving midsummer vacation leave summer "
         "winter spring autumn fall springtime summertime black cyber labor labour memorial independence "
         "presidents july fourth bank public eofy financial half halfterm peak period busy"
