@@ -17,6 +17,7 @@ from model.steps import (
     imperative_task,
     in_minutes_title,
     is_denied,
+    is_done_later,
     is_internal,
     is_next_internal_meeting,
     is_record,
@@ -902,3 +903,17 @@ def test_a_labelled_next_activity_is_the_step_however_unsure_the_models_are(klar
     assert r.next_step is not None
     assert (r.next_step.text, r.next_step.action) == ("Telefon", "call")
     assert (r.when.granularity, r.when.value, r.verdict) == ("date", "2026-09-14", "partial")
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate", "done"),
+    [
+        ("Called Hal, he said send info and he'll take a look. Sent.", "send info", True),
+        ("Mejla offerten till Per - skickat", "Mejla offerten", True),
+        ("Send the quote Friday. Done with the call notes", "Send the quote", False),
+        ("Send the quote Friday.", "Send the quote", False),
+        ("Call Per. Sent.", "Call Per", False),  # not a send
+    ],
+)
+def test_a_send_the_note_says_is_done(text: str, candidate: str, done: bool) -> None:
+    assert is_done_later(text, span_of(text, candidate)) is done
