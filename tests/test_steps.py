@@ -179,6 +179,7 @@ def test_propose_reads_a_retry_or_a_requested_call(text: str, expected: list[str
         ("Kunden vill ha offert på 40 st. Ring Per", True, ["vill ha offert på 40 st", "Ring Per"]),
         # other material asked for, an adjective or ordinal before it
         ("Hemmesta Trädgård: vill ha katalog", True, ["vill ha katalog"]),
+        ("went ok, they want pricng for 25 seats", True, ["want pricng for 25 seats"]),  # a typo
         ("Rossi Meats: wants a 2nd quote w/ a smaller unit", True, ["wants a 2nd quote w"]),
         ("they want references from 2 other sites", True, ["want references from 2 other"]),
         ("we want a new car", True, []),
