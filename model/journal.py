@@ -1,8 +1,8 @@
 """A journal's past entries: lines that open with a day label before the note's day.
 
 A rep's diary labels each entry with its day ("Mon: ...", "Tis 3/3 - ...", "31/3 - ...",
-"Tues 14th: ...", a log's stamp "2026-11-18 Besök ..."), and the note is saved on the last entry's day or later. What an entry
-before the note's day says happened is a record ("Wed: follow-up call, happy", "Thu - lunch &
+"Tues 14th: ...", a log's stamp "2026-11-18 Besök ..."), and the note is saved on the last
+entry's day or later. What an entry before the note's day says happened is a record ("Wed: follow-up call, happy", "Thu - lunch &
 learn at Dr. Ibarra's, good energy"), unless the entry itself looks ahead: a date still to
 come on its line, or a word that plans, promises or asks ("will", "ska", "wants", "booked",
 "nästa", "tomorrow"). A day the entry names from its own day ("Mon: said I'd send it by Weds")

@@ -204,8 +204,9 @@ class Klarsteg:
         quoted message when the reply has one, or in a diary entry of a past day
         (:func:`~model.journal.in_past_entry`), or the type of an activity logged as had
         (:func:`~model.activity.logged_activity`); a note that opens as internal has none. The
-        step ranker picks among several. Where none is left, a customer's request for a price
-        or a quote is the step (:func:`~model.steps.request_phrases`)."""
+        step ranker picks among several. Where none is left, what a next-activity label names
+        (:func:`~model.steps.labelled_step`), else a customer's request for a price or a quote
+        (:func:`~model.steps.request_phrases`), is the step."""
         clf = self._clf
         for n in notes:
             if opens_internal(n.text):

@@ -72,7 +72,12 @@ _NOUN_STEP = re.compile(
 _REQUEST_KEYS = ("vill", "onskar", "ber om", "bad om", "want", "ask", "request", "would like")
 
 _NEGATED = re.compile(r"\b(?:nobody|no one|not|didn't|never|ingen|inte|ej|aldrig)\b[^.\n]*$")
-_SENT = re.compile(r"\b(?:sent|emailed|mailed|skickat|skickad|skickade|mejlat|mejlade|mailat|mailade)\b")
+# What says a thing was sent (folded): a request answered, a candidate that is a record
+_SENT_WORDS = (
+    r"sent|emailed|mailed|skickat|skickad|skickade|skickades|mejlat|mejlad|mejlade|mailat|mailade|"
+    r"delivered|levererad|levererat"
+)
+_SENT = re.compile(rf"\b(?:{_SENT_WORDS})\b")
 
 
 def _open_request(folded: str, m: re.Match[str]) -> bool:
@@ -294,7 +299,7 @@ def is_record(text: str, span: Span) -> bool:
 # "wants samples sent to the office")
 _SENT_AFTER = re.compile(
     r"(?i)(?:(?!\b(?:when|once|after|if|när|nar|efter|om|innan|before|wants?|vill|on|re|about|regarding|ang|kring)\b)[^.;!?\n,])"
-    r"{0,40}?\b(?:sent|skickad|skickat|skickades|emailed|mailed|mejlad|mejlat|delivered|levererad|levererat)\b"
+    rf"{{0,40}}?\b(?:{_SENT_WORDS})\b"
 )
 _SENT_KEYS = ("sent", "skick", "mailed", "mejla", "deliver", "leverer")
 
@@ -487,7 +492,7 @@ def is_next_internal_meeting(text: str, span: Span) -> bool:
 # "Mejla offerten till Per - skickat"): 0 of 13 such candidates in the annotated notes is the step
 _SEND_START = re.compile(r"(?i)(?:send|skicka|mail|mejla|email|e-mail)")
 _DONE_LATER = re.compile(
-    r"(?i)(?:^|[.!;]\s*|\s[-–]\s)(?:sent|skickat|skickad|skickade|done|klart|fixat|emailed|mailed|mejlat)"
+    rf"(?i)(?:^|[.!;]\s*|\s[-–]\s)(?:{_SENT_WORDS}|done|klart|fixat)"
     r"\s*(?:it|den|det)?\s*(?:[.!]|$)",
     re.MULTILINE,
 )
