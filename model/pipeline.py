@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from model.activity import activity_step, logged_activity, record_reason, retry_step
 from model.artifacts import Artifacts, load_artifacts
-from model.choose import choose_primary, in_date_field, log_stamp, when_features_all
+from model.choose import choose_primary, customer_event, in_date_field, log_stamp, when_features_all
 from model.fastner import FastNER
 from model.journal import in_past_entry
 from model.lang import detect_language as language_of
@@ -421,8 +421,9 @@ class Klarsteg:
             probs = clf.when_proba(feats)
             # A past date ("last week", "i tisdags", a date with an explicit year before the
             # note date, "Offert skickad 24/2") is a record, never the step's (SPEC).
+            # Nor is the date of the customer's own meeting the step comes after (their board's)
             for i, m in enumerate(n.mentions):
-                if m.past or log_stamp(n.text, m, n.note_date):
+                if m.past or log_stamp(n.text, m, n.note_date) or customer_event(n.text, m, n.step):
                     probs[i] = 0.0
             best = int(probs.argmax())
             if probs[best] < clf.when_threshold:

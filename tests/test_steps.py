@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from support import span_of
 
-from model.choose import in_date_field
+from model.choose import customer_event, in_date_field
 from model.note import Note
 from model.pipeline import Klarsteg
 from model.schema import ScoreResult
@@ -918,3 +918,24 @@ def test_a_labelled_next_activity_is_the_step_however_unsure_the_models_are(klar
 )
 def test_a_send_the_note_says_is_done(text: str, candidate: str, done: bool) -> None:
     assert is_done_later(text, span_of(text, candidate)) is done
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "date_text", "theirs"),
+    [
+        ("Next: call after their board meeting on 3 March to get sign-off", "call", "on 3 March", True),
+        ("Vi tar beslut på nämndens möte 15/12 och hör av oss efter det.", "hör av oss", "15/12", True),
+        ("She'll take it to the board on 3/26 and let us know", "let us know", "on 3/26", True),
+        ("evaluating two other CRMs, decision end of May, she'll call us", "call us", "end of May", True),
+        # the step attends or is the meeting, or the date is no meeting's
+        ("We present the business case to their board on 3/26", "present", "on 3/26", False),
+        ("Möte med styrelsen 12/3 kl 10", "Möte", "12/3 kl 10", False),
+        ("Offertgenomgång Sjöhagen - beslut brandvägg ons 22/4 em", "Offertgenomgång", "ons 22/4 em", False),
+        ("Ring Per fredag", "Ring Per", "fredag", False),
+    ],
+)
+def test_the_customers_own_meeting_is_not_the_when(
+    text: str, step: str, date_text: str, theirs: bool
+) -> None:
+    mention = next(m for m in find_times(text, date(2026, 3, 2)) if m.text == date_text)
+    assert customer_event(text, mention, span_of(text, step)) is theirs
