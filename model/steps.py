@@ -222,10 +222,16 @@ def _first_word_end(text: str, span: Span) -> int:
 # "Task: Send W-9 ... Status: Completed", "[Call] 02/03 - Held - spoke w/ Arlo", "circulate
 # slides (done in meeting)". No annotated step comes before such a status on its line (8 come
 # after it: "Call - Not Held, ops mgr out sick. Resched for 5/27").
-_HELD_KEYS = ("held", "complet", "done", "genomf", "utförd", "utford", "avklarad")
+_HELD_KEYS = ("held", "complet", "done", "genomf", "utförd", "utford", "avklarad", "gjort", "klar")
 _HELD_AFTER = re.compile(
     r"(?i)(?:\bstatus\s*:|\bstate\s*:|\s[-–|]|\()\s*(?:not\s+held|held|completed|done|genomförd|"
-    r"genomfört|genomford|genomfort|utförd|utford|avklarad)\b"
+    r"genomfört|genomford|genomfort|utförd|utford|avklarad|gjort|klart)\b"
+)
+# ... or a done word later in its clause, with nothing between that puts it ahead
+# ("Platsbesök hos Stenby Skolor gjort", "demo at Klinkhamer done 9:30"; not "to be done")
+_DONE_IN_CLAUSE = re.compile(
+    r"(?i)(?:(?!\b(?:be|been|bli|vara|to|ska|will|when|once|när|nar|if|om|innan|before|until|tills|by)\b)"
+    r"[^.;!?\n,]){0,48}?\s(?:done|gjort|completed|genomförd|genomfört|utförd|avklarad)\b"
 )
 
 
@@ -233,7 +239,10 @@ def _held_after(text: str, end: int) -> bool:
     line_end = text.find("\n", end)
     if line_end < 0:
         line_end = len(text)
-    return _has_any(text, end, line_end, _HELD_KEYS) and _HELD_AFTER.search(text, end, line_end) is not None
+    return _has_any(text, end, line_end, _HELD_KEYS) and (
+        _HELD_AFTER.search(text, end, line_end) is not None
+        or _DONE_IN_CLAUSE.match(text, end, line_end) is not None
+    )
 
 
 # An imperative call opening its line ("Call to discuss renewal terms", "- ring Bosse,

@@ -430,6 +430,12 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
         ("Call - Not Held, ops mgr out sick. Resched for 5/27", "Resched", False),
         ("[Meeting] 02/10 Mon 9:30am - Planned - discovery session", "Meeting", False),
         ("Call Per - done\nSend the quote Friday", "Send the quote", False),
+        # its clause goes on to say it is done, with nothing between that puts it ahead
+        ("Platsbesök hos Stenby Skolor gjort, mätte upp 3 klassrum", "Platsbesök", True),
+        ("Dosing station demo at Klinkhamer done 9:30, Rik will pitch it", "Dosing station demo", True),
+        ("Tors: skulle ringa Ugglan o kolla nycklarna - gjort, allt ok", "ringa Ugglan o kolla", True),
+        ("Demo to be done by Friday", "Demo", False),
+        ("Site survey needs to be done before the quote", "Site survey", False),
         # its clause says it was sent, with no condition, topic or wish between
         ("Quote for 200 keg couplers sent to Delia, she got it", "Quote for 200 keg", True),
         ("Offert på takpapp skickad till Per idag", "Offert", True),
