@@ -242,18 +242,7 @@ class Klarsteg:
             elif steps:
                 n.step = steps[choose_primary(steps, n.mentions, n.text, n.sentences)]
             if n.step is None:
-                # nothing else reads as a step: what a next-activity label names is one
-                # ("Nästa aktivitet: Telefon 2026-08-11"), else a request for a price or a quote
-                # (SPEC), however unsure the models are of the note ("§ 2 Vill ha pris på ...")
-                n.step = labelled_step(n.text, n.mentions) or next(
-                    (
-                        s
-                        for s in request_phrases(n.text, n.rule_folded(), n.mentions)
-                        if not never_a_step(n.text, s)
-                        and not in_past_entry(n.text, s, n.mentions, n.note_date)
-                    ),
-                    None,
-                )
+                n.step = _stated_step(n)
                 n.step_is_stated = n.step is not None
 
     def _fallback_steps(self, n: Note) -> list[tuple[int, int]]:
@@ -333,8 +322,17 @@ class Klarsteg:
             if confidence < clf.step_confidence_floor and not (
                 n.step_is_stated or _is_activity(n, start, end)
             ):
-                n.step = None
-                continue
+                # ... then what the note states, if it states another ("Want a quote incl. AV")
+                stated = _stated_step(n)
+                if stated is None or _overlaps(stated, start, end):
+                    n.step = None
+                    continue
+                start, end = n.step = tidy_step(n.text, *stated, n.time_spans())
+                n.step_is_stated = True
+                (action, p_action), (owner, _) = clf.predict_labels(
+                    (clf.action, clf.owner), n.context(start, end)
+                )
+                confidence = (n.presence + p_action) / 2
             if (action, owner) != ("call", "seller") and _overlaps(
                 retry_step(n.text, n.rule_folded()), start, end
             ):
@@ -507,6 +505,22 @@ def _other_phrases(note: Note, steps: Sequence[tuple[int, int]]) -> list[tuple[i
         for a, b in _step_phrases(note)
         if all(b <= s or a >= e for s, e in steps) and note.bounds(a, b) not in taken
     ]
+
+
+def _stated_step(note: Note) -> tuple[int, int] | None:
+    """A step the note states whatever the models believe: what a next-activity label names
+    ("Nästa aktivitet: Telefon 2026-08-11"), else a customer's request for a price or a quote
+    (SPEC; "§ 2 Vill ha pris på ..."), for a note the step choice left without one or whose
+    step the confidence floor drops."""
+    return labelled_step(note.text, note.mentions) or next(
+        (
+            s
+            for s in request_phrases(note.text, note.rule_folded(), note.mentions)
+            if not never_a_step(note.text, s)
+            and not in_past_entry(note.text, s, note.mentions, note.note_date)
+        ),
+        None,
+    )
 
 
 def _is_activity(note: Note, start: int, end: int) -> bool:

@@ -945,3 +945,18 @@ def test_the_customers_own_meeting_is_not_the_when(
 ) -> None:
     mention = next(m for m in find_times(text, date(2026, 3, 2)) if m.text == date_text)
     assert customer_event(text, mention, span_of(text, step)) is theirs
+
+
+def test_a_request_replaces_a_step_the_confidence_floor_drops(klarsteg: Klarsteg) -> None:
+    # the list's weak step is dropped below the confidence floor; the customer's request stands
+    text = (
+        "Open items - spring offsites\n• Fernhill Analytics: 2-day offsite for 20. Want a quote incl. AV + dinner,"
+        " to get sign-off from their CFO\n• Corbett & Lyle: no reply since Jan"
+    )
+    r = klarsteg.score(text, note_date="2026-03-02")
+    assert r.next_step is not None
+    assert (r.next_step.text, r.next_step.action, r.next_step.owner) == (
+        "Want a quote incl",
+        "send",
+        "seller",
+    )
