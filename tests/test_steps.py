@@ -337,8 +337,9 @@ _LEANING = (
         (None, None, 0.0, "Will", ("date", "2026-11-30")),  # the band's thresholds as shipped
         (1.01, None, 0.0, "wants the sample boards", ("date", "2026-11-30")),  # band closed
         (None, 0.95, 0.0, "wants the sample boards", ("date", "2026-11-30")),  # the tagger not sure enough
-        # the shipped confidence floor: "Will" is a weak step (confidence 0.39), dropped
-        (None, None, None, None, None),
+        # the shipped confidence floor: "Will" is a weak step (confidence 0.39), dropped, and
+        # the customer's request takes its place
+        (None, None, None, "wants the sample boards", ("date", "2026-11-30")),
     ],
 )
 def test_tagger_step_when_presence_only_leans(
