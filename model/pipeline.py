@@ -313,10 +313,7 @@ class Klarsteg:
             if n.step is None:
                 continue
             start, end = n.step = tidy_step(n.text, *n.step, n.time_spans())
-            (action, p_action), (owner, _) = clf.predict_labels(
-                (clf.action, clf.owner), n.context(start, end)
-            )
-            confidence = (n.presence + p_action) / 2
+            action, owner, confidence = self._labels(n, start, end)
             # neither the note-level nor the action model believes in it, and it is not the
             # planned activity of a record (whose shape the presence model does not read)
             if confidence < clf.step_confidence_floor and not (
@@ -329,10 +326,7 @@ class Klarsteg:
                     continue
                 start, end = n.step = tidy_step(n.text, *stated, n.time_spans())
                 n.step_is_stated = True
-                (action, p_action), (owner, _) = clf.predict_labels(
-                    (clf.action, clf.owner), n.context(start, end)
-                )
-                confidence = (n.presence + p_action) / 2
+                action, owner, confidence = self._labels(n, start, end)
             if (action, owner) != ("call", "seller") and _overlaps(
                 retry_step(n.text, n.rule_folded()), start, end
             ):
@@ -353,6 +347,13 @@ class Klarsteg:
                 owner=owner,
                 confidence=round(confidence, 3),
             )
+
+    def _labels(self, n: Note, start: int, end: int) -> tuple[str, str, float]:
+        """The step's action and owner, and its confidence: the mean of the note-level model's
+        and the action model's."""
+        clf = self._clf
+        (action, p_action), (owner, _) = clf.predict_labels((clf.action, clf.owner), n.context(start, end))
+        return action, owner, (n.presence + p_action) / 2
 
     def find_reason(self, notes: list[Note]) -> None:
         """The reason nearest the step, from the span model, else the reason picker's purpose,
