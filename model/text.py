@@ -65,8 +65,29 @@ def tokens(text: str) -> list[str]:
     return TOKEN_PATTERN.findall(fold(text))
 
 
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """The alternatives of a regex alternation, split at the ``|`` outside groups and escapes."""
+    out: list[str] = []
+    depth = start = 0
+    escaped = False
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+    out.append(pattern[start:])
+    return out
+
+
 def by_first_letter(alternatives: str) -> str:
-    """A regex alternation (``a|b|c``, split at every ``|``: none inside a group) with the
+    """A regex alternation (``a|b|c``, split at the ``|`` outside groups) with the
     alternatives that start with a plain letter grouped by that letter:
     ``ring|call|review`` -> ``r(?:ing|eview)|call``, each group where its first alternative
     was and in the same order. Regex engines try the alternatives one after the other, so a
@@ -77,7 +98,7 @@ def by_first_letter(alternatives: str) -> str:
     ``(?:``) the same texts match somewhere, but the match at a place may differ: fine for a
     search used as a yes or no."""
     groups: dict[str, list[str]] = {}
-    for alt in alternatives.split("|"):
+    for alt in _top_level_alternatives(alternatives):
         # a letter with a quantifier ("k?x"), or not a letter: an alternative of its own
         key = alt[0] if alt[:1].isalpha() and alt[1:2] not in ("?", "*", "+", "{") else alt
         groups.setdefault(key, []).append(alt[len(key) :])

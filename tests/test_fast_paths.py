@@ -26,7 +26,7 @@ from model.choose import _bucket, _gap_bucket, when_features, when_features_all
 from model.classify import Classifiers, when_examples
 from model.data import locate, read_jsonl
 from model.fastlinear import FastDictLR, FastHashedLR, FastTfidfLR, fast_hashed, fast_model
-from model.fastner import FastNER
+from model.fastner import FastNER, _nerkernel
 from model.features import SentenceIndex, sentence_bounds, span_context
 from model.masking import mask_times
 from model.pipeline import Klarsteg, NoteInput
@@ -259,16 +259,62 @@ def fast_ner(klarsteg_model: Klarsteg) -> FastNER:
     return fast
 
 
-@pytest.mark.parametrize("split", ["dev", "test"])
-def test_fast_ner_gives_spacys_entities(klarsteg_model: Klarsteg, fast_ner: FastNER, split: str) -> None:
+@pytest.fixture(scope="module")
+def numpy_ner(klarsteg_model: Klarsteg) -> FastNER:
+    """The fast NER without its compiled parse: what an install without a C compiler runs."""
+    fast = FastNER.from_pipeline(klarsteg_model.artifacts.spans)
+    assert fast is not None
+    fast._kernel = None
+    return fast
+
+
+def test_the_compiled_parse_is_built() -> None:
+    """The install compiles model/_nerkernel.c (optional in pyproject.toml, so a failed build
+    would otherwise go unnoticed, with single notes scored several times slower)."""
+    assert _nerkernel is not None
+    assert FastNER.from_pipeline(Klarsteg.load(None).artifacts.spans)._kernel is not None  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "numpy"])
+@pytest.mark.parametrize("split", ["dev", "test", "test_real"])
+def test_fast_ner_gives_spacys_entities(
+    klarsteg_model: Klarsteg, fast_ner: FastNER, numpy_ner: FastNER, split: str, compiled: bool
+) -> None:
+    fast = fast_ner if compiled else numpy_ner
+    assert (fast._kernel is not None) == compiled
     nlp = klarsteg_model.artifacts.spans
     texts = _masked_texts(read_jsonl(ROOT / "training_data" / f"{split}.jsonl"))
     expected = [_spacy_spans(nlp, text) for text in texts]
     for text, want in zip(texts, expected, strict=True):
-        assert fast_ner.spans(text) == want, text
+        assert fast.spans(text) == want, text
     # Several notes at once share their matrix work; nothing may leak between them.
-    assert fast_ner.spans_many(texts) == expected
-    assert sum(map(len, expected)) > len(texts)  # many entities compared, not empty lists
+    assert fast.spans_many(texts) == expected
+    assert sum(map(len, expected)) > len(texts) / 2  # many entities compared, not empty lists
+
+
+def test_compiled_parse_refuses_bad_input(fast_ner: FastNER) -> None:
+    doc = fast_ner._make_doc("Ring Anna på tisdag")
+    arr = doc.to_array(fast_ner._array_columns)
+    index = fast_ner._cache_rows(arr)
+    kernel, rows = fast_ner._kernel, fast_ner._rows
+    assert _nerkernel.parse(kernel, rows, index, arr) == _nerkernel.parse(kernel, rows, list(index), arr)
+    with pytest.raises(ValueError, match="unexpected rows"):
+        _nerkernel.parse(kernel, rows.astype(np.float64), index, arr)  # not float32
+    with pytest.raises(ValueError, match="unexpected rows"):
+        _nerkernel.parse(kernel, rows, index[:-1], arr)  # fewer rows than tokens
+    with pytest.raises(ValueError, match="unexpected rows"):
+        _nerkernel.parse(kernel, rows, index, arr.astype(np.int32))  # not 64-bit columns
+    with pytest.raises(IndexError, match="out of range"):
+        _nerkernel.parse(kernel, rows, [*index[:-1], len(rows)], arr)
+    with pytest.raises(IndexError, match="out of range"):
+        _nerkernel.parse(kernel, rows, [*index[:-1], -1], arr)
+    with pytest.raises(ValueError):
+        _nerkernel.parse(object(), rows, index, arr)  # not a kernel
+    moves = tuple(("O", -1) for _ in range(10))
+    with pytest.raises(ValueError, match="projection W: expected 2048 float32"):
+        _nerkernel.make((32, 1, 64, 2, 64, 10, 9, 0), (), (np.zeros(3, np.float32),) * 11, moves)
+    with pytest.raises(ValueError, match="unexpected NER shape"):
+        _nerkernel.make((32, 1, 64, 2, 64, 10, 9, 0), (), (np.zeros(3, np.float32),) * 11, moves[:9])
 
 
 def test_fast_ner_in_small_chunks(klarsteg_model: Klarsteg, dev: list[dict]) -> None:
@@ -366,10 +412,12 @@ _NOTE_WORDS = ["Ring", "kunden", "TIDDATUM", "om", "offerten", "Call", "Bob", "t
     )
 )
 def test_fast_ner_matches_spacy_on_any_text(
-    fast_ner: FastNER, klarsteg_model: Klarsteg, parts: list[str]
+    fast_ner: FastNER, numpy_ner: FastNER, klarsteg_model: Klarsteg, parts: list[str]
 ) -> None:
     text = " ".join(parts)
-    assert fast_ner.spans(text) == _spacy_spans(klarsteg_model.artifacts.spans, text)
+    want = _spacy_spans(klarsteg_model.artifacts.spans, text)
+    assert fast_ner.spans(text) == want
+    assert numpy_ner.spans(text) == want
 
 
 def test_fast_ner_vocabulary_stays_bounded(klarsteg_model: Klarsteg, dev: list[dict]) -> None:

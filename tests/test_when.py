@@ -1088,6 +1088,39 @@ def test_quick_precheck_hit_is_a_precheck_hit() -> None:
             assert when_patterns._PRECHECK.search(text), text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ring kund ang. avtalet",
+        "RING KUND NÄSTA V",  # a pattern with a group and a space
+        "MANAD",  # å written as a
+        "İDAG",  # lower-casing keeps the dotted capital I; case-insensitive matching reads i
+        "ıdag",
+        "ſoon",
+        "TO KL",
+        "Black  Friday",
+        "nothing here at all",
+    ],
+)
+def test_lower_case_precheck_answers_as_the_case_insensitive_one(text: str) -> None:
+    """find_times asks the grouped pattern of the lower-cased note (and only a note with a
+    Turkish i or a long s the case-insensitive one): the same yes or no on every note."""
+    low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    fast = bool(when_patterns._PRECHECK_LOWER.search(low)) or bool(
+        when_patterns._CASE_ODD.search(text) and when_patterns._PRECHECK.search(text)
+    )
+    assert fast == bool(when_patterns._PRECHECK.search(text))
+
+
+def test_lower_case_precheck_on_every_prescan_text() -> None:
+    for text in _prescan_texts():
+        low = text.lower()
+        if len(low) == len(text) and not when_patterns._CASE_ODD.search(text):
+            assert bool(when_patterns._PRECHECK_LOWER.search(low)) == bool(
+                when_patterns._PRECHECK.search(text)
+            ), text
+
+
 # Short weekdays written on their own, as reps do in logs and lists (REF is a Thursday).
 SHORT_DAYS = [
     ("ring igen mån", "mån", "2026-11-30"),

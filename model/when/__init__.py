@@ -32,7 +32,7 @@ from datetime import date, datetime
 
 from model.when.mention import TimeMention
 from model.when.merge import _merge, anchor_clock_times
-from model.when.patterns import _DIGIT, _PRECHECK, _PRECHECK_QUICK, _Atom
+from model.when.patterns import _CASE_ODD, _DIGIT, _PRECHECK, _PRECHECK_LOWER, _PRECHECK_QUICK, _Atom
 from model.when.prescan import _ALL_RULES, _rule_matches
 from model.when.rules import _RULES
 from model.when.rules_days import read_month_day
@@ -68,7 +68,12 @@ def find_times(text: str, ref: date | datetime) -> list[TimeMention]:
     if len(low) != len(text):  # a few characters change length when lower-cased
         low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
     digit = _DIGIT.search(low)  # most notes have one, and then pass the pre-check
-    if digit is None and not _PRECHECK_QUICK.search(low) and not _PRECHECK.search(text):
+    if (
+        digit is None
+        and not _PRECHECK_QUICK.search(low)
+        and not _PRECHECK_LOWER.search(low)
+        and not (_CASE_ODD.search(text) and _PRECHECK.search(text))
+    ):
         return []
     ref_date, ref_dt = _ref_parts(ref)
     cands: list[_Atom] = []

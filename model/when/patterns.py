@@ -581,6 +581,14 @@ _PRECHECK_SOURCE = (
 
 _PRECHECK = re.compile(sv(_PRECHECK_SOURCE), _I)
 
+# The same question asked of the lower-cased note, with the alternatives grouped by first
+# letter: 5 instead of 70 us for a 20-character note, 40 instead of 500 for 190 characters.
+# Only a note with a character that case-insensitive matching treats as another letter, but
+# lower-casing does not turn into it (Turkish dotted and dotless i, the long s), needs the
+# case-insensitive _PRECHECK.
+_PRECHECK_LOWER = re.compile(sv(by_first_letter(_PRECHECK_SOURCE)))
+_CASE_ODD = re.compile("[\u0130\u0131\u017f]")
+
 
 # Most notes pass, and this finds that sooner: the digit and plain-word alternatives,
 # case-sensitive on the lower-cased note. A hit here is a hit of _PRECHECK; only a note
