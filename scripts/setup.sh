@@ -66,8 +66,9 @@ if [[ $want_spark == 1 ]]; then
   stamp=.venv/.klarsteg-installed-spark
 fi
 log=.venv/setup.log
-# The install also compiles model/_nerkernel.c (the span NER's one-note parse): again when it changed.
-if [[ ! -f $stamp || pyproject.toml -nt $stamp || requirements.lock -nt $stamp || model/_nerkernel.c -nt $stamp ]]; then
+# The install also compiles model/_nerkernel.c and model/_sparse.c: again when one changed.
+if [[ ! -f $stamp || pyproject.toml -nt $stamp || requirements.lock -nt $stamp || model/_nerkernel.c -nt $stamp ||
+  model/_sparse.c -nt $stamp ]]; then
   echo "setup: installing Klarsteg ($extras) and its pinned dependencies into .venv (log: $log)" >&2
   # pip's own chatter (and setuptools' notes on editable installs) goes to the log; the
   # log is shown when something fails.

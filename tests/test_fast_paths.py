@@ -22,10 +22,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from spacy.language import Language
 
+from model import fastlinear
 from model.choose import _bucket, _gap_bucket, when_features, when_features_all
 from model.classify import Classifiers, when_examples
 from model.data import locate, read_jsonl
-from model.fastlinear import FastDictLR, FastHashedLR, FastTfidfLR, fast_hashed, fast_model
+from model.fastlinear import FastDictLR, FastHashedLR, FastTfidfLR, _sparse, fast_hashed, fast_model
 from model.fastner import FastNER, _nerkernel
 from model.features import SentenceIndex, sentence_bounds, span_context
 from model.masking import mask_times
@@ -128,6 +129,49 @@ def test_presence_matches_sklearn(clf: Classifiers, dev: list[dict]) -> None:
     positive = list(clf.presence.classes_).index(True)
     expected = clf.presence.predict_proba(texts)[:, positive]
     np.testing.assert_allclose(clf.presence_proba(texts), expected, rtol=0, atol=TOL)
+
+
+def test_sparse_sums_are_built() -> None:
+    """The install compiles model/_sparse.c (optional in pyproject.toml: a failed build would
+    otherwise only show as slower scoring)."""
+    assert _sparse is not None
+
+
+@pytest.mark.parametrize("name", ["presence", "action", "owner", "clear"])
+def test_compiled_and_numpy_sums_agree(
+    clf: Classifiers, dev: list[dict], name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = clf._fast_for(getattr(clf, name))
+    assert isinstance(fast, FastTfidfLR)
+    docs = [r["text"] for r in dev[:150]] + ["", "ok."] if name == "presence" else _contexts(dev[:150])
+    compiled = [fast.proba(d) for d in docs]
+    assert type(fast.vectors.of(docs[0])[1]) is list  # type: ignore[index]  # (the C path ran)
+    monkeypatch.setattr(fastlinear, "_sparse", None)
+    assert type(fast.vectors.of(docs[0])[1]) is np.ndarray  # type: ignore[index]
+    plain = [fast.proba(d) for d in docs]
+    np.testing.assert_allclose(np.array(compiled), np.array(plain), rtol=0, atol=1e-12)
+
+
+def test_sparse_sums_refuse_bad_input() -> None:
+    idf = np.array([1.0, 2.0, 3.0])
+    rows = np.arange(6, dtype=np.float64).reshape(3, 2)
+    # tf 1 and 2 times idf 2 and 3: (2, 6), l2-normalised
+    assert _sparse.weigh([1, 2], [1.0, 2.0], idf, 1) == pytest.approx([2 / 40**0.5, 6 / 40**0.5], abs=1e-15)
+    assert _sparse.weigh([1, 2], [1.0, 2.0], None, 2) == pytest.approx([1 / 3, 2 / 3], abs=1e-15)
+    assert _sparse.weigh([], [], idf, 1) == []
+    assert _sparse.decide([0, 2], [1.0, 0.5], rows, np.array([0.25, -1.0])) == [2.25, 2.5]
+    with pytest.raises(IndexError, match="column out of range"):
+        _sparse.weigh([3], [1.0], idf, 1)
+    with pytest.raises(IndexError, match="column out of range"):
+        _sparse.decide([3], [1.0], rows, np.zeros(2))
+    with pytest.raises(ValueError, match="one tf per column"):
+        _sparse.weigh([1, 2], [1.0], idf, 1)
+    with pytest.raises(ValueError, match="idf: expected float64"):
+        _sparse.weigh([1], [1.0], idf.astype(np.float32), 1)
+    with pytest.raises(ValueError, match="rows must be"):
+        _sparse.decide([0], [1.0], rows, np.zeros(4))  # 6 weights are not (n, 4)
+    with pytest.raises(TypeError):
+        _sparse.decide([0], ["1"], rows, np.zeros(2))
 
 
 def test_when_ranker_matches_sklearn(clf: Classifiers, dev: list[dict]) -> None:
