@@ -151,19 +151,12 @@ class Classifiers:
                     vector = vectors[fast.vectors]
                 else:
                     vector = vectors[fast.vectors] = fast.vectors.of(ctx)
-                decision = fast.decision_from_vector(vector)
-                classes = fast.classes_
-                if fast.head.binary:  # [1 - p, p] and its argmax, without the array
-                    p = fast.head.second_class_proba(decision)
-                    best, p_best = (1, p) if p > 1.0 - p else (0, 1.0 - p)
-                    out.append((_label(classes[best]), p_best))
-                    continue
-                proba = fast.head.proba_from_decision(decision)
+                best, p_best = fast.head.best_class(fast.decision_from_vector(vector))
+                out.append((_label(fast.classes_[best]), p_best))
             else:
                 proba = model.predict_proba([ctx])[0]
-                classes = model.classes_
-            best = int(proba.argmax())
-            out.append((_label(classes[best]), float(proba[best])))
+                best = int(proba.argmax())
+                out.append((_label(model.classes_[best]), float(proba[best])))
         return out
 
     def presence_proba(self, texts: Sequence[str]) -> list[float]:

@@ -63,6 +63,21 @@ class _LinearHead:
         without the array."""
         return _expit(float(dec[0]))
 
+    def best_class(self, dec: Sequence[float]) -> tuple[int, float]:
+        """The index and probability of the most likely class: ``proba_from_decision(dec)``'s
+        argmax and maximum without arrays. The softmax's largest term is ``exp(0) = 1``, so
+        its probability is one over the sum of ``exp(d - max)``, added in class order as numpy
+        adds a few values (only ``math.exp`` may round another term by one bit)."""
+        if self.binary:
+            p = self.second_class_proba(dec)
+            return (1, p) if p > 1.0 - p else (0, 1.0 - p)
+        values = [float(d) for d in dec]
+        top = max(values)
+        total = 0.0
+        for d in values:
+            total += math.exp(d - top)
+        return values.index(top), 1.0 / total
+
     def proba_from_decision(self, dec: Sequence[float]) -> np.ndarray:
         if self.binary:
             p = self.second_class_proba(dec)

@@ -152,6 +152,20 @@ def test_compiled_and_numpy_sums_agree(
     np.testing.assert_allclose(np.array(compiled), np.array(plain), rtol=0, atol=1e-12)
 
 
+@pytest.mark.parametrize("name", ["action", "owner", "clear"])
+def test_best_class_is_the_probabilities_argmax(clf: Classifiers, dev: list[dict], name: str) -> None:
+    fast = clf._fast_for(getattr(clf, name))
+    assert isinstance(fast, FastTfidfLR)
+    decisions = [fast.decision(c) for c in _contexts(dev[:150])] + [
+        [0.5, 0.5, 0.25, -1.0, 0.0, 0.1, 0.2][: len(fast.classes_)]
+    ]
+    for dec in decisions:
+        proba = fast.head.proba_from_decision(dec)
+        best, p_best = fast.head.best_class(dec)
+        assert best == int(proba.argmax())  # (the first of equal ones, as numpy's argmax)
+        assert p_best == pytest.approx(float(proba[best]), rel=0, abs=1e-15)
+
+
 def test_sparse_sums_refuse_bad_input() -> None:
     idf = np.array([1.0, 2.0, 3.0])
     rows = np.arange(6, dtype=np.float64).reshape(3, 2)
