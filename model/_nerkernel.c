@@ -69,15 +69,37 @@ static void matmul_plain(int n, int K, int M, const float *restrict X, int ldx,
 #define HAVE_AVX2_PATH 1
 typedef float v8 __attribute__((vector_size(32)));
 
+/* One row, sixteen columns at a time (the steps inside an entity, and the last rows). */
+__attribute__((target("avx2,fma"))) static void row_avx2(int K, int M, const float *restrict x,
+                                                          const float *restrict W, float *restrict y) {
+    for (int j0 = 0; j0 < M; j0 += 16) {
+        v8 acc0 = {0}, acc1 = {0};
+        for (int k = 0; k < K; k++) {
+            const float *w = W + (size_t)k * M + j0;
+            v8 w0, w1;
+            memcpy(&w0, w, sizeof w0);
+            memcpy(&w1, w + 8, sizeof w1);
+            const float s = x[k];
+            v8 a = {s, s, s, s, s, s, s, s};
+            acc0 += a * w0;
+            acc1 += a * w1;
+        }
+        memcpy(y + j0, &acc0, sizeof(v8));
+        memcpy(y + j0 + 8, &acc1, sizeof(v8));
+    }
+}
+
 /* Four rows and sixteen columns at a time, their sums kept in registers. Chosen at import
  * when the CPU has AVX2 and FMA (GCC's target_clones would pick by CPU model name, which
  * leaves AMD's processors on the slow default). */
 __attribute__((target("avx2,fma"))) static void matmul_avx2(int n, int K, int M, const float *restrict X,
                                                              int ldx, const float *restrict W,
                                                              float *restrict Y) {
-    for (int r0 = 0; r0 < n; r0 += 4) {
+    int full = n - n % 4;
+    for (int r = full; r < n; r++) row_avx2(K, M, X + (size_t)r * ldx, W, Y + (size_t)r * M);
+    for (int r0 = 0; r0 < full; r0 += 4) {
         const float *x[4];
-        for (int i = 0; i < 4; i++) x[i] = X + (size_t)(r0 + i < n ? r0 + i : n - 1) * ldx;
+        for (int i = 0; i < 4; i++) x[i] = X + (size_t)(r0 + i) * ldx;
         for (int j0 = 0; j0 < M; j0 += 16) {
             v8 acc[4][2] = {{{0}}};
             for (int k = 0; k < K; k++) {
@@ -92,7 +114,7 @@ __attribute__((target("avx2,fma"))) static void matmul_avx2(int n, int K, int M,
                     acc[i][1] += a * w1;
                 }
             }
-            for (int i = 0; i < 4 && r0 + i < n; i++) {
+            for (int i = 0; i < 4; i++) {
                 memcpy(Y + (size_t)(r0 + i) * M + j0, &acc[i][0], sizeof(v8));
                 memcpy(Y + (size_t)(r0 + i) * M + j0 + 8, &acc[i][1], sizeof(v8));
             }
