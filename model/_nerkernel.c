@@ -255,6 +255,16 @@ static PyObject *make(PyObject *self, PyObject *args) {
     for (int c = 0; c < k->nC; c++) /* classes in index order, as fastner's sorted list */
         if ((k->act[c] == 'I' || k->act[c] == 'L') && k->label[c] >= 0)
             k->cands[k->label[c]][k->n_cands[k->label[c]]++] = c;
+    for (int c = 0; c < k->nC; c++) { /* an entity opened by "B" must be able to end ("L") */
+        int ends = 0;
+        if (k->act[c] != 'B') continue;
+        for (int i = 0; k->label[c] >= 0 && i < k->n_cands[k->label[c]]; i++)
+            ends += k->act[k->cands[k->label[c]][i]] == 'L';
+        if (!ends) {
+            PyErr_SetString(PyExc_ValueError, "a label that can begin an entity but not end one");
+            goto fail;
+        }
+    }
     PyObject *capsule = PyCapsule_New(k, "klarsteg.nerkernel", kernel_free);
     if (!capsule) goto fail;
     /* the unseen bytes object must outlive the kernel: keep it as the capsule's context */

@@ -23,6 +23,7 @@ no model trains on); test_real measures it (README, Quality: round 15).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -342,6 +343,18 @@ _OPEN_STATUS = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=16)
+def _logged_types(folded: str) -> tuple[tuple[int, int, int, int], ...]:
+    """Each type field or bracketed tag of a note: where its value starts and ends (a tag's at
+    least one character), where its line starts and where the field ends. Found once per note,
+    not once per step candidate (a long note has hundreds)."""
+    out = []
+    for m in _LOGGED_TYPE.finditer(folded):
+        group = 1 if m.start(1) >= 0 else 2
+        out.append((m.start(group), max(m.end(group), m.start(group) + 1), m.start(), m.end()))
+    return tuple(out)
+
+
 def logged_activity(
     text: str, folded: str, span: Span, mentions: Sequence[TimeMention], note_date: date
 ) -> bool:
@@ -353,12 +366,10 @@ def logged_activity(
     if ":" not in text and "[" not in text:
         return False
     s, e = span
-    for m in _LOGGED_TYPE.finditer(folded):
-        group = 1 if m.start(1) >= 0 else 2
-        if not (m.start(group) <= s and e <= max(m.end(group), m.start(group) + 1)):
+    for value_start, value_end, line_start, field_end in _logged_types(folded):
+        if not (value_start <= s and e <= value_end):
             continue
-        line_start = m.start()
-        line_end = text.find("\n", m.end())
+        line_end = text.find("\n", field_end)
         line_end = len(text) if line_end < 0 else line_end
         days = []
         for t in mentions:

@@ -25,16 +25,13 @@ from model.normalize import Normalized
 from model.note import Note
 from model.reasons import apart, in_status_field, is_who, other_item, reason_features
 from model.reasons import propose as propose_reasons
+from model.records import imperative_task, never_a_step, opens_internal, opens_todo
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
 from model.settings import get_settings
 from model.steps import (
     acceptor_features,
-    imperative_task,
     labelled_step,
-    never_a_step,
-    opens_internal,
-    opens_todo,
     pick_primary,
     request_phrases,
     step_features,
@@ -200,7 +197,7 @@ class Klarsteg:
         """The primary next step's span. Candidates come from the span model (joined by the
         rule's step phrases), else the planned activity of a record-shaped note (a calendar
         entry's or task's subject, :func:`~model.activity.activity_step`), else the fallbacks of
-        :meth:`_fallback_steps`. None is what :func:`~model.steps.never_a_step` rules out, in a
+        :meth:`_fallback_steps`. None is what :func:`~model.records.never_a_step` rules out, in a
         quoted message when the reply has one, or in a diary entry of a past day
         (:func:`~model.journal.in_past_entry`), or the type of an activity logged as had
         (:func:`~model.activity.logged_activity`); a note that opens as internal has none. The

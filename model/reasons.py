@@ -11,6 +11,7 @@ found no reason.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -319,7 +320,13 @@ def in_status_field(text: str, reason: tuple[int, int]) -> bool:
     line_end = text.find("\n", start)
     if line_end < 0:
         line_end = len(text)
+    return any(s <= start < e for s, e in _status_fields(text, line, line_end))
+
+
+@functools.lru_cache(maxsize=64)
+def _status_fields(text: str, line: int, line_end: int) -> tuple[tuple[int, int], ...]:
+    """The status fields of one line (found once per line: a long line has many candidates)."""
     window = text[line:line_end].lower()
     if "status" not in window and "stage" not in window and "priorit" not in window:
-        return False
-    return any(m.start() <= start < m.end() for m in _STATUS_FIELD.finditer(text, line, line_end))
+        return ()
+    return tuple((m.start(), m.end()) for m in _STATUS_FIELD.finditer(text, line, line_end))

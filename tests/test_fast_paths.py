@@ -32,7 +32,7 @@ from model.features import SentenceIndex, sentence_bounds, span_context
 from model.masking import mask_times
 from model.pipeline import Klarsteg, NoteInput
 from model.settings import PACKAGE_MODEL_DIR
-from model.text import tokens
+from model.text import fold_same_length, tokens
 from model.tokentag import _HASHER, TokenFeatures, token_features, tokenize
 from model.when import find_times
 
@@ -373,6 +373,22 @@ def test_compiled_parse_refuses_bad_input(fast_ner: FastNER) -> None:
         _nerkernel.make((32, 1, 64, 2, 64, 10, 9, 0), (), (np.zeros(3, np.float32),) * 11, moves)
     with pytest.raises(ValueError, match="unexpected NER shape"):
         _nerkernel.make((32, 1, 64, 2, 64, 10, 9, 0), (), (np.zeros(3, np.float32),) * 11, moves[:9])
+    # the shipped kernel's arrays, with a "B" move whose label has no "L": refused at make
+    arrays = (
+        np.zeros((32, 64), np.float32),
+        np.zeros(64, np.float32),
+        *(np.zeros((64, 128), np.float32),) * 3,
+        np.zeros(128, np.float32),
+        np.zeros(128, np.float32),
+        np.zeros((64, 16), np.float32),
+        np.zeros(16, np.float32),
+        bytes(10),
+        np.zeros((4, 10), np.float32),
+    )
+    begin_only = (("B", 0), *moves[1:])
+    with pytest.raises(ValueError, match="begin an entity but not end one"):
+        _nerkernel.make((32, 1, 64, 2, 64, 10, 9, 0), (), arrays, begin_only)
+    assert _nerkernel.make((32, 1, 64, 2, 64, 10, 9, 0), (), arrays, (("B", 0), ("L", 0), *moves[2:])) is not None
 
 
 def test_fast_ner_in_small_chunks(klarsteg_model: Klarsteg, dev: list[dict]) -> None:
@@ -666,3 +682,113 @@ def test_fast_ner_token_vectors_match_the_reference_to_the_bit(fast_ner: FastNER
     together = fast_ner._token_vectors(arrs[:20])
     alone = np.concatenate([fast_ner._token_vectors([a]) for a in arrs[:20]])
     np.testing.assert_allclose(together, alone, rtol=0, atol=1e-4)
+
+
+# --------------------------------------------------------------------------- once-per-note scans
+
+
+def _reference_held_after(text: str, end: int) -> bool:
+    """``records._held_after`` as it was: a search of the rest of the line per candidate."""
+    from model.records import _DONE_IN_CLAUSE, _HELD_AFTER, _HELD_KEYS, _has_any
+
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    return _has_any(text, end, line_end, _HELD_KEYS) and (
+        _HELD_AFTER.search(text, end, line_end) is not None
+        or _DONE_IN_CLAUSE.match(text, end, line_end) is not None
+    )
+
+
+def _reference_logged_types(folded: str) -> list[tuple[int, int, int, int]]:
+    from model.activity import _LOGGED_TYPE
+
+    out = []
+    for m in _LOGGED_TYPE.finditer(folded):
+        group = 1 if m.start(1) >= 0 else 2
+        out.append((m.start(group), max(m.end(group), m.start(group) + 1), m.start(), m.end()))
+    return out
+
+
+_SCAN_EXTRA = [
+    "Call Anna - Status: Held. Send the deck - done. Ring Per (done)",
+    "Mejla offerten till Per - skickat. Skicka avtalet. Klart.",
+    "Aktivitet: Besök\nDatum: 2026-03-01\nTyp: Samtal | Status: planerad",
+    "[Call] 02/03 - Held - spoke w/ Arlo\n[Email] sent the quote. Done.\n- send W-9. Sent.",
+    "Status: open, stage: proposal, priority: high - reason: budget\nsend it",
+    "",
+    "\n\n",
+]
+
+
+def _scan_texts(dev: list[dict]) -> list[str]:
+    test_real = read_jsonl(ROOT / "training_data" / "test_real.jsonl")
+    texts = [r["text"] for r in dev + test_real] + _SCAN_EXTRA
+    return texts + [" ".join(texts[i : i + 12]) for i in range(0, 240, 12)]  # long one-line notes
+
+
+def test_once_per_note_scans_answer_as_the_per_candidate_searches(dev: list[dict]) -> None:
+    """``_held_after``, ``is_done_later``, ``in_status_field`` and ``logged_activity``'s fields
+    read what one pass over the note found; they give what the searches per candidate gave."""
+    import re
+
+    from model import activity, reasons, records
+
+    checked = 0
+    for text in _scan_texts(dev):
+        folded = fold_same_length(text)
+        assert list(activity._logged_types(folded)) == _reference_logged_types(folded)
+        ends = sorted({m.end() for m in re.finditer(r"\w+", text)} | {0, len(text)})
+        for end in ends:
+            assert records._held_after(text, end) == _reference_held_after(text, end), (text, end)
+            done_later = records._DONE_LATER.search(text, end) is not None
+            assert (end <= records._last_done_start(text)) == done_later, (text, end)
+            line = text.rfind("\n", 0, end) + 1
+            line_end = len(text) if text.find("\n", end) < 0 else text.find("\n", end)
+            window = text[line:line_end].lower()
+            want = ("status" in window or "stage" in window or "priorit" in window) and any(
+                m.start() <= end < m.end() for m in reasons._STATUS_FIELD.finditer(text, line, line_end)
+            )
+            assert reasons.in_status_field(text, (end, end + 1)) == want, (text, end)
+            checked += 1
+    assert checked > 20_000
+
+
+def test_own_date_reads_only_the_mentions_near_the_candidate(
+    dev: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """step_features hands each candidate only the mentions that start in its line or
+    sentence; each candidate's own date, and the features, are what they were with all of
+    the note's mentions."""
+    import re
+
+    from model import steps
+    from model.choose import period_start
+
+    ref = date(2026, 3, 10)
+    own_date = steps._own_date
+    texts = _scan_texts(dev) + [
+        "Ring Anna. Möte 12/3 kl 10. Skicka offert 20/3.",
+        "Call Bo on the 14th. Send the deck 18/3.\nDemo 25/3. Follow up 11/3. Book a visit.",
+    ]
+    compared = found = 0
+    for text in texts:
+        mentions = find_times(text, ref)
+        spans = [(m.start(), m.end()) for m in re.finditer(r"\w+(?:\s+\w+){0,2}", text)][::2]
+        if not mentions or not spans:
+            continue
+        every = [(m, period_start(m)) for m in mentions]
+        runs = []
+        for use_every in (False, True):
+            seen: list[object] = []
+
+            def record(s, e, line, sent, near, nd, t, use_every=use_every, seen=seen, every=every):  # noqa: ANN001, ANN202
+                seen.append(own_date(s, e, line, sent, every if use_every else near, nd, t))
+                return seen[-1]
+
+            monkeypatch.setattr(steps, "_own_date", record)
+            runs.append((steps.step_features(text, spans, mentions, ref), seen))
+            monkeypatch.undo()
+        assert runs[0] == runs[1], text
+        compared += len(spans)
+        found += sum(d is not None for d in runs[0][1])
+    assert compared > 3_000 and found > 300

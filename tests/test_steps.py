@@ -11,9 +11,7 @@ from support import span_of
 from model.choose import customer_event, in_date_field
 from model.note import Note
 from model.pipeline import Klarsteg
-from model.schema import ScoreResult
-from model.steps import (
-    acceptor_examples,
+from model.records import (
     imperative_task,
     in_minutes_title,
     is_denied,
@@ -22,14 +20,18 @@ from model.steps import (
     is_next_internal_meeting,
     is_record,
     is_refused,
-    labelled_step,
     opens_internal,
     opens_todo,
+    says_nothing,
+)
+from model.schema import ScoreResult
+from model.steps import (
+    acceptor_examples,
+    labelled_step,
     pick_primary,
     propose,
     ranker_examples,
     request_phrases,
-    says_nothing,
     step_features,
 )
 from model.text import fold_same_length
