@@ -1,4 +1,5 @@
-/* A document's tf-idf vector and a linear model's decision values, for one document.
+/* A document's tf-idf vector and a linear model's decision values, for one document; and the
+ * weighted sums of feature dicts (the rankers' and pickers' rows).
  *
  * model/fastlinear.py computes what scikit-learn's TfidfVectorizer and LogisticRegression
  * compute for one span or note. A vector has a few dozen entries, so numpy's per-call
@@ -140,9 +141,65 @@ done:
     return out;
 }
 
+/* dict_sums(rows, weights) -> list of float or None, one per row
+ *   rows: a sequence of feature dicts; weights: dict of feature name -> float weight.
+ *   Each row's sum of value * weight over its float-valued features, in the dict's order
+ *   (features without a weight add nothing); None for a row with a value of another type,
+ *   which the caller reads the way DictVectorizer does. */
+static PyObject *dict_sums(PyObject *self, PyObject *args) {
+    PyObject *rows, *weights;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "OO!", &rows, &PyDict_Type, &weights)) return NULL;
+    PyObject *seq = PySequence_Fast(rows, "dict_sums: rows must be a sequence");
+    if (!seq) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject *out = PyList_New(n);
+    if (!out) {
+        Py_DECREF(seq);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *row = PySequence_Fast_GET_ITEM(seq, i), *key, *value, *item = NULL;
+        if (!PyDict_Check(row)) {
+            PyErr_SetString(PyExc_TypeError, "dict_sums: every row must be a dict");
+            goto fail;
+        }
+        Py_ssize_t pos = 0;
+        double s = 0.0;
+        int plain = 1;
+        while (PyDict_Next(row, &pos, &key, &value)) {
+            if (!PyFloat_CheckExact(value)) {
+                plain = 0;
+                break;
+            }
+            PyObject *w = PyDict_GetItemWithError(weights, key);
+            if (w) {
+                s += PyFloat_AS_DOUBLE(value) * PyFloat_AsDouble(w);
+                if (PyErr_Occurred()) goto fail;
+            } else if (PyErr_Occurred()) {
+                goto fail;
+            }
+        }
+        if (plain) {
+            item = PyFloat_FromDouble(s);
+            if (!item) goto fail;
+        } else {
+            item = Py_NewRef(Py_None);
+        }
+        PyList_SET_ITEM(out, i, item);
+    }
+    Py_DECREF(seq);
+    return out;
+fail:
+    Py_DECREF(seq);
+    Py_DECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"weigh", weigh, METH_VARARGS, "A document's tf-idf values from its columns and tf."},
     {"decide", decide, METH_VARARGS, "A linear model's decision values for a sparse vector."},
+    {"dict_sums", dict_sums, METH_VARARGS, "Each feature dict's weighted sum of its float values."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -332,8 +332,13 @@ class FastDictLR:
         """
         weight_of, vocab, weights, sep = self._weight_of, self.vocabulary, self.weights, self.separator
         bias = self.bias
+        # the rows of float values summed in C, in the same order (model/_sparse.c)
+        sums = _sparse.dict_sums(rows, weight_of) if _sparse is not None else [None] * len(rows)
         out = []
-        for feats in rows:
+        for feats, summed in zip(rows, sums, strict=True):
+            if summed is not None:
+                out.append(_expit(summed + bias))
+                continue
             s = 0.0
             for f, v in feats.items():
                 if type(v) is float:

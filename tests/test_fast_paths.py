@@ -166,6 +166,29 @@ def test_best_class_is_the_probabilities_argmax(clf: Classifiers, dev: list[dict
         assert p_best == pytest.approx(float(proba[best]), rel=0, abs=1e-15)
 
 
+def test_compiled_dict_sums_are_the_python_sums_to_the_bit(
+    clf: Classifiers, dev: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from model.data import normalized_record
+    from model.steps import ranker_examples
+
+    records = [normalized_record(r) for r in dev[:120]]
+    mentions = [find_times(r["text"], date.fromisoformat(r["note_date"])) for r in records]
+    feats = ranker_examples(records, mentions)[0]
+    feats = [*feats, {"kind": "list", "x": 1.0}, {"n": 2}, {}]  # a string, an int: the Python path
+    fast = clf._fast_for(clf.step_ranker)
+    assert isinstance(fast, FastDictLR)
+    sums = _sparse.dict_sums(feats, fast._weight_of)
+    assert sums[-3:-1] == [None, None] and sums[-1] == 0.0
+    compiled = fast.positive_proba(feats)
+    monkeypatch.setattr(fastlinear, "_sparse", None)
+    assert np.array_equal(compiled, fast.positive_proba(feats))
+    with pytest.raises(TypeError, match="every row must be a dict"):
+        _sparse.dict_sums([{"a": 1.0}, ["a"]], {"a": 2.0})
+    with pytest.raises(TypeError):
+        _sparse.dict_sums([{"a": 1.0}], {"a": "heavy"})  # a weight that is not a number
+
+
 def test_sparse_sums_refuse_bad_input() -> None:
     idf = np.array([1.0, 2.0, 3.0])
     rows = np.arange(6, dtype=np.float64).reshape(3, 2)
@@ -388,7 +411,10 @@ def test_compiled_parse_refuses_bad_input(fast_ner: FastNER) -> None:
     begin_only = (("B", 0), *moves[1:])
     with pytest.raises(ValueError, match="begin an entity but not end one"):
         _nerkernel.make((32, 1, 64, 2, 64, 10, 9, 0), (), arrays, begin_only)
-    assert _nerkernel.make((32, 1, 64, 2, 64, 10, 9, 0), (), arrays, (("B", 0), ("L", 0), *moves[2:])) is not None
+    assert (
+        _nerkernel.make((32, 1, 64, 2, 64, 10, 9, 0), (), arrays, (("B", 0), ("L", 0), *moves[2:]))
+        is not None
+    )
 
 
 def test_fast_ner_in_small_chunks(klarsteg_model: Klarsteg, dev: list[dict]) -> None:
