@@ -95,14 +95,17 @@ _DONE_IN_CLAUSE = re.compile(
 
 
 def _held_after(text: str, end: int) -> bool:
+    """Whether the rest of the candidate's line gives it a status of held or done."""
     line_end = text.find("\n", end)
     if line_end < 0:
         line_end = len(text)
-    # (a status or done word contains one of the keys: none, no match)
+    if end <= _last_status_starts(text).get(line_end, -1):
+        return True
+    # a done word within 58 characters of the candidate (the clause pattern's reach), which
+    # holds one of the keys: without a key in that window, no match
     return (
         _has_any(text, end, min(line_end, end + 64), _HELD_KEYS)
-        and (_DONE_IN_CLAUSE.match(text, end, line_end) is not None)
-        or end <= _last_status_starts(text).get(line_end, -1)
+        and _DONE_IN_CLAUSE.match(text, end, line_end) is not None
     )
 
 
