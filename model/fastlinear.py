@@ -112,6 +112,7 @@ class TfidfVectors:
         self.vocabulary: dict[str, int] = vec.vocabulary_
         self.sublinear = bool(vec.sublinear_tf)
         self.norm = vec.norm
+        self._norm_code = _NORMS.get(self.norm)  # model._sparse's name for it (None: numpy's way)
         self.idf = np.asarray(vec.idf_, dtype=np.float64) if vec.use_idf else None
         counts = np.arange(self._TF_TABLE, dtype=np.float64)
         counts[0] = 1.0  # (never looked up)
@@ -163,8 +164,8 @@ class TfidfVectors:
                 tf = [table[c] if c < n else _sublinear(c) for c in map(counts.__getitem__, idx)]
         else:
             tf = [float(counts[j]) for j in idx]
-        if _sparse is not None and self.norm in _NORMS:
-            return idx, _sparse.weigh(idx, tf, self.idf, _NORMS[self.norm])
+        if _sparse is not None and self._norm_code is not None:
+            return idx, _sparse.weigh(idx, tf, self.idf, self._norm_code)
         arr = np.array(tf, dtype=np.float64)
         columns = np.array(idx, dtype=np.intp)  # converted once, for idf and the models' rows
         if self.idf is not None:

@@ -21,7 +21,7 @@ from datetime import date
 
 from model.choose import NUMERIC_STAMP, _bucket, period_start
 from model.features import SentenceIndex
-from model.records import _SENT_WORDS, never_a_step
+from model.records import _SENT_WORDS, _WORD, never_a_step
 from model.text import TOKEN_PATTERN, by_first_letter, fold_same_length
 from model.tidy import phrase_end
 from model.when import TimeMention
@@ -56,7 +56,6 @@ _REQUEST = re.compile(
 
 _PROPOSE = re.compile(rf"\b(?:{by_first_letter(_STEP_WORDS)})\b")  # (same matches)
 _NEWLINE = re.compile("\n")
-_WORD = re.compile(r"\w+")
 _LABEL_END = re.compile(r"\s*(?::|[-–]\s)")
 _HEADER = re.compile(r"^\s*([^\n]{1,40}):\s*$|^\s*([A-Za-zÅÄÖåäö][^\n:]{0,30}):\s")
 
