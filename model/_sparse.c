@@ -8,6 +8,8 @@
  * class, the sum over the vector's columns of value times weight, plus the intercept.
  * Sums run over the columns in order (numpy's may group them), so results can differ from
  * numpy's in the last bits: tests/test_fast_paths.py compares with scikit-learn to 1e-9.
+ * tag_sums adds up the token tagger's weights per token, in the order of the Python loop it
+ * replaces (model/tokentag.py), so its sums are the same floats.
  * Only the buffer protocol: no numpy headers at build time.
  */
 #define PY_SSIZE_T_CLEAN
@@ -196,10 +198,152 @@ fail:
     return NULL;
 }
 
+/* item_doubles: the floats of a sequence of `want` numbers into out; -1 with an error set
+ * for another length or a value that is no number */
+static int item_doubles(PyObject *seq_obj, Py_ssize_t want, double *out, const char *what) {
+    PyObject *seq = PySequence_Fast(seq_obj, what);
+    if (!seq) return -1;
+    if (PySequence_Fast_GET_SIZE(seq) != want) {
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd values", what, want);
+        Py_DECREF(seq);
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < want; k++) {
+        out[k] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(seq, k));
+        if (out[k] == -1.0 && PyErr_Occurred()) {
+            Py_DECREF(seq);
+            return -1;
+        }
+    }
+    Py_DECREF(seq);
+    return 0;
+}
+
+/* the truth of each item of a sequence of n flags */
+static int item_flags(PyObject *seq_obj, Py_ssize_t n, char *out, const char *what) {
+    PyObject *seq = PySequence_Fast(seq_obj, what);
+    if (!seq) return -1;
+    if (PySequence_Fast_GET_SIZE(seq) != n) {
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd flags", what, n);
+        Py_DECREF(seq);
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        int t = PyObject_IsTrue(PySequence_Fast_GET_ITEM(seq, k));
+        if (t < 0) {
+            Py_DECREF(seq);
+            return -1;
+        }
+        out[k] = (char)t;
+    }
+    Py_DECREF(seq);
+    return 0;
+}
+
+/* tag_sums(words, edge, in_date, title, sent_start, pairs, consts) -> list of float
+ *   The token tagger's decision values without its bias (model/tokentag.py, _TokenScorer):
+ *   words: per token a 9-tuple (its own four weights added up, then the weights it gives the
+ *   tokens 3, 2, 1 before and 1, 2, 3 after it, then s3-1, s31); edge: the 9-tuple that
+ *   stands in past either end; in_date, title, sent_start: per token flags; pairs: per
+ *   neighbouring pair (n - 1) its (bi-, bi+) weights; consts: (date=False, date=True, title,
+ *   d-1=False, d-1=True, d1=False, d1=True, sentstart=False, sentstart=True).
+ *   Each token's terms are added in _TokenScorer.proba's order, so the sums are the same
+ *   floats as its Python loop's. */
+static PyObject *tag_sums(PyObject *self, PyObject *args) {
+    PyObject *words_obj, *edge_obj, *date_obj, *title_obj, *sent_obj, *pairs_obj, *consts_obj;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "OOOOOOO", &words_obj, &edge_obj, &date_obj, &title_obj, &sent_obj,
+                          &pairs_obj, &consts_obj))
+        return NULL;
+    double edge[9], c[9];
+    if (item_doubles(edge_obj, 9, edge, "tag_sums: edge") < 0) return NULL;
+    if (item_doubles(consts_obj, 9, c, "tag_sums: consts") < 0) return NULL;
+    PyObject *words = PySequence_Fast(words_obj, "tag_sums: words must be a sequence");
+    if (!words) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(words);
+    PyObject *pairs = NULL, *out = NULL;
+    double *w = NULL, *pb = NULL;
+    char *flags = NULL, *in_date, *title, *sent;
+    pairs = PySequence_Fast(pairs_obj, "tag_sums: pairs must be a sequence");
+    if (!pairs) goto fail;
+    if (PySequence_Fast_GET_SIZE(pairs) != (n > 0 ? n - 1 : 0)) {
+        PyErr_SetString(PyExc_ValueError, "tag_sums: expected one pair fewer than words");
+        goto fail;
+    }
+    /* the words padded by three edges on each side: token i is row i + 3 */
+    w = PyMem_Malloc(sizeof(double) * 9 * (size_t)(n + 6));
+    pb = PyMem_Malloc(sizeof(double) * 2 * (size_t)(n + 1));
+    flags = PyMem_Malloc(3 * (size_t)(n + 2));
+    if (!w || !pb || !flags) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (int k = 0; k < 3; k++) {
+        memcpy(w + 9 * k, edge, sizeof edge);
+        memcpy(w + 9 * (n + 3 + k), edge, sizeof edge);
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (item_doubles(PySequence_Fast_GET_ITEM(words, i), 9, w + 9 * (i + 3), "tag_sums: word") < 0) goto fail;
+    /* pb[2 * i]: token i's pair with the token before (0.0 for the first); pb[2 * i + 1]: with
+       the token after (0.0 for the last) */
+    for (Py_ssize_t i = 0; i <= n; i++) pb[2 * i] = pb[2 * i + 1] = 0.0;
+    for (Py_ssize_t i = 0; i + 1 < n; i++) {
+        double two[2];
+        if (item_doubles(PySequence_Fast_GET_ITEM(pairs, i), 2, two, "tag_sums: pair") < 0) goto fail;
+        pb[2 * i + 1] = two[1];
+        pb[2 * (i + 1)] = two[0];
+    }
+    in_date = flags;
+    title = flags + (n + 2);
+    sent = flags + 2 * (n + 2);
+    if (item_flags(date_obj, n, in_date, "tag_sums: in_date") < 0) goto fail;
+    if (item_flags(title_obj, n, title, "tag_sums: title") < 0) goto fail;
+    if (item_flags(sent_obj, n, sent, "tag_sums: sent_start") < 0) goto fail;
+    out = PyList_New(n);
+    if (!out) goto fail;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double *p = w + 9 * i; /* padded[i] */
+        double s = p[9 * 3 + 0];
+        s += in_date[i] ? c[1] : c[0];
+        if (title[i]) s += c[2];
+        s += p[1];
+        s += p[9 * 1 + 2];
+        s += p[9 * 2 + 3];
+        s += i > 0 ? (in_date[i - 1] ? c[4] : c[3]) : 0.0;
+        s += p[9 * 2 + 7];
+        s += p[9 * 4 + 4];
+        s += i + 1 < n ? (in_date[i + 1] ? c[6] : c[5]) : 0.0;
+        s += p[9 * 4 + 8];
+        s += p[9 * 5 + 5];
+        s += p[9 * 6 + 6];
+        s += pb[2 * i];
+        s += pb[2 * i + 1];
+        s += sent[i] ? c[8] : c[7];
+        PyObject *f = PyFloat_FromDouble(s);
+        if (!f) goto fail;
+        PyList_SET_ITEM(out, i, f);
+    }
+    PyMem_Free(w);
+    PyMem_Free(pb);
+    PyMem_Free(flags);
+    Py_DECREF(words);
+    Py_DECREF(pairs);
+    return out;
+fail:
+    PyMem_Free(w);
+    PyMem_Free(pb);
+    PyMem_Free(flags);
+    Py_DECREF(words);
+    Py_XDECREF(pairs);
+    Py_XDECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"weigh", weigh, METH_VARARGS, "A document's tf-idf values from its columns and tf."},
     {"decide", decide, METH_VARARGS, "A linear model's decision values for a sparse vector."},
     {"dict_sums", dict_sums, METH_VARARGS, "Each feature dict's weighted sum of its float values."},
+    {"tag_sums", tag_sums, METH_VARARGS, "The token tagger's decision values before its bias."},
     {NULL, NULL, 0, NULL},
 };
 

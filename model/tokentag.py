@@ -19,7 +19,7 @@ from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import LogisticRegression
 
 from model.data import locate
-from model.fastlinear import FastHashedLR, fast_hashed
+from model.fastlinear import FastHashedLR, _sparse, fast_hashed
 from model.features import SentenceIndex, sentence_bounds
 from model.text import TOKEN_PATTERN, fold
 
@@ -223,6 +223,10 @@ class _TokenScorer:
         self._edge_word = {f: (0.0, *self._consts[f]["edge"], 0.0, 0.0) for f in fast.coef}
         self._date_before = {f: (*self._consts[f]["before"], 0.0) for f in fast.coef}
         self._date_after = {f: (*self._consts[f]["after"], 0.0) for f in fast.coef}
+        # the same terms for model._sparse.tag_sums: (date, title, d-1, d1, sentstart weights)
+        self._sum_consts = {
+            f: (*c["date"], *c["title"], *c["before"], *c["after"], *c["sent"]) for f, c in self._consts.items()
+        }
 
     def _weight(self, field: str, feat: str) -> float:
         return float(self.fast.coef[field][self.fast._index[feat]])
@@ -282,8 +286,15 @@ class _TokenScorer:
         if None in words:
             words = [self._word(field, w) if x is None else x for w, x in zip(norms, words, strict=True)]
         edge = self._edge_word[field]
-        padded = [edge, edge, edge, *words, edge, edge, edge]  # token i is padded[i + 3]
         pairs = self._pair_weights(field, feats.pairs)
+        if _sparse is not None:  # the loop below in C, the same additions in the same order
+            return self.fast.proba_from_decisions(
+                field,
+                _sparse.tag_sums(
+                    words, edge, feats.in_date, feats.title, feats.sent_start, pairs, self._sum_consts[field]
+                ),
+            )
+        padded = [edge, edge, edge, *words, edge, edge, edge]  # token i is padded[i + 3]
         pair_before = [0.0, *(p[0] for p in pairs)]  # token i's pair with the token before
         pair_after = [*(p[1] for p in pairs), 0.0]
         c = self._consts[field]

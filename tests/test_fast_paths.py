@@ -211,6 +211,22 @@ def test_sparse_sums_refuse_bad_input() -> None:
         _sparse.decide([0], ["1"], rows, np.zeros(2))
 
 
+def test_tag_sums_refuse_bad_input() -> None:
+    edge, consts = (0.0,) * 9, (0.5,) * 9
+    word = (1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    # one token: its own 1.0, date=False 0.5, no title, d-1/d1 none, sentstart=True 0.5
+    assert _sparse.tag_sums([word], edge, [False], [False], [True], [], consts) == [2.0]
+    assert _sparse.tag_sums([], edge, [], [], [], [], consts) == []
+    with pytest.raises(ValueError, match="expected one pair fewer"):
+        _sparse.tag_sums([word, word], edge, [0, 0], [0, 0], [0, 0], [], consts)
+    with pytest.raises(ValueError, match="word: expected 9 values"):
+        _sparse.tag_sums([word[:8]], edge, [0], [0], [0], [], consts)
+    with pytest.raises(ValueError, match="in_date: expected 1 flags"):
+        _sparse.tag_sums([word], edge, [], [0], [0], [], consts)
+    with pytest.raises(TypeError):
+        _sparse.tag_sums([word], edge, [0], [0], [0], [], ("x",) * 9)
+
+
 def test_when_ranker_matches_sklearn(clf: Classifiers, dev: list[dict]) -> None:
     feats, _ = when_examples(dev)
     assert feats
@@ -590,8 +606,16 @@ def test_token_features_match_the_reference(dev: list[dict]) -> None:
         assert list(TokenFeatures(text, toks, spans)) == want
 
 
-def test_tagger_sums_each_row_as_the_hashed_model_does(clf: Classifiers, dev: list[dict]) -> None:
-    """The per-word weight sums give the hashed rows' probabilities to the bit."""
+@pytest.mark.parametrize("compiled", [True, False])
+def test_tagger_sums_each_row_as_the_hashed_model_does(
+    clf: Classifiers, dev: list[dict], compiled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The per-word weight sums give the hashed rows' probabilities to the bit, added up in C
+    (``model._sparse.tag_sums``) or in Python."""
+    import model.tokentag
+
+    if not compiled:
+        monkeypatch.setattr(model.tokentag, "_sparse", None)
     tagger = clf.tagger
     tagger.prepare()
     fast = tagger.__dict__["_fast"][0]
