@@ -22,6 +22,8 @@ from model.when.lexicon import WEEKDAY_ABBR, WEEKDAY_FULL, WEEKDAY_INDEX, sv
 Span = tuple[int, int]
 
 _LABEL_END = re.compile(r"[ \t]*(?::|[-–][ \t])")
+# What joins the two weekdays of a range label ("Wed-Thu", "Tis – tors", "Mon/Tue", "Mon & Tue")
+_RANGE_JOIN = re.compile(r"[ \t]*[-–/&+][ \t]*")
 # A log line's numeric date stamp, perhaps with its time ("2026-11-18", "12/05 14:00")
 _STAMP = re.compile(r"\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{2,4})?(?:[ T]\d{1,2}[:.]\d{2})?")
 _BULLETS = " \t-*•"
@@ -39,22 +41,33 @@ _AHEAD = re.compile(
 )
 
 
-def _label(text: str, line_start: int, mentions: list[TimeMention]) -> TimeMention | None:
-    """The time mention that labels the line (at its start, after any bullet, then a colon or a
-    dash), if there is one."""
+def _label(text: str, line_start: int, mentions: list[TimeMention]) -> tuple[TimeMention, ...]:
+    """The time mentions that label the line (at its start, after any bullet, then a colon or a
+    dash): one, or the two weekdays of a range ("Wed-Thu: ...", "Tis–tors - ..."); none when
+    the line has no label."""
     pos = line_start
     while pos < len(text) and text[pos] in _BULLETS:
         pos += 1
-    for m in mentions:
+    for k, m in enumerate(mentions):
         if m.start == pos:
+            join = _RANGE_JOIN.match(text, m.end)
+            if join is not None and k + 1 < len(mentions):
+                last = mentions[k + 1]
+                if (
+                    last.start == join.end()
+                    and _LABEL_END.match(text, last.end)
+                    and _WEEKDAY.fullmatch(m.text)
+                    and _WEEKDAY.fullmatch(last.text)
+                ):
+                    return (m, last)  # "Wed-Thu: workshop audit", "Mon/Tue - Cleveland"
             if _LABEL_END.match(text, m.end) or (
                 _STAMP.fullmatch(m.text) and text[m.end : m.end + 1] in (" ", "\t")
             ):
-                return m  # "Tis 3/3 - ...", or a log's date stamp ("2026-11-18 Besök ...")
-            return None
+                return (m,)  # "Tis 3/3 - ...", or a log's date stamp ("2026-11-18 Besök ...")
+            return ()
         if m.start > pos:
             break
-    return None
+    return ()
 
 
 def _label_is_past(label: TimeMention, note_date: date) -> bool:
@@ -78,13 +91,14 @@ def in_past_entry(text: str, span: Span, mentions: list[TimeMention], note_date:
     line_start = text.rfind("\n", 0, span[0]) + 1
     line_end = text.find("\n", span[0])
     line_end = len(text) if line_end < 0 else line_end
-    label = _label(text, line_start, mentions)
-    if label is None or not _label_is_past(label, note_date):
-        return False
+    labels = _label(text, line_start, mentions)
+    if not labels or not _label_is_past(labels[0], note_date):
+        return False  # (a range's first day decides: "Thu-Fri:" on a Friday is this week's)
+    label = labels[0]
     day = _label_day(label, note_date)
     relative = []  # the entry's own "by Weds", "imorgon": said on the entry's day
     for m in mentions:
-        if line_start <= m.start < line_end and m is not label and not m.past:
+        if line_start <= m.start < line_end and m is not label and m is not labels[-1] and not m.past:
             if m.granularity not in ("date", "datetime") or m.value is None:
                 return False  # "v.12", "i maj", "after the holidays": ahead
             if day is not None and (then := _from_entry_day(m.text, day)) is not None:
@@ -94,7 +108,23 @@ def in_past_entry(text: str, span: Span, mentions: list[TimeMention], note_date:
     if relative:
         # "Mon: said I'd send it by Weds" in a diary saved on Friday: that day has passed
         return max(relative) < note_date
-    return _AHEAD.search(fold(text[label.end : line_end])) is None
+    return _AHEAD.search(fold(text[labels[-1].end : line_end])) is None
+
+
+def past_entry_label(text: str, mention: TimeMention, mentions: list[TimeMention], note_date: date) -> bool:
+    """Whether ``mention`` labels a past entry (:func:`in_past_entry`) that has words after its
+    label: a day gone by ("Wed-Thu: workshop audit, all fine" in a diary saved on Friday),
+    which the date layer reads as the next such day; never the step's when. (A label alone on
+    its line, "Mon:" over a list of calls, may head the coming week's plan.)"""
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    labels = _label(text, line_start, mentions)
+    if mention not in labels:
+        return False
+    line_end = text.find("\n", mention.end)
+    rest = text[labels[-1].end : len(text) if line_end < 0 else line_end]
+    if not rest.strip(" \t:-–"):
+        return False
+    return in_past_entry(text, (labels[-1].end, labels[-1].end), mentions, note_date)
 
 
 # A day said relative to the day it is written on: a weekday alone, perhaps after "by", "on",

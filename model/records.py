@@ -63,6 +63,22 @@ _THANKS_KEYS = ("than", "tack", "cheers", "apprec", "enjoy", "like", "love", "gi
 _WENT_KEYS = ("went", "gick", "was", "were", "var", "blev", "closed", "avslut", "ended", "finished")
 
 
+# ... or what its clause goes on to say happened or was called off ("the follow-up call we'd
+# set for today happened", "was going to meet me on the 26th - cancelled", "Utbildningen skulle
+# ske idag – genomfördes kl 10"), with no condition, topic or purpose between ("unless it is
+# cancelled", "call Anna re the meeting that was cancelled"): no annotated step is followed so
+_HAPPENED_AFTER = re.compile(
+    r"(?i)(?:(?!\b(?:if|unless|when|once|in\s+case|om|ifall|såvida|när|nar|otherwise|annars|re|about|"
+    r"ang|regarding|kring|that|which|som|why|varför|varfor|whether|huruvida|to|att|wants?|vill)\b)"
+    r"[^.;!?\n,]){0,40}?\b(?:happened|took\s+place|ägde\s+rum|agde\s+rum|blev\s+av|genomfördes|"
+    r"genomfordes|hölls|holls|cancell?ed|called\s+off|avbokades|avbokad|avbokat|ställdes\s+in|"
+    r"stalldes\s+in|inställd|inställt|installd|installt)\b"
+)
+_HAPPENED_KEYS = (
+    "happen", "took", "ägde", "agde", "blev", "genomf", "hölls", "holls", "cancel", "called", "avbok", "ställ", "stall"
+)  # fmt: skip
+
+
 def _has_any(text: str, start: int, end: int, keys: tuple[str, ...]) -> bool:
     window = text[max(0, start) : end].lower()
     for key in keys:  # noqa: SIM110 (a loop: a generator in any() costs more than the checks)
@@ -161,7 +177,7 @@ def imperative_task(text: str, span: Span) -> bool:
 def is_record(text: str, span: Span) -> bool:
     """Whether a step candidate is what the note says was had or held: it starts with the verb
     or is its object ("Had a call today"), is thanked for or liked, its clause says it went
-    well or ended, or its line gives it a status of held or done."""
+    well, ended, happened or was called off, or its line gives it a status of held or done."""
     start, end = span
     return bool(
         _held_after(text, end)
@@ -178,6 +194,7 @@ def is_record(text: str, span: Span) -> bool:
             _has_any(text, start, end + 80, _WENT_KEYS)
             and (_WENT_AFTER.match(text, end) or _WENT_AFTER.match(text, _first_word_end(text, span)))
         )
+        or (_has_any(text, end, end + 60, _HAPPENED_KEYS) and _HAPPENED_AFTER.match(text, end) is not None)
         or (
             _has_any(text, end, end + 48, _SENT_KEYS)
             and _SENT_AFTER.match(text, end) is not None
@@ -283,11 +300,12 @@ def is_internal(text: str, span: Span) -> bool:
 
 
 # What the note says there is none of: "No further follow-up on this project", "inget möte
-# bokat", "nothing booked", "Follow-up: none set": no annotated step follows such a word,
-# starts with one or is such a label
+# bokat", "nothing booked", "Nothing to follow up", "inget mer att följa upp", "Follow-up: none
+# set": no annotated step follows such a word, starts with one or is such a label
 _NONE_BEFORE = re.compile(
-    r"(?i)\b(?:no|nothing|ingen|inget|inga|ej|not\s+a|not\s+any|without|utan)\s+"
-    r"(?:further\s+|more\s+|other\s+|new\s+|mer\s+|fler\s+|ny\s+|nytt\s+|nya\s+|vidare\s+)?$"
+    r"(?i)\b(?:(?:no|nothing|ingen|inget|inga|ej|not\s+a|not\s+any|without|utan)\s+"
+    r"(?:further\s+|more\s+|other\s+|new\s+|mer\s+|fler\s+|ny\s+|nytt\s+|nya\s+|vidare\s+)?"
+    r"|(?:nothing|inget)\s+(?:more\s+|else\s+|further\s+|mer\s+|mera\s+)?(?:to|att)\s+)$"
 )
 _NONE_KEYS = ("no", "ing", "ej", "without", "utan")
 _NONE_START = re.compile(r"(?i)(?:no|nothing|ingen|inget|inga|ej|not)\b")
@@ -305,8 +323,8 @@ def is_denied(text: str, span: Span) -> bool:
     return bool(
         _NONE_START.match(text, start)
         or (
-            _has_any(text, start - 20, start, _NONE_KEYS)
-            and _NONE_BEFORE.search(text, max(0, start - 20), start)
+            _has_any(text, start - 24, start, _NONE_KEYS)
+            and _NONE_BEFORE.search(text, max(0, start - 24), start)
         )
         or _NONE_VALUE.match(text, span[1])
     )

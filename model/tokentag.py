@@ -396,9 +396,11 @@ class TokenTagger:
             lo -= 1
         while hi + 1 < len(toks) and toks[hi + 1].end <= right and proba[hi + 1] >= ext:
             hi += 1
-        # A span does not end on punctuation.
+        # A span neither starts nor ends on punctuation (". AV + dinner" of "incl. AV + dinner").
         while hi > lo and not toks[hi].norm[0].isalnum():
             hi -= 1
+        while lo < hi and not toks[lo].norm[0].isalnum():
+            lo += 1
         return toks[lo].start, toks[hi].end, float(proba[peak])
 
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from support import span_of
 
-from model.journal import in_past_entry
+from model.journal import in_past_entry, past_entry_label
 from model.pipeline import Klarsteg
 from model.when import find_times
 
@@ -50,6 +50,18 @@ _WEEK = "Week 26\nMon: Cotswold Bakehouse - oven commissioning\nWed: follow-up c
         ("05/05 13:00 Visit: group mtg in the hall\n07/05 Call: Mags", "2027-05-07", "Visit", True),
         ("2026-11-30 Tel Conny: möte v.3", "2026-11-30", "möte", False),  # the note's day
         ("4/12 kl 10 möte med Gyllby", "2025-12-01", "möte", False),  # ahead
+        # a range of weekdays labels the entry: its first day decides (2026-01-23 is a Friday,
+        # 2026-01-20 a Tuesday)
+        (
+            "Week 4\nWed-Thu: workshop audit at Glomdal, all fine\nFri: expenses",
+            "2026-01-23",
+            "workshop audit",
+            True,
+        ),
+        ("Tis–tors: sista servicen, 3 maskiner", "2026-01-23", "sista servicen", True),
+        ("Mon/Tue - Cleveland, carrier meetings", "2026-01-23", "carrier meetings", True),
+        ("Thu-Fri: demo at Hillcrest", "2026-01-20", "demo", False),
+        ("Wed-Thu: call w/ Pat, will send samples", "2026-01-23", "send samples", False),
         # no label, or a label that is no day
         ("Follow-up call went fine", "2026-04-02", "Follow-up call", False),
         ("Status: call booked", "2026-04-02", "call", False),
@@ -70,3 +82,35 @@ def test_a_diary_entry_that_looks_ahead_keeps_its_step() -> None:
     result = Klarsteg.load().score(text, note_date="2026-04-02", language="en")
     assert result.next_step is not None and "demo" in result.next_step.text
     assert result.when is not None and result.when.value == "2026-04-13T09:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "note_date", "mention", "label"),
+    [
+        # the label of a past entry with words after it: a day gone by (2026-01-23 is a Friday)
+        ("Wed-Thu: workshop audit, all fine\nFri: call Per Mon", "2026-01-23", "Thu", True),
+        ("Wed-Thu: workshop audit, all fine\nFri: call Per Mon", "2026-01-23", "Wed", True),
+        ("Tue: rang Pat, all fine", "2026-01-23", "Tue", True),
+        # a label alone on its line heads a plan; an entry that looks ahead; a mention inside
+        # the entry; the note's own day
+        ("Mon:\n- ring Pat om hyran", "2026-01-23", "Mon", False),
+        ("Tue: Pat wants a demo", "2026-01-23", "Tue", False),
+        ("Wed-Thu: workshop audit, all fine\nFri: call Per Mon", "2026-01-23", "Mon", False),
+        ("Fri: call Per", "2026-01-23", "Fri", False),
+    ],
+)
+def test_the_label_of_a_past_entry(text: str, note_date: str, mention: str, label: bool) -> None:
+    day = date.fromisoformat(note_date)
+    mentions = find_times(text, day)
+    (m,) = [m for m in mentions if m.text == mention]
+    assert past_entry_label(text, m, mentions, day) is label
+
+
+def test_a_diary_of_past_day_ranges_has_no_step_nor_when() -> None:
+    text = (
+        "Week 4\nMon: Karlstad office, prep for dealer meeting\nTue 20/1: Håvard called, harrow order "
+        "cancelled. Nothing to follow up.\nWed-Thu: workshop audit at Glomdal Traktor, all fine, 2 "
+        "remarks already sent to them.\nFri: expense reports"
+    )
+    result = Klarsteg.load().score(text, note_date="2026-01-23", language="en")
+    assert (result.next_step, result.when, result.verdict) == (None, None, "none")

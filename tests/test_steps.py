@@ -423,6 +423,15 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
         ("Meeting closed 4.05pm.", "Meeting closed", True),
         ("Demo Thursday. Hope it goes well", "Demo", False),
         ("Book the demo. The last one went well", "Book the demo", False),
+        # what the clause says happened or was called off, with no condition, topic or purpose
+        # between
+        ("Thu: the follow-up call w/ Hadley we'd set for today happened", "follow-up call", True),
+        ("Lorna was going to meet me on the 26th - cancelled.", "meet me", True),
+        ("Utbildning av personalen skulle ske idag – genomfördes kl 10–11", "Utbildning av personalen", True),
+        ("Demon blev av i tisdags, de funderar", "Demon", True),
+        ("Demo on Tuesday unless it is cancelled", "Demo", False),
+        ("Call Anna re the meeting that was cancelled", "Call Anna", False),
+        ("Book a visit to check the install happened", "Book a visit", False),
         # a logged activity whose line gives it a status of held or done; what comes after
         # the status on its line can still be the step
         ("Meeting to plan next steps - Status: Held. Nothing new agreed", "Meeting", True),
@@ -507,6 +516,9 @@ def test_an_item_marked_internal_is_no_step(text: str, candidate: str, internal:
         ("no callback needed", "no callback", True),
         ("Status: Sent 30/11\nFollow-up: none set", "Follow-up", True),
         ("Nästa steg: -\nKommentar: ring ev. i vår", "Nästa steg", True),
+        ("Harrow order cancelled, farm sold. Nothing to follow up.", "follow up", True),
+        ("Allt levererat, inget mer att följa upp just nu", "följa upp", True),
+        ("Something to follow up on Friday", "follow up", False),
         ("Follow-up: call Ann Fri", "Follow-up", False),  # the label's field names the step
         # a negation elsewhere in the note, or none: a step
         ("No budget now. Call Ann in May", "Call Ann", False),
