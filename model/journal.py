@@ -91,7 +91,19 @@ def in_past_entry(text: str, span: Span, mentions: list[TimeMention], note_date:
     line_start = text.rfind("\n", 0, span[0]) + 1
     line_end = text.find("\n", span[0])
     line_end = len(text) if line_end < 0 else line_end
-    labels = _label(text, line_start, mentions)
+    return _past_entry(text, line_start, line_end, _label(text, line_start, mentions), mentions, note_date)
+
+
+def _past_entry(
+    text: str,
+    line_start: int,
+    line_end: int,
+    labels: tuple[TimeMention, ...],
+    mentions: list[TimeMention],
+    note_date: date,
+) -> bool:
+    """Whether the line ``text[line_start:line_end]``, labelled by ``labels``, is an entry of a
+    day before the note's that does not look ahead."""
     if not labels or not _label_is_past(labels[0], note_date):
         return False  # (a range's first day decides: "Thu-Fri:" on a Friday is this week's)
     label = labels[0]
@@ -118,13 +130,13 @@ def past_entry_label(text: str, mention: TimeMention, mentions: list[TimeMention
     its line, "Mon:" over a list of calls, may head the coming week's plan.)"""
     line_start = text.rfind("\n", 0, mention.start) + 1
     labels = _label(text, line_start, mentions)
-    if mention not in labels:
+    if all(mention is not m for m in labels):
         return False
     line_end = text.find("\n", mention.end)
-    rest = text[labels[-1].end : len(text) if line_end < 0 else line_end]
-    if not rest.strip(" \t:-–"):
+    line_end = len(text) if line_end < 0 else line_end
+    if not text[labels[-1].end : line_end].strip(" \t:-–"):
         return False
-    return in_past_entry(text, (labels[-1].end, labels[-1].end), mentions, note_date)
+    return _past_entry(text, line_start, line_end, labels, mentions, note_date)
 
 
 # A day said relative to the day it is written on: a weekday alone, perhaps after "by", "on",

@@ -225,7 +225,8 @@ class _TokenScorer:
         self._date_after = {f: (*self._consts[f]["after"], 0.0) for f in fast.coef}
         # the same terms for model._sparse.tag_sums: (date, title, d-1, d1, sentstart weights)
         self._sum_consts = {
-            f: (*c["date"], *c["title"], *c["before"], *c["after"], *c["sent"]) for f, c in self._consts.items()
+            f: (*c["date"], *c["title"], *c["before"], *c["after"], *c["sent"])
+            for f, c in self._consts.items()
         }
 
     def _weight(self, field: str, feat: str) -> float:
