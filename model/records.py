@@ -65,11 +65,14 @@ _WENT_KEYS = ("went", "gick", "was", "were", "var", "blev", "closed", "avslut", 
 
 # ... or what its clause goes on to say happened or was called off ("the follow-up call we'd
 # set for today happened", "was going to meet me on the 26th - cancelled", "Utbildningen skulle
-# ske idag – genomfördes kl 10"), with no condition, topic or purpose between ("unless it is
-# cancelled", "call Anna re the meeting that was cancelled"): no annotated step is followed so
+# ske idag – genomfördes kl 10"), with no condition, topic, purpose, negation or new date between
+# ("unless it is cancelled", "call Anna re the meeting that was cancelled", "the demo hasn't
+# happened yet", "site visit rescheduled - the first date cancelled"): no annotated step is
+# followed so.
 _HAPPENED_AFTER = re.compile(
     r"(?i)(?:(?!\b(?:if|unless|when|once|in\s+case|om|ifall|såvida|när|nar|otherwise|annars|re|about|"
-    r"ang|regarding|kring|that|which|som|why|varför|varfor|whether|huruvida|to|att|wants?|vill)\b)"
+    r"ang|regarding|kring|that|which|som|why|varför|varfor|whether|huruvida|to|att|wants?|vill|not|never|"
+    r"yet|inte|ej|aldrig|\w+n't|resched\w*|moved|postponed|ombokad|ombokat|flyttad|flyttat|new|ny|nytt)\b)"
     r"[^.;!?\n,]){0,40}?\b(?:happened|took\s+place|ägde\s+rum|agde\s+rum|blev\s+av|genomfördes|"
     r"genomfordes|hölls|holls|cancell?ed|called\s+off|avbokades|avbokad|avbokat|ställdes\s+in|"
     r"stalldes\s+in|inställd|inställt|installd|installt)\b"

@@ -433,6 +433,8 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
         ("Demo on Tuesday unless it is cancelled", "Demo", False),
         ("Call Anna re the meeting that was cancelled", "Call Anna", False),
         ("Book a visit to check the install happened", "Book a visit", False),
+        ("The demo hasn't happened yet", "demo", False),
+        ("Site visit rescheduled – the first date cancelled by them", "Site visit", False),
         # a logged activity whose line gives it a status of held or done; what comes after
         # the status on its line can still be the step
         ("Meeting to plan next steps - Status: Held. Nothing new agreed", "Meeting", True),
