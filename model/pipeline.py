@@ -363,10 +363,16 @@ class Klarsteg:
             # The step itself is never its reason ("Sign the contract" tagged as both; the step
             # has been tidied, so the reason is compared tidied the same way), nor who the step
             # is done with ("Schedule a demo with the IT team").
+            # An item of a list is its own: another item's reason is not this step's; nor is a
+            # record's status field ("Status: Planned") a reason. Where that leaves none of the
+            # span model's reasons, the fallbacks below still may find the step's own.
             reasons = [
                 r
                 for r in n.reasons
-                if tidy_step(n.text, *r, n.time_spans()) != n.step and not is_who(n.text, n.rule_folded(), r)
+                if tidy_step(n.text, *r, n.time_spans()) != n.step
+                and not is_who(n.text, n.rule_folded(), r)
+                and not other_item(n.text, n.step, r)
+                and not in_status_field(n.text, r)
             ]
             if not reasons and clf.reason_picker is not None:
                 reasons = self._telegraphic_reason(n)
@@ -379,8 +385,6 @@ class Klarsteg:
                 )
                 if found is not None and _plausible_reason(n, n.step, found[:2]):
                     reasons = [found[:2]]
-            # an item of a list is its own: another item's reason is not this step's; nor is
-            # a record's status field ("Status: Planned") a reason
             reasons = [
                 r for r in reasons if not other_item(n.text, n.step, r) and not in_status_field(n.text, r)
             ]

@@ -661,6 +661,18 @@ CASES = [
         "partial",
         64,
     ),
+    # the span model's reason is another item's (the internal one's): the step's own purpose
+    # is still found
+    (
+        "QBR Harlow Foods 3/2\nActions:\n1. Tom - send the audit pack to Nina for the safety inspection"
+        " - by 10/2\n2. Our payroll - check the invoices so they match the contract (internal)",
+        "2026-02-03",
+        ("send the audit pack", "send", "seller"),
+        ("the safety inspection", True),
+        ("date", "2026-02-10"),
+        "concrete",
+        94,
+    ),
     (
         "Ring Eva kl 21 ang. larmet",
         "2026-03-02",
