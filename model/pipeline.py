@@ -23,7 +23,7 @@ from model.lang import detect_language as language_of
 from model.masking import mask_times
 from model.normalize import Normalized
 from model.note import Note
-from model.reasons import apart, in_status_field, is_who, other_item, reason_features
+from model.reasons import apart, in_status_field, is_who, nearest_reason, other_item, reason_features
 from model.reasons import propose as propose_reasons
 from model.records import imperative_task, never_a_step, opens_internal, opens_todo
 from model.schema import NextStep, Reason, ScoreResult, When
@@ -353,8 +353,10 @@ class Klarsteg:
         return action, owner, (n.presence + p_action) / 2
 
     def find_reason(self, notes: list[Note]) -> None:
-        """The reason nearest the step, from the span model, else the reason picker's purpose,
-        else (for a record's planned activity) its purpose field or subject, else the tagger."""
+        """The step's reason (one in its sentence, else the nearest:
+        :func:`~model.reasons.nearest_reason`) from the span model, else the reason picker's
+        purpose, else (for a record's planned activity) its purpose field or subject, else the
+        tagger."""
         clf = self._clf
         for n in notes:
             if n.step is None:
@@ -390,7 +392,7 @@ class Klarsteg:
             ]
             if not reasons:
                 continue
-            nearest = min(reasons, key=lambda r: min(abs(r[0] - s_end), abs(s_start - r[1])))
+            nearest = nearest_reason(reasons, n.step, n.bounds)
             r_start, r_end = tidy_reason(n.text, nearest, n.step)
             cut = step_before_reason(n.text, n.step, (r_start, r_end))
             if cut != n.step and n.next_step is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from model.choose import _bucket
 from model.text import AFTER_CONTACT_VERB, TOKEN_PATTERN, fold_same_length
@@ -297,6 +297,16 @@ _ITEM = re.compile(r"[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]")
 _PURPOSE_ITEM = re.compile(
     r"(?i)[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+(?:purpose|syfte|agenda|goal|mål|aim|why|varför|topic|ämne)\s*:"
 )
+
+
+def nearest_reason(reasons: Sequence[Span], step: Span, bounds: Callable[[int, int], Span]) -> Span:
+    """The step's reason among several found: one in the step's own sentence first, then the
+    nearest to the step. "Tel m Eva ang. larmet. Bokat besök tis för att mäta upp ytorna": the
+    purpose in the step's sentence, not the call's topic that ends just before the step.
+    ``bounds`` gives the sentence holding a span (:meth:`model.note.Note.bounds`)."""
+    s_start, s_end = step
+    home = bounds(s_start, s_end)
+    return min(reasons, key=lambda r: (bounds(*r) != home, min(abs(r[0] - s_end), abs(s_start - r[1]))))
 
 
 def other_item(text: str, step: tuple[int, int], reason: tuple[int, int]) -> bool:

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from support import span_of
 
-from model.reasons import in_status_field, is_who, propose
+from model.features import SentenceIndex
+from model.reasons import in_status_field, is_who, nearest_reason, propose
 from model.text import fold_same_length
 from model.when import find_times
 
@@ -205,3 +206,43 @@ def test_who_a_candidate_names(text: str, candidate: str, who: bool) -> None:
 )
 def test_a_status_field_is_no_reason(text: str, candidate: str, status: bool) -> None:
     assert in_status_field(text, span_of(text, candidate)) is status
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "reasons", "expected"),
+    [
+        # the topic of the call ends right before the step; the purpose is in the step's sentence
+        (
+            "Tel m Eva ang. inbrottslarm butik Götgatan. Bokat platsbesök tis kl 14 för att mäta upp ytorna.",
+            "Bokat platsbesök",
+            ["inbrottslarm butik Götgatan", "mäta upp ytorna"],
+            "mäta upp ytorna",
+        ),
+        (
+            "Met the IT lead re: access control upgrade. Next step: demo in week 46 so their officer can see it.",
+            "demo",
+            ["access control upgrade", "their officer can see it"],
+            "their officer can see it",
+        ),
+        # both in the step's sentence: the nearer
+        (
+            "Skickar avtalet för underskrift på måndag så att de hinner boka artisterna.",
+            "Skickar avtalet",
+            ["de hinner boka artisterna", "underskrift"],
+            "underskrift",
+        ),
+        # none in the step's sentence: the nearer
+        (
+            "Budget talk first. Call Ann on Monday. Then the pricing review.",
+            "Call Ann",
+            ["the pricing review", "Budget talk"],
+            "Budget talk",
+        ),
+    ],
+)
+def test_the_reason_in_the_steps_sentence_comes_first(
+    text: str, step: str, reasons: list[str], expected: str
+) -> None:
+    bounds = SentenceIndex(text).bounds
+    found = nearest_reason([span_of(text, r) for r in reasons], span_of(text, step), bounds)
+    assert text[found[0] : found[1]] == expected
