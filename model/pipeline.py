@@ -392,13 +392,34 @@ class Klarsteg:
             ]
             if not reasons:
                 continue
-            nearest = nearest_reason(reasons, n.step, n.bounds)
+            nearest = nearest_reason(self._surest_in_sentence(n, reasons), n.step, n.bounds)
             r_start, r_end = tidy_reason(n.text, nearest, n.step)
             cut = step_before_reason(n.text, n.step, (r_start, r_end))
             if cut != n.step and n.next_step is not None:
                 n.step = cut
                 n.next_step = n.next_step.model_copy(update={"text": n.text[cut[0] : cut[1]], "end": cut[1]})
             n.reason = self._reason(n, r_start, r_end)
+
+    def _surest_in_sentence(self, n: Note, reasons: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Of several reasons in the step's sentence, the one the reason picker is surest of,
+        when it scores two or more of them and is sure of one ("skickar avtalet för
+        underskrift så att de hinner boka artisterna": the purpose after "så att", not the
+        document's use after "för"); ``reasons`` as they are otherwise."""
+        home = n.bounds(*n.step)  # type: ignore[misc]
+        same = [r for r in reasons if n.bounds(*r) == home]
+        if len(same) < 2 or self._clf.reason_picker is None:
+            return reasons
+        folded = n.rule_folded()
+        cands = propose_reasons(n.text, folded, n.step, n.mentions)  # type: ignore[arg-type]
+        if not cands:
+            return reasons
+        scores = self._clf.reason_scores(reason_features(n.text, folded, n.step, cands))  # type: ignore[arg-type]
+        by_start = {span[0]: float(p) for (span, *_), p in zip(cands, scores, strict=True)}
+        scored = [(by_start[r[0]], r) for r in same if r[0] in by_start]
+        if len(scored) < 2:
+            return reasons
+        best, reason = max(scored, key=lambda sr: sr[0])
+        return [reason] if best >= self._clf.reason_pick_threshold else reasons
 
     def _telegraphic_reason(self, n: Note) -> list[tuple[int, int]]:
         """The proposed purpose the reason picker is sure of (``[]`` when none is)."""

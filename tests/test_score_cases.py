@@ -673,6 +673,16 @@ CASES = [
         "concrete",
         94,
     ),
+    # two reasons in the step's sentence: the reason picker's surest, not the nearer condition
+    (
+        "Mejlar Olle efter lunch när han är tillbaka, för att boka in besiktningen av taket.",
+        "2026-03-02",
+        ("Mejlar Olle", "email", "seller"),
+        ("boka in besiktningen av taket", True),
+        ("date", "2026-03-02"),
+        "concrete",
+        94,
+    ),
     (
         "Ring Eva kl 21 ang. larmet",
         "2026-03-02",
