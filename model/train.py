@@ -148,6 +148,7 @@ def retrain_components(
     data_sha256: str,
     seed: int = 13,
     tune: Sequence[str] = (),
+    spans_from: Artifacts | None = None,
 ) -> dict[str, Any]:
     """Fit ``components`` (names in :data:`model.classify.REFITTABLE`) again with the current
     code on ``train_records``, tune the thresholds named in ``tune`` on ``dev_records``, keep
@@ -156,6 +157,8 @@ def retrain_components(
 
     For a change to one ranker's features: a minute instead of a full training, and the span
     model (whose training is bounded by time, so not reproducible to the bit) stays the same.
+    ``spans_from``: another model (a full training's) whose span model replaces the base's,
+    beside the base's classifiers and thresholds (``components`` may then be empty).
     """
     unknown = sorted(set(components) - set(REFITTABLE))
     if unknown:
@@ -173,20 +176,22 @@ def retrain_components(
         setattr(classifiers, name, REFITTABLE[name](records, mentions, seed))
         log.info("refitted %s", name)
     classifiers.__dict__.pop("_fast", None)  # the fast twins are derived again from the new fits
-    model = Klarsteg(Artifacts(spans=base.spans, classifiers=classifiers, metadata={"version": "dev"}))
+    spans = base.spans if spans_from is None else spans_from.spans
+    model = Klarsteg(Artifacts(spans=spans, classifiers=classifiers, metadata={"version": "dev"}))
     if tune and dev_records:
         tune_thresholds(model, dev_records, tune)
     dev_report, _ = evaluate(dev_records, predict(model, dev_records)) if dev_records else ({}, [])
     previous = base.metadata
+    span_source = previous if spans_from is None else spans_from.metadata
     return save_artifacts(
         out_dir,
-        base.spans,
+        spans,
         classifiers,
         data_sha256=data_sha256,
         seed=seed,
         dev_metrics=dev_report.get("all", {}),
         extra={
-            "span_dev_f1": previous.get("span_dev_f1"),
+            "span_dev_f1": span_source.get("span_dev_f1"),
             "thresholds": {name: getattr(classifiers, name) for name in thresholds},
             "train_notes": len(records),
             "dev_notes": len(dev_records),
@@ -194,5 +199,6 @@ def retrain_components(
             "base_model": previous.get("version"),
             "refitted": list(components),
             "tuned": list(tune),
+            **({} if spans_from is None else {"span_model_from": spans_from.metadata.get("version")}),
         },
     )

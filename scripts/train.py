@@ -9,6 +9,10 @@ python scripts/train.py --from-model model/artifacts --refit step_ranker --out /
 python scripts/train.py --from-model model/artifacts --refit reason_picker \
     --train training_data/train.jsonl training_data/extra/train_*.jsonl --out /tmp/m
                                              # several train files: their records are joined
+python scripts/train.py --from-model model/artifacts --spans-from /tmp/full --out /tmp/m
+                                             # a full training's span model beside the base's
+                                             # classifiers and thresholds (name in --train the
+                                             # files both were trained on: the data hash)
 """
 
 from __future__ import annotations
@@ -65,7 +69,15 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="with --refit: start from this model's artifacts and refit only the named components",
     )
-    parser.add_argument("--refit", nargs="+", choices=sorted(REFITTABLE), help="components to refit")
+    parser.add_argument(
+        "--refit", nargs="+", default=[], choices=sorted(REFITTABLE), help="components to refit"
+    )
+    parser.add_argument(
+        "--spans-from",
+        type=Path,
+        help="with --from-model: this model's span model replaces the base's (its classifiers "
+        "and thresholds stay, but for --refit)",
+    )
     parser.add_argument(
         "--tune",
         nargs="+",
@@ -74,16 +86,17 @@ def main(argv: list[str] | None = None) -> int:
         help="with --refit: thresholds to tune again on the dev files (the others stay)",
     )
     args = parser.parse_args(argv)
-    if bool(args.from_model) != bool(args.refit):
-        parser.error("--from-model and --refit go together")
-    if args.tune and not args.refit:
-        parser.error("--tune goes with --refit (a full training tunes every threshold)")
-    if args.refit and args.reason_extra is not None:
+    from_model = bool(args.refit or args.spans_from)
+    if bool(args.from_model) != from_model:
+        parser.error("--from-model goes with --refit or --spans-from, and they with it")
+    if args.tune and not from_model:
+        parser.error("--tune goes with --refit or --spans-from (a full training tunes every threshold)")
+    if from_model and args.reason_extra is not None:
         parser.error("--reason-extra goes with a full training; with --refit, name every file in --train")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
 
     train_records = [r for path in args.train for r in read_jsonl(path)]
-    if args.refit:
+    if from_model:
         reason_files: list[Path] = []
     elif args.reason_extra is None:
         reason_files = sorted((ROOT / "training_data" / "extra").glob("*.jsonl"))
@@ -101,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     if staging.exists():
         shutil.rmtree(staging)
     sha = data_hash([*args.train, *reason_files, *[p for p in args.dev if p.exists()]])
-    if args.refit:
+    if from_model:
         base = load_artifacts(args.from_model)  # verified against its metadata
         metadata = retrain_components(
             base,
@@ -112,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             data_sha256=sha,
             seed=args.seed,
             tune=args.tune,
+            spans_from=load_artifacts(args.spans_from) if args.spans_from else None,
         )
     else:
         metadata = train(

@@ -99,6 +99,41 @@ def test_refit_one_ranker_keeps_the_rest_and_records_lineage(
     )
 
 
+def test_a_span_model_from_another_training_beside_the_base_classifiers(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    records = read_jsonl(FIXTURE)
+    other = tmp_path / "other"
+    train(records[20:80], records[:20], other, data_sha256=data_hash([FIXTURE]), seed=5, span_epochs=1)
+    before = json.loads((tiny_model / METADATA_FILE).read_text())
+    donor = json.loads((other / METADATA_FILE).read_text())
+    out = tmp_path / "joined"
+    meta = retrain_components(
+        load_artifacts(tiny_model),
+        [],
+        records[:60],
+        records[60:],
+        out,
+        data_sha256=data_hash([FIXTURE]),
+        seed=3,
+        spans_from=load_artifacts(other),
+    )
+    assert meta["span_model_from"] == donor["version"] and meta["base_model"] == before["version"]
+    assert meta["span_dev_f1"] == donor["span_dev_f1"]
+    assert meta["thresholds"] == before["thresholds"]
+    ner = "spans/ner/model"
+    assert meta["files"][ner] == donor["files"][ner] != before["files"][ner]
+    joined = Klarsteg.load(out)  # verifies the new metadata
+    base = load_artifacts(tiny_model).classifiers
+    assert [float(x) for x in joined.artifacts.classifiers.presence[-1].coef_.ravel()] == [
+        float(x) for x in base.presence[-1].coef_.ravel()
+    ]
+    assert (
+        joined.score("Ring Anna fre kl 10 om offerten.", note_date="2026-03-02").model_version
+        == meta["version"]
+    )
+
+
 def test_refit_can_tune_named_thresholds_only(tiny_model: Path, tmp_path: Path) -> None:
     records = read_jsonl(FIXTURE)
     before = json.loads((tiny_model / METADATA_FILE).read_text())
