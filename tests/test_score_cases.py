@@ -535,7 +535,7 @@ CASES = [
     (
         "12/03 - demo done at Hallberg Marin, went ok\n12/03 - client to confirm by Fri if they go ahead with the Nimbus 365",
         "2026-03-12",
-        ("client to confirm", "contact", "customer"),
+        ("confirm", "contact", "customer"),
         ("they go ahead with the Nimbus 365", True),
         ("date", "2026-03-13"),
         "partial",
@@ -544,8 +544,8 @@ CASES = [
     (
         "Anna to confirm by Friday whether they sign the two-year deal",
         "2026-03-12",
-        ("Anna to confirm", "contact", "customer"),
-        ("they sign the two-year deal", True),
+        ("confirm", "contact", "customer"),
+        ("whether they sign the two-year deal", True),  # as the writers keep "whether" (17 of 17)
         ("date", "2026-03-13"),
         "partial",
         84,

@@ -92,7 +92,7 @@ _THREADS = [
         "Wed 1/21 at 3pm ET.\n\nDerek\n\n> From: Dr. Thandi Mbeki\n> Sent: Monday, January 12, 2026\n"
         "> Could we do a call sometime next week to walk through the financing options?",
         "2026-01-12",
-        "call on the calendar",
+        "put a call on the calendar",
     ),
     (
         "Ämne: Sv: AV till årsmötet\n\nHej!\nVi kör inte hybrid, så vi behöver bara projektor och en "
