@@ -49,8 +49,9 @@ _STEP_WORDS = (
 _REQUEST = re.compile(
     r"\b(?:(?:vill|ville|onskar|ber om|bad om) (?:ha )?(?:\w+ )?"
     r"(?:pris\w*|offf?ert\w*|kalkyl\w*|katalog\w*|referens\w*|broschyr\w*|prover|provex\w*|underlag\w*)"
-    r"|(?:want\w*|asked for|asks for|requested|would like) (?:a |an |some |the )?(?:\w+ )?"
-    r"(?:pric\w*|quote\w*|qoute\w*|proposal|references?|catalog\w*|brochures?|samples?|case stud\w+|spec sheets?))\b"
+    r"|(?:want\w*|asked for|asks for|requested|would like) (?:a |an |some |the )?(?:[\w-]+ ){0,3}?"
+    r"(?:pric\w*|quote\w*|qoute\w*|quotations?|offers?|estimates?|proposal|references?|refs|catalog\w*|brochures?|"
+    r"samples?|case stud\w+|spec sheets?))\b"
 )
 
 

@@ -823,6 +823,13 @@ def test_an_imperative_calls_owner_is_the_seller(klarsteg: Klarsteg) -> None:
         ("Nobody asked for samples.", []),
         ("wants pricing on 6 AMRs. Pricing emailed Tue", []),
         ("We met the team, all good.", []),
+        # up to three words before what is asked for; an offer and refs are asked for too
+        (
+            "Marta (Eastbay) wants 2 cold chain refs for her board",
+            ["wants 2 cold chain refs for her board"],
+        ),
+        ("Mr Ode wants offer on 8 kW heat pump, email only", ["wants offer on 8 kW heat pump"]),
+        ("wants four more big shiny red samples", []),  # four words between: not read as one request
     ],
 )
 def test_request_phrases(text: str, expected: list[str]) -> None:
