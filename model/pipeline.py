@@ -357,39 +357,22 @@ class Klarsteg:
         :func:`~model.reasons.nearest_reason`) from the span model, else the reason picker's
         purpose, else (for a record's planned activity) its purpose field or subject, else the
         tagger."""
-        clf = self._clf
         for n in notes:
             if n.step is None:
                 continue
-            s_start, s_end = n.step
             # The step itself is never its reason ("Sign the contract" tagged as both; the step
             # has been tidied, so the reason is compared tidied the same way), nor who the step
             # is done with ("Schedule a demo with the IT team").
-            # An item of a list is its own: another item's reason is not this step's; nor is a
-            # record's status field ("Status: Planned") a reason. Where that leaves none of the
-            # span model's reasons, the fallbacks below still may find the step's own.
+            # Where none of the span model's reasons is the step's own, the fallbacks may find it
             reasons = [
                 r
                 for r in n.reasons
                 if tidy_step(n.text, *r, n.time_spans()) != n.step
                 and not is_who(n.text, n.rule_folded(), r)
-                and not other_item(n.text, n.step, r)
-                and not in_status_field(n.text, r)
+                and _own_reason(n, r)
             ]
-            if not reasons and clf.reason_picker is not None:
-                reasons = self._telegraphic_reason(n)
-            if not reasons and n.step_is_activity:  # "Type: Möte / Ämne: Kajen – förhandla timpriser"
-                purpose = record_reason(n.text, n.step, n.rule_folded())
-                reasons = [purpose] if purpose and not is_who(n.text, n.rule_folded(), purpose) else []
-            if not reasons and clf.reason_fallback <= 1.0:
-                found = clf.tagger.best_span(
-                    "reason", n.text, *n.tagger_input(), threshold=clf.reason_fallback, sentences=n.sentences
-                )
-                if found is not None and _plausible_reason(n, n.step, found[:2]):
-                    reasons = [found[:2]]
-            reasons = [
-                r for r in reasons if not other_item(n.text, n.step, r) and not in_status_field(n.text, r)
-            ]
+            if not reasons:
+                reasons = [r for r in self._fallback_reasons(n) if _own_reason(n, r)]
             if not reasons:
                 continue
             nearest = nearest_reason(self._surest_in_sentence(n, reasons), n.step, n.bounds)
@@ -399,6 +382,24 @@ class Klarsteg:
                 n.step = cut
                 n.next_step = n.next_step.model_copy(update={"text": n.text[cut[0] : cut[1]], "end": cut[1]})
             n.reason = self._reason(n, r_start, r_end)
+
+    def _fallback_reasons(self, n: Note) -> list[tuple[int, int]]:
+        """Where the span model has no reason for the step: the reason picker's purpose, else
+        (for a record's planned activity) its purpose field or subject, else the tagger's."""
+        clf = self._clf
+        if clf.reason_picker is not None and (picked := self._telegraphic_reason(n)):
+            return picked
+        if n.step_is_activity:  # "Type: Möte / Ämne: Kajen – förhandla timpriser"
+            purpose = record_reason(n.text, n.step, n.rule_folded())  # type: ignore[arg-type]
+            if purpose and not is_who(n.text, n.rule_folded(), purpose):
+                return [purpose]
+        if clf.reason_fallback <= 1.0:
+            found = clf.tagger.best_span(
+                "reason", n.text, *n.tagger_input(), threshold=clf.reason_fallback, sentences=n.sentences
+            )
+            if found is not None and _plausible_reason(n, n.step, found[:2]):  # type: ignore[arg-type]
+                return [found[:2]]
+        return []
 
     def _surest_in_sentence(self, n: Note, reasons: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Of several reasons in the step's sentence, the one the reason picker is surest of,
@@ -596,6 +597,12 @@ def _step_phrases(note: Note, requests: bool = False) -> list[tuple[int, int]]:
         for s in propose_steps(note.text, note.rule_folded(), note.mentions, requests)
         if not never_a_step(note.text, s)
     ]
+
+
+def _own_reason(note: Note, reason: tuple[int, int]) -> bool:
+    """Whether a reason can be the step's: an item of a list is its own (another item's reason
+    is not this step's), and a record's status field ("Status: Planned") is no reason."""
+    return not other_item(note.text, note.step, reason) and not in_status_field(note.text, reason)  # type: ignore[arg-type]
 
 
 def _plausible_reason(note: Note, step: tuple[int, int], reason: tuple[int, int]) -> bool:
