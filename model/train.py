@@ -170,7 +170,9 @@ def retrain_components(
         )
     started = time.monotonic()
     records = [normalized_record(r) for r in train_records]
-    mentions = [find_times(r["text"], date.fromisoformat(r["note_date"])) for r in records]
+    mentions = (
+        [find_times(r["text"], date.fromisoformat(r["note_date"])) for r in records] if components else []
+    )
     classifiers = base.classifiers
     for name in components:
         setattr(classifiers, name, REFITTABLE[name](records, mentions, seed))
