@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -375,7 +376,7 @@ class Klarsteg:
                 reasons = [r for r in self._fallback_reasons(n) if _own_reason(n, r)]
             if not reasons:
                 continue
-            nearest = nearest_reason(self._surest_in_sentence(n, reasons), n.step, n.bounds)
+            nearest = nearest_reason(reasons, n.step, n.bounds, partial(self._surest, n))
             r_start, r_end = tidy_reason(n.text, nearest, n.step)
             cut = step_before_reason(n.text, n.step, (r_start, r_end))
             if cut != n.step and n.next_step is not None:
@@ -401,26 +402,24 @@ class Klarsteg:
                 return [found[:2]]
         return []
 
-    def _surest_in_sentence(self, n: Note, reasons: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def _surest(self, n: Note, reasons: list[tuple[int, int]]) -> tuple[int, int] | None:
         """Of several reasons in the step's sentence, the one the reason picker is surest of,
         when it scores two or more of them and is sure of one ("skickar avtalet för
         underskrift så att de hinner boka artisterna": the purpose after "så att", not the
-        document's use after "för"); ``reasons`` as they are otherwise."""
-        home = n.bounds(*n.step)  # type: ignore[misc]
-        same = [r for r in reasons if n.bounds(*r) == home]
-        if len(same) < 2 or self._clf.reason_picker is None:
-            return reasons
+        document's use after "för"); None otherwise."""
+        if self._clf.reason_picker is None:
+            return None
         folded = n.rule_folded()
         cands = propose_reasons(n.text, folded, n.step, n.mentions)  # type: ignore[arg-type]
         if not cands:
-            return reasons
+            return None
         scores = self._clf.reason_scores(reason_features(n.text, folded, n.step, cands))  # type: ignore[arg-type]
         by_start = {span[0]: float(p) for (span, *_), p in zip(cands, scores, strict=True)}
-        scored = [(by_start[r[0]], r) for r in same if r[0] in by_start]
+        scored = [(by_start[r[0]], r) for r in reasons if r[0] in by_start]
         if len(scored) < 2:
-            return reasons
+            return None
         best, reason = max(scored, key=lambda sr: sr[0])
-        return [reason] if best >= self._clf.reason_pick_threshold else reasons
+        return reason if best >= self._clf.reason_pick_threshold else None
 
     def _telegraphic_reason(self, n: Note) -> list[tuple[int, int]]:
         """The proposed purpose the reason picker is sure of (``[]`` when none is)."""

@@ -299,14 +299,23 @@ _PURPOSE_ITEM = re.compile(
 )
 
 
-def nearest_reason(reasons: Sequence[Span], step: Span, bounds: Callable[[int, int], Span]) -> Span:
-    """The step's reason among several found: one in the step's own sentence first, then the
-    nearest to the step. "Tel m Eva ang. larmet. Bokat besök tis för att mäta upp ytorna": the
-    purpose in the step's sentence, not the call's topic that ends just before the step.
-    ``bounds`` gives the sentence holding a span (:meth:`model.note.Note.bounds`)."""
+def nearest_reason(
+    reasons: Sequence[Span],
+    step: Span,
+    bounds: Callable[[int, int], Span],
+    surest: Callable[[list[Span]], Span | None] | None = None,
+) -> Span:
+    """The step's reason among several found: one in the step's own sentence first (of two or
+    more there, what ``surest`` picks, if it picks one), then the nearest to the step. "Tel m
+    Eva ang. larmet. Bokat besök tis för att mäta upp ytorna": the purpose in the step's
+    sentence, not the call's topic that ends just before the step. ``bounds`` gives the sentence
+    holding a span (:meth:`model.note.Note.bounds`)."""
     s_start, s_end = step
     home = bounds(s_start, s_end)
-    return min(reasons, key=lambda r: (bounds(*r) != home, min(abs(r[0] - s_end), abs(s_start - r[1]))))
+    same = [r for r in reasons if bounds(*r) == home]
+    if len(same) > 1 and surest is not None and (picked := surest(same)) is not None:
+        return picked
+    return min(same or reasons, key=lambda r: min(abs(r[0] - s_end), abs(s_start - r[1])))
 
 
 def other_item(text: str, step: tuple[int, int], reason: tuple[int, int]) -> bool:
