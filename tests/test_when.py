@@ -396,8 +396,8 @@ def test_spans(text: str, span: str) -> None:
         ("Thu 12/10 at 2pm", "Thu 12/10 at 2pm", "datetime", "2026-12-10T14:00"),
         # both fit the weekday, day/month only a year on (12 November 2027): month/day, soon
         ("Fri 12/11 demo", "Fri 12/11", "date", "2026-12-11"),
-        # both fit, day/month seven months on: day/month, as the SPEC reads it
-        ("Thu 1/7 kickoff", "Thu 1/7", "date", "2027-07-01"),
+        # both fit, day/month only next year (1 July 2027): month/day, sooner
+        ("Thu 1/7 kickoff", "Thu 1/7", "date", "2027-01-07"),
         # a deadline's month with its day is the date ("by Apr" is longer than "Apr 9")
         ("call by Apr 9 re the trade-in", "by Apr 9", "date", "2027-04-09"),
         ("before Feb 1", "before Feb 1", "date", "2027-02-01"),
@@ -430,6 +430,13 @@ def test_spans(text: str, span: str) -> None:
 def test_reps_days_and_hours(text: str, span: str, granularity: str, value: str) -> None:
     m = one(text)
     assert (m.text, m.granularity, m.value) == (span, granularity, value)
+
+
+def test_weekday_fits_both_readings_this_year() -> None:
+    """Both readings fall on the weekday and day/month is still this year: day/month, as the
+    SPEC reads numeric dates (1 July 2026, not 7 January)."""
+    m = one("Wed 1/7 kickoff", date(2026, 1, 5))
+    assert (m.text, m.value) == ("Wed 1/7", "2026-07-01")
 
 
 @pytest.mark.parametrize(
@@ -955,6 +962,11 @@ RESOLVE_MORE = [
     ("one o'clock tomorrow", "datetime", "2026-11-27T13:00", "one o'clock tomorrow"),
     ("ses kl tre imorgon", "datetime", "2026-11-27T15:00", "kl tre imorgon"),
     ("ten in the morning", "datetime", "2026-11-26T10:00", "ten in the morning"),
+    # "5p" after a time preposition; a short weekday in lower case right after a call back
+    ("asked me to call back after 5p", "datetime", "2026-11-26T17:00", "5p"),
+    ("#callback mon - wants the sync demo", "date", "2026-11-30", "mon"),
+    # both readings fall on the weekday: day/month only next year, month/day sooner
+    ("demo Mon 12/7, 9a", "datetime", "2026-12-07T09:00", "Mon 12/7, 9a"),
 ]
 
 

@@ -45,9 +45,10 @@ def _date_with_weekday(day_atom: _Atom, wd: int, ref: date) -> date | None:
         return day_atom.d
     spec = day_atom.d  # the SPEC reading: next one on or after ref
     if spec.weekday() == wd:
-        if day_atom.extra.get("reading") == "both" and (spec - ref).days > 300:
-            # day/month only a year on, and month/day soon on the same weekday: the writer's
-            # ("Thurs 12/11" written on 3 December 2025 is 11 December, not 12 November 2026)
+        if day_atom.extra.get("reading") == "both" and (spec.year > ref.year or (spec - ref).days > 300):
+            # day/month only a year on, and month/day sooner on the same weekday: the writer's
+            # ("Thurs 12/11" written on 3 December 2025 is 11 December, not 12 November 2026;
+            # "Mon 12/7" written on 4 December 2026 is 7 December, not 12 July 2027)
             md = _next_dm(ref, day_atom.day, day_atom.n)
             if md and md.weekday() == wd and md < spec:
                 return md

@@ -632,6 +632,11 @@ _FRI_NOUN_AFTER = re.compile(
     _I,
 )
 _SHORT_DAY_CAPITALIZED = frozenset({"Mon", "Wed", "Weds", "Fri", "Sat", "Sun"})
+# ... and in lower case right after a call back, ending its clause ("#callback mon - Dr. Haskins
+# wants ...", "call back fri")
+_SHORT_DAY_LOWER = frozenset({"mon", "wed", "weds", "fri"})
+_CALLBACK_BEFORE = re.compile(r"(?i)\b(?:callback|call[ \t]+back|call-back)[ \t]+$")
+_DASH_AFTER = re.compile(r"[ \t]+[-–]")
 
 
 def _short_day_alone(text: str, start: int, raw: str) -> bool:
@@ -647,6 +652,8 @@ def _short_day_alone(text: str, start: int, raw: str) -> bool:
         if before == "den":  # "i den mån" is "insofar", "skickar den mån" is "send it Monday"
             before = _prev_word(text, len(text[:start].rstrip()) - 3)
         return before not in _MAN_AS_NOUN_BEFORE
+    if raw in _SHORT_DAY_LOWER and _CALLBACK_BEFORE.search(text, max(0, start - 12), start):
+        return _CLAUSE_END.match(text, end) is not None or _DASH_AFTER.match(text, end) is not None
     if raw in _SHORT_DAY_CAPITALIZED:
         if _CLAUSE_END.match(text, end):
             return True

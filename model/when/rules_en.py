@@ -14,9 +14,11 @@ from model.when.patterns import _I, _WD, _Atom, _ci
 from model.when.rules_days import _clock, _hour_word, _time_atom
 from model.when.rules_periods import _r_fuzzy
 
-# Where "10a" / "2p" is a clock time: after "at"/"@", a weekday or a numeric date
-# ("Tue 2p", "12/9 10a"); alone it may be a flat or a grade ("4a")
-_SHORT_AMPM_AFTER = _ci(rf"(?:\bat|@|\b\d{{1,2}}/\d{{1,2}}|(?<!\w){_WD}),?\s*$")
+# Where "10a" / "2p" is a clock time: after "at"/"@", a time preposition, a weekday or a
+# numeric date ("after 5p", "Tue 2p", "12/9 10a"); alone it may be a flat or a grade ("4a")
+_SHORT_AMPM_AFTER = _ci(
+    rf"(?:\b(?:at|after|before|by|around|until|til|till|from)|@|\b\d{{1,2}}/\d{{1,2}}|(?<!\w){_WD}),?\s*$"
+)
 
 
 def _r_time_ampm(text: str, m: re.Match[str], ref: date) -> _Atom | None:
