@@ -13,6 +13,7 @@ import functools
 import re
 
 from model.text import fold
+from model.zones import in_zones, signature_zones
 
 Span = tuple[int, int]
 
@@ -430,8 +431,8 @@ def _last_done_start(text: str) -> int:
 
 def never_a_step(text: str, span: Span) -> bool:
     """Whether a step candidate, from any source, cannot be the step: a record of what was had
-    or held, a contact refused or denied, an item marked internal, the title of minutes, or a span
-    that says nothing."""
+    or held, a contact refused or denied, an item marked internal, the title of minutes, a span
+    that says nothing, or a line of an e-mail's signature."""
     return (
         is_record(text, span)
         or says_nothing(text, span)
@@ -441,4 +442,5 @@ def never_a_step(text: str, span: Span) -> bool:
         or in_minutes_title(text, span)
         or is_next_internal_meeting(text, span)
         or is_done_later(text, span)
+        or in_zones(span, list(signature_zones(text)))
     )

@@ -1,5 +1,6 @@
 """Zones of a note: where its action items begin (the zone a header opens, "Action items:",
-"Åtgärder:"), and which parts of a logged e-mail quote earlier messages.
+"Åtgärder:"), which parts of a logged e-mail quote earlier messages, and where its signature
+is.
 
 Minutes and structured notes list what was discussed and decided first and what happens next
 under a header of its own. Lampert et al. zone e-mail into parts before reading it; here one
@@ -10,11 +11,14 @@ look there first, so a decision ("Decisions: load-in Thu 24/7") is not taken for
 
 A logged e-mail thread quotes what was written before ("> Could we do a call next week?",
 "-----Original Message-----", "On Mon, Derek wrote:", "Den 10 nov skrev Annika:"): the reply
-on top is the newer word, so a step it states wins over one in the quoted text.
+on top is the newer word, so a step it states wins over one in the quoted text. The lines
+under its sign-off ("Kind regards," / "Tom Reddish" / "Survey & Sales | Brightfield") name the
+writer, never a step ("Survey" is a job title there).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 Span = tuple[int, int]
@@ -77,3 +81,37 @@ def headings(text: str) -> list[Span]:
 def in_zones(span: Span, zones: list[Span]) -> bool:
     """Whether ``span`` starts inside one of ``zones``."""
     return any(a <= span[0] < b for a, b in zones)
+
+
+# A sign-off alone on its line ("Kind regards,", "Best", "Mvh", "Med vänliga hälsningar")
+_SIGN_OFF = re.compile(
+    r"(?im)^[ \t]*(?:(?:kind|best|warm|warmest)[ \t]+regards|many[ \t]+thanks|thanks[ \t]+again|regards|best|"
+    r"cheers|thanks|thank[ \t]+you|med[ \t]+vänliga?[ \t]+hälsninga?r?|med[ \t]+vanliga?[ \t]+halsninga?r?|"
+    r"vänliga[ \t]+hälsningar|vanliga[ \t]+halsningar|mvh|hälsningar|halsningar|tack)[ \t]*[,.!]?[ \t]*$"
+)
+# ... and the signature under it: up to six short lines, until a blank line, a quoted message
+# or a line of prose (three words in lower case: "I'll send the quote tomorrow")
+_SIGNATURE_LINE = re.compile(r"\n(?![ \t]*(?:>|-{2,}|\n|$))[^\n]{1,70}(?=\n|$)")
+_LOWER_WORD = re.compile(r"(?<![\w'’])[a-zåäö]+\b")
+_SIGN_OFF_WORDS = ("regards", "best", "thank", "cheers", "mvh", "hälsning", "halsning", "tack")
+
+
+@functools.lru_cache(maxsize=16)
+def signature_zones(text: str) -> tuple[Span, ...]:
+    """Where the note's signatures are: the short lines right under a sign-off line (the
+    sign-off included). No annotated step, reason or when of 644 notes with a sign-off lies
+    there."""
+    low = text.lower()
+    if not any(word in low for word in _SIGN_OFF_WORDS):
+        return ()  # (most notes: cheaper than the pattern)
+    zones = []
+    for m in _SIGN_OFF.finditer(text):
+        end = m.end()
+        for _ in range(6):
+            line = _SIGNATURE_LINE.match(text, end)
+            if line is None or len(_LOWER_WORD.findall(text, line.start(), line.end())) >= 3:
+                break
+            end = line.end()
+        if end > m.end():
+            zones.append((m.start(), end))
+    return tuple(zones)

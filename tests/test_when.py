@@ -965,6 +965,9 @@ RESOLVE_MORE = [
     # "5p" after a time preposition; a short weekday in lower case right after a call back
     ("asked me to call back after 5p", "datetime", "2026-11-26T17:00", "5p"),
     ("#callback mon - wants the sync demo", "date", "2026-11-30", "mon"),
+    # a US time zone after the clock time, kept as written
+    ("demo Thu 12/3 @ 10 PT", "datetime", "2026-12-03T10:00", "Thu 12/3 @ 10 PT"),
+    ("call at 2 ET tomorrow", "datetime", "2026-11-27T14:00", "at 2 ET tomorrow"),
     # both readings fall on the weekday: day/month only next year, month/day sooner
     ("demo Mon 12/7, 9a", "datetime", "2026-12-07T09:00", "Mon 12/7, 9a"),
 ]

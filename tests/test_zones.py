@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from model.pipeline import Klarsteg
-from model.zones import action_zone, quoted_zones
+from model.records import never_a_step
+from model.zones import action_zone, quoted_zones, signature_zones
 
 
 @pytest.mark.parametrize(
@@ -116,3 +117,30 @@ def test_the_newest_message_states_the_step(text: str, note_date: str, step: str
     result = Klarsteg.load().score(text, note_date=note_date)
     assert result.next_step is not None
     assert result.next_step.text == step
+
+
+@pytest.mark.parametrize(
+    ("text", "signatures"),
+    [
+        (
+            "Happy to pop round Tue.\n\nKind regards,\nTom Reddish\nSurvey & Sales | Brightfield",
+            ["Kind regards,\nTom Reddish\nSurvey & Sales | Brightfield"],
+        ),
+        ("Ses!\nMvh\nAnna Berg\n070-123 45 67\n\n> Från: Per", ["Mvh\nAnna Berg\n070-123 45 67"]),
+        # a line of prose under a sign-off is the message, not a signature
+        ("Thanks,\nI will send the quote tomorrow\nAnna", []),
+        ("Best\n\nCall Per on Friday", []),  # nothing under the sign-off before the blank line
+        ("Regards to the team, call Per Friday", []),  # not a sign-off alone on its line
+        ("", []),
+    ],
+)
+def test_signature_zones(text: str, signatures: list[str]) -> None:
+    assert [text[a:b] for a, b in signature_zones(text)] == signatures
+
+
+def test_a_signature_line_is_never_a_step() -> None:
+    text = "Hi Priya,\n\nI'll pencil Tuesday.\n\nKind regards,\nTom\nSurvey & Sales | Brightfield"
+    survey = text.index("Survey")
+    assert never_a_step(text, (survey, survey + len("Survey")))
+    pencil = text.index("pencil")
+    assert not never_a_step(text, (pencil, pencil + len("pencil")))

@@ -102,7 +102,9 @@ _UNIT = (
 )
 
 
-_ZONE = r"(?:\s*\(?(?:cet|cest|gmt|utc|bst|pst|pdt|est|edt|cst|ist)\)?\b)?"
+# a time zone after a clock time, kept as written (no conversion): "10am PST", "@ 10 PT" (the
+# patterns run on the lower-cased note)
+_ZONE = r"(?:\s*\(?(?:cet|cest|gmt|utc|bst|pst|pdt|est|edt|cst|ist|pt|et|ct|mt)\)?\b)?"
 
 
 _TSUF = r"(?:\s*(?:exakt|precis|sharp|ish|prick))?"
