@@ -555,6 +555,12 @@ def test_a_note_that_opens_as_internal(text: str, internal: bool) -> None:
         ("Protokoll styrgruppsmöte 5/3\n1. Status", "styrgruppsmöte", True),
         ("Mötesanteckningar – Bjärnå Bruk\nÅtgärder:\n- HS: boka uppföljning", "boka uppföljning", False),
         ("Teams call w/ Anna Fri 10:00", "Teams call", False),  # not the title of minutes
+        # any title with the attendees under it, unless it is an invitation or says booked
+        ("Teams-möte Borås Elnät\nDeltagare: Lina, Mats\n1. Driftärenden", "Teams-möte", True),
+        ("Kickoff Q3\n\nAttendees: Ann, Bo\n- scope", "Kickoff", True),
+        ("Deltagare: Lina\nmöte 3/4", "möte", False),  # under the attendees, not the title
+        ("Subject: Invitation: exec briefing\nAttendees: Ann, Bo", "exec briefing", False),
+        ("Meeting scheduled: Kick-off Mon 9:00\nParticipants: Ann", "Kick-off", False),
     ],
 )
 def test_the_title_of_minutes_is_no_step(text: str, candidate: str, title: bool) -> None:
