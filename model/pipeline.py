@@ -531,6 +531,8 @@ def _other_phrases(note: Note, steps: Sequence[tuple[int, int]]) -> list[tuple[i
     """The rule's step phrases (:func:`_step_phrases`) in sentences where the span model found
     no step."""
     taken = {note.bounds(s, e) for s, e in steps}  # the span model has read those
+    if taken and not note.sentences.ends:
+        return []  # a note of one sentence, which the span model has read
     return [
         (a, b)
         for a, b in _step_phrases(note)
