@@ -965,6 +965,10 @@ RESOLVE_MORE = [
     # "5p" after a time preposition; a short weekday in lower case right after a call back
     ("asked me to call back after 5p", "datetime", "2026-11-26T17:00", "5p"),
     ("#callback mon - wants the sync demo", "date", "2026-11-30", "mon"),
+    # a small day/month is a fraction alone, a date with a meeting word before or a part of
+    # the day after it
+    ("besök 2/3 em", "date", "2027-03-02", "2/3 em"),
+    ("vi ses 1/3", "date", "2027-03-01", "1/3"),
     # a US time zone after the clock time, kept as written
     ("demo Thu 12/3 @ 10 PT", "datetime", "2026-12-03T10:00", "Thu 12/3 @ 10 PT"),
     ("call at 2 ET tomorrow", "datetime", "2026-11-27T14:00", "at 2 ET tomorrow"),
@@ -1017,6 +1021,8 @@ def test_date_after_event_word_is_kept() -> None:
 
 
 TRAPS_MORE = [
+    "2/3 of the units are installed",
+    "vi har gjort 1/2 av jobbet",
     "Vi pratade efter mötet.",
     "efter mötet",
     "efter att de bestämt sig ringer vi",

@@ -173,7 +173,11 @@ def _r_num_y(text: str, m: re.Match[str], ref: date) -> _Atom | None:
 
 _DATE_CONTEXT_BEFORE = _ci(
     rf"(?:\b(?:den|on|the|på|senast|by|until|tills|innan|före|before|från|from|datum|date|mötet|möte|due|efter|after|"
-    rf"ring|ringer|call|demo|möte|meeting)|{_WD})\s*[,:]?\s*$"
+    rf"ring|ringer|call|demo|möte|meeting|ses|träffas|traffas|besök|besok|besöker|besoker|visit)|{_WD})\s*[,:]?\s*$"
+)
+# ... or a part of the day after it ("2/3 em"): a date, not a fraction
+_PART_AFTER = _ci(
+    r"^\s*,?\s*(?:fm|em|förmiddag|formiddag|eftermiddag|morning|afternoon|evening|kväll|kvall)\b"
 )
 
 
@@ -215,7 +219,7 @@ def _r_num_dm(text: str, m: re.Match[str], ref: date) -> _Atom | None:
             return None
         dm = (a, b) if 1 <= b <= 12 else None
     else:
-        if a < b <= 4 and not context:
+        if a < b <= 4 and not context and not _PART_AFTER.match(after):
             return None  # fractions: "3/4 of the units", "1/2"
         if (a, b) == (50, 50) or (a, b) == (24, 7) and not _WD_JUST_BEFORE.search(before):
             return None  # "50/50", "open 24/7"; but "Thu 24/7" is a date
