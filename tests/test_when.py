@@ -965,6 +965,9 @@ RESOLVE_MORE = [
     # "5p" after a time preposition; a short weekday in lower case right after a call back
     ("asked me to call back after 5p", "datetime", "2026-11-26T17:00", "5p"),
     ("#callback mon - wants the sync demo", "date", "2026-11-30", "mon"),
+    # "12 noon" is one clock time; "at half 4" the UK's 4:30 (afternoon, as hours 1-7 are)
+    ("lunch Sun 29/11 at 12 noon", "datetime", "2026-11-29T12:00", "lunch Sun 29/11 at 12 noon"),
+    ("call her at half 4", "datetime", "2026-11-26T16:30", "at half 4"),
     # a small day/month is a fraction alone, a date with a meeting word before or a part of
     # the day after it
     ("besök 2/3 em", "date", "2027-03-02", "2/3 em"),
@@ -1021,6 +1024,8 @@ def test_date_after_event_word_is_kept() -> None:
 
 
 TRAPS_MORE = [
+    "half 4 pallets went out",
+    "at half 4 of the sites",
     "2/3 of the units are installed",
     "vi har gjort 1/2 av jobbet",
     "Vi pratade efter mötet.",

@@ -238,7 +238,9 @@ _RX_TIME_EN_WORDS = _c(
 )
 
 
-_RX_TIME_HALF_EN = _c(rf"\bhalf\s+(?P<h>{HOUR_WORDS_RE})\b")
+_RX_TIME_HALF_EN = _c(
+    rf"\bhalf\s+(?P<h>{HOUR_WORDS_RE})\b|\bat\s+half\s+(?P<hd>1[0-2]|[1-9])\b(?!\s*(?:%|percent|per\b|of\b))"
+)  # "half four"; with digits only after "at" ("at half 4", the UK's 4:30)
 
 
 # Minutes spelled out after an hour word: "ten thirty", "twelve oh three", "nine fifty-nine".
@@ -295,7 +297,7 @@ _RX_TIME_RANGE_BARE = _c(
 )
 
 
-_RX_NOON = _c(r"\b(?:noon|midday|mid\s+day|midnight|the\s+midday)\b")
+_RX_NOON = _c(r"\b(?:12\s+)?(?:noon|midday|mid\s+day|midnight|the\s+midday)\b")  # "12 noon" too
 
 
 # Dates.

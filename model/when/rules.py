@@ -358,7 +358,7 @@ _STARTS: dict[object, tuple[str, ...]] = {
     _RX_TIME_AT: ("at", "around", "approximately", "about", "@"),
     _RX_TIME_AFTER_BARE: ("after", "before", "efter", "före", "fore", "innan"),
     _RX_TIME_RANGE_BARE: ("från", "fran", "from", "mellan", "between"),
-    _RX_TIME_HALF_EN: ("half",),
+    _RX_TIME_HALF_EN: ("half", "at"),
     _RX_LUNCH_TIME: ("lunch",),
     _RX_OFFSET: ("om", "in", "efter", "after", "within"),
     _RX_LABEL_OFFSET: _DIGIT_LED,

@@ -77,7 +77,7 @@ def _r_time_en_words(text: str, m: re.Match[str], ref: date) -> _Atom | None:
 
 
 def _r_time_half_en(text: str, m: re.Match[str], ref: date) -> _Atom | None:
-    h = _hour_word(m.group("h"))
+    h = int(m.group("hd")) if m.group("hd") else _hour_word(m.group("h"))
     return _time_atom(m, h, 30, None, False) if 0 < h <= 12 else None
 
 
