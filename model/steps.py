@@ -4,7 +4,7 @@ Real notes hold several step-like phrases: a log's earlier entries ("2025-01-13 
 upptagen"), a journal's past days, a list's items for several customers, internal action
 items in minutes. The span model proposes candidates; this ranker decides which one is the
 note's primary next step from what a reader uses: where the candidate sits (first, last, which
-line), what its line says about time (a dated log line in the past, a future date beside it),
+line, which of the list items that hold candidates), what its line says about time (a dated log line in the past, a future date beside it),
 the header it falls under ("Next steps:", "Åtgärder:", "Internal:"), and its own words.
 
 It is trained on the annotated notes: the gold step is the positive candidate, and step-like
@@ -240,6 +240,8 @@ def _own_date(
 
 
 _K_KEYS = tuple(f"k={i}" for i in range(4))
+_ITEM_KEYS = ("item=0", "item=1", "item=2+")  # which list item with a candidate, in order
+_ITEM = re.compile(r"[ \t]*(?:[-*•–·]|\d{1,2}[.)]|§[ \t]*\d+|\[[ x]?\]|☐)")
 _POS_KEYS = tuple(f"pos={i}" for i in range(6))  # int(5 * start / len(text)): 0..5
 
 
@@ -283,6 +285,9 @@ def step_features(
             bisect_left(starts, min(line[0], sent[0])) : bisect_right(starts, max(line[1], sent[1]))
         ]
         places.append((line_no, line, sent, _own_date(s, e, line, sent, near, note_date, text)))
+    # the candidates' places among the note's list items (lines opened by a bullet or a number)
+    items = [i for i in range(lines.n) if _ITEM.match(text, lines.starts[i])]
+    cand_items = sorted({p[0] for p in places if p[0] in items})
     known = [p[3] for p in places if p[3] is not None]
     earliest = min(known, default=None)
     shared: dict[int, tuple[list[str], list[str], list[str]]] = {}
@@ -301,6 +306,8 @@ def step_features(
             f["last"] = 1.0
         if line_no == 0:
             f["first_line"] = 1.0
+        if line_no in cand_items:
+            f[_ITEM_KEYS[min(cand_items.index(line_no), 2)]] = 1.0
         if line_no == lines.n - 1:
             f["last_line"] = 1.0
         line_feats = shared.get(line_no)

@@ -105,6 +105,34 @@ def test_which_candidate_is_dated_earliest(text: str, phrases: list[str], expect
     assert _dating(text, phrases, date(2026, 12, 4)) == expected
 
 
+ITEMS = ("item=0", "item=1", "item=2+")
+
+
+@pytest.mark.parametrize(
+    ("text", "phrases", "expected"),
+    [
+        # each candidate's list item among the items with a candidate, in order
+        (
+            "Next steps:\n- send the deck\n- nothing from Ola\n1. call Bo\n* book demo\n- mail Al",
+            ["send the deck", "call Bo", "book demo", "mail Al"],
+            ["item=0", "item=1", "item=2+", "item=2+"],
+        ),
+        ("§ 3 Ring Eva\n[ ] skicka offert", ["Ring Eva", "skicka offert"], ["item=0", "item=1"]),
+        # two candidates on one item share it; a line without a bullet is no item
+        (
+            "- call Bo and mail Al\nsend the quote Fri",
+            ["call Bo", "mail Al", "send the quote"],
+            ["item=0", "item=0", None],
+        ),
+        ("call Bo. Then mail Al.", ["call Bo", "mail Al"], [None, None]),
+    ],
+)
+def test_which_list_item_a_candidate_is_on(text: str, phrases: list[str], expected: list[str | None]) -> None:
+    spans = [(text.index(p), text.index(p) + len(p)) for p in phrases]
+    feats = step_features(text, spans, find_times(text, date(2026, 12, 4)), date(2026, 12, 4))
+    assert [next((k for k in ITEMS if k in f), None) for f in feats] == expected
+
+
 @pytest.mark.parametrize(
     ("scores", "tags", "expected"),
     [
