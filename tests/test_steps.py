@@ -295,6 +295,26 @@ def test_log_stamps_are_marked_for_the_when_ranker(text: str, expected: dict[str
     assert marks == expected
 
 
+@pytest.mark.parametrize(
+    ("line", "stamp"),
+    [
+        ("04/12 09:05 Call - Lina, no answer", True),  # a log entry's date and time
+        ("Priya 09:17: call w/ Declan, they want a proposal", True),  # a chat message's
+        ("  ↳ Hannah Berg 15:33 - @Owen can you take it?", True),
+        ("Call Lina 15:00 - specs", False),  # an activity planned, not a sender
+        ("- 10:00 handover with Bo", False),  # a day plan's time alone, after a bullet
+        ("Call Lina 15:00 about the specs", False),  # a time in the sentence, not a stamp
+        ("Priya 09:17 tomorrow: call", False),  # another day than the note's
+    ],
+)
+def test_log_and_chat_stamps(line: str, stamp: bool) -> None:
+    from model.choose import log_stamp
+
+    note_date = date(2026, 12, 4)
+    mention = next(m for m in find_times(line, note_date) if m.has_time)
+    assert log_stamp(line, mention, note_date) is stamp
+
+
 def test_fallback_step_span_grows_below_the_peak_threshold() -> None:
     """The token tagger's fallback span grows over neighbours of ``extend * threshold``."""
     from model.pipeline import load_pipeline
