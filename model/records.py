@@ -178,13 +178,23 @@ def imperative_task(text: str, span: Span) -> bool:
     return _CALL_WITH.search(text, start, len(text) if line_end < 0 else line_end) is None
 
 
+# A line labelled as done ("Genomfört: onboarding call m. ...", "Utfört: leverans ...",
+# "Completed: demo"): what it names was had (no annotated step is on such a line)
+_DONE_LABEL = re.compile(
+    r"(?i)[ \t\-*•]*(?:genomfört|genomfort|genomförd|genomford|utfört|utfort|avklarat|avklarad|done|completed|held)"
+    r"[ \t]*:"
+)
+
+
 def is_record(text: str, span: Span) -> bool:
     """Whether a step candidate is what the note says was had or held: it starts with the verb
     or is its object ("Had a call today"), is thanked for or liked, its clause says it went
     well, ended, happened or was called off, or its line gives it a status of held or done."""
     start, end = span
+    line_start = text.rfind("\n", 0, start) + 1
     return bool(
         _held_after(text, end)
+        or (_DONE_LABEL.match(text, line_start) is not None and text.find(":", line_start, start) >= 0)
         or _HAD_START.match(text, start)
         or (
             _has_any(text, start - 24, start, _HAD_KEYS)

@@ -505,6 +505,10 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
         ("F/u on proposal sent Mon", "F/u", False),
         ("Follow-up med Per när kreditnotan är skickad", "Follow-up", False),
         ("wants samples of the banner sent to the office", "wants samples of the banner", False),
+        # its line is labelled done
+        ("Genomfört: onboarding call m. nya konsulterna", "onboarding call", True),
+        ("Kund: Ekbacken\nUtfört: leverans pipettspetsar", "leverans", True),
+        ("Done: demo\nNext: call Bo Fri", "call Bo", False),
     ],
 )
 def test_what_was_had_is_a_record(text: str, candidate: str, record: bool) -> None:
