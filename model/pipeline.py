@@ -32,6 +32,7 @@ from model.scoring import build_result
 from model.settings import get_settings
 from model.steps import (
     acceptor_features,
+    contact_wished,
     labelled_step,
     pick_primary,
     request_phrases,
@@ -317,15 +318,20 @@ class Klarsteg:
             if confidence < clf.step_confidence_floor and not (
                 n.step_is_stated or _is_activity(n, start, end)
             ):
-                # ... then what the note states, if it states another ("Want a quote incl. AV")
+                # ... then what the note states ("Want a quote incl. AV"): another phrase, or
+                # this one kept when the note states it ("Next steps: contract redlines back")
                 stated = _stated_step(n)
-                if stated is None or _overlaps(stated, start, end):
+                if stated is None:
                     n.step = None
                     continue
-                start, end = n.step = tidy_step(n.text, *stated, n.time_spans())
+                if not _overlaps(stated, start, end):
+                    start, end = n.step = tidy_step(n.text, *stated, n.time_spans())
+                    action, owner, confidence = self._labels(n, start, end)
                 n.step_is_stated = True
-                action, owner, confidence = self._labels(n, start, end)
-            if (action, owner) != ("call", "seller") and _overlaps(
+            wished = contact_wished(n.rule_folded(), (start, end))
+            if wished is not None:
+                action, owner = wished, "seller"  # "vill bli uppringd": the rep's call (SPEC)
+            elif (action, owner) != ("call", "seller") and _overlaps(
                 retry_step(n.text, n.rule_folded()), start, end
             ):
                 # the retry of an unanswered call is the rep's call (42 of 42 annotated retries

@@ -51,7 +51,10 @@ _REQUEST = re.compile(
     r"(?:pris\w*|offf?ert\w*|kalkyl\w*|katalog\w*|referens\w*|broschyr\w*|prover|provex\w*|underlag\w*)"
     r"|(?:want\w*|asked for|asks for|requested|would like) (?:a |an |some |the )?(?:[\w-]+ ){0,3}?"
     r"(?:pric\w*|quote\w*|qoute\w*|quotations?|offers?|estimates?|proposal|references?|refs|catalog\w*|brochures?|"
-    r"samples?|case stud\w+|spec sheets?))\b"
+    r"samples?|case stud\w+|spec sheets?)"
+    # ... or to be contacted: the rep's call or contact (SPEC: "asked to call back after 5pm")
+    r"|(?:vill|ville|onskar) bli (?:uppringd\w*|kontaktad\w*)"
+    r"|(?:asked|asks|wants?|wanted|would like) to be (?:called|rung|contacted)(?: back)?)\b"
 )
 
 
@@ -117,6 +120,24 @@ def propose(
                 end = nxt.end()
         out.append((m.start(), end))
     return out
+
+
+# A customer's wish to be contacted, as the request pattern reads it (folded text)
+_TO_BE_CONTACTED = re.compile(
+    r"\b(?:(?:vill|ville|onskar) bli (?P<sv>uppringd\w*|kontaktad\w*)"
+    r"|(?:asked|asks|wants?|wanted|would like) to be (?P<en>called|rung|contacted))\b"
+)
+
+
+def contact_wished(folded: str, span: Span) -> str | None:
+    """The action of a customer's wish to be contacted that the step overlaps ("vill bli
+    uppringd", "asked to be rung"): the rep's "call", or "contact"; None for any other step.
+    SPEC: a contact the customer asks for is the rep's."""
+    for m in _TO_BE_CONTACTED.finditer(folded, max(0, span[0] - 40), span[1] + 40):
+        if m.start() < span[1] and span[0] < m.end():
+            word = m.group("sv") or m.group("en")
+            return "contact" if word.startswith(("kontakt", "contact")) else "call"
+    return None
 
 
 def request_phrases(text: str, folded: str, mentions: Sequence[TimeMention]) -> list[Span]:

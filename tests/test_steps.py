@@ -27,6 +27,7 @@ from model.records import (
 from model.schema import ScoreResult
 from model.steps import (
     acceptor_examples,
+    contact_wished,
     labelled_step,
     pick_primary,
     propose,
@@ -888,11 +889,51 @@ def test_an_imperative_calls_owner_is_the_seller(klarsteg: Klarsteg) -> None:
         ),
         ("Mr Ode wants offer on 8 kW heat pump, email only", ["wants offer on 8 kW heat pump"]),
         ("wants four more big shiny red samples", []),  # four words between: not read as one request
+        # a wish to be contacted is asked for too
+        ("Två vill bli kontaktade efter nyår, resten inte", ["vill bli kontaktade"]),
+        ("Gary asked to be rung back, busy now", ["asked to be rung back"]),
     ],
 )
 def test_request_phrases(text: str, expected: list[str]) -> None:
     found = request_phrases(text, fold_same_length(text), find_times(text, date(2026, 3, 2)))
     assert [text[s:e] for s, e in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "note_date", "step", "action", "owner"),
+    [
+        # SPEC: a contact the customer asks for is the rep's, whatever the labels model says
+        ("Kunden ville bli uppringd nästa vecka", "2026-12-07", "ville bli uppringd", "call", "seller"),
+        ("Wants to be called back tomorrow re the lease", "2026-12-07", "be called back", "call", "seller"),
+        (
+            "Två vill bli kontaktade efter nyår, resten inte",
+            "2026-12-07",
+            "vill bli kontaktade",
+            "contact",
+            "seller",
+        ),
+    ],
+)
+def test_a_wish_to_be_contacted_is_the_reps_step(
+    text: str, note_date: str, step: str, action: str, owner: str
+) -> None:
+    found = Klarsteg.load().score(text, note_date=note_date).next_step
+    assert found is not None
+    assert (found.text, found.action, found.owner) == (step, action, owner)
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "wished"),
+    [
+        ("vill bli uppringd imorgon", "uppringd", "call"),
+        ("asked to be contacted in May", "asked to be contacted", "contact"),
+        ("ring Bo imorgon", "ring Bo", None),
+        ("wants to be called back. Send the quote Fri", "Send the quote", None),  # another step
+    ],
+)
+def test_contact_wished(text: str, span: str, wished: str | None) -> None:
+    start = text.index(span)
+    assert contact_wished(fold_same_length(text), (start, start + len(span))) == wished
 
 
 @pytest.mark.parametrize(
