@@ -965,6 +965,7 @@ RESOLVE_MORE = [
     # "5p" after a time preposition; a short weekday in lower case right after a call back
     ("asked me to call back after 5p", "datetime", "2026-11-26T17:00", "5p"),
     ("#callback mon - wants the sync demo", "date", "2026-11-30", "mon"),
+    ("ring imorgn fm", "date", "2026-11-27", "imorgn fm"),  # a typo for "imorgon"
     # "12 noon" is one clock time; "at half 4" the UK's 4:30 (afternoon, as hours 1-7 are)
     ("lunch Sun 29/11 at 12 noon", "datetime", "2026-11-29T12:00", "lunch Sun 29/11 at 12 noon"),
     ("call her at half 4", "datetime", "2026-11-26T16:30", "at half 4"),

@@ -377,7 +377,7 @@ _RX_HOLIDAY = _c(rf"\b(?P<h>{FIXED_HOLIDAYS_RE})\b(?:\s+(?P<y>{_YEAR4})\b)?")
 
 # Relative days.
 _RX_REL_DAY = _c(
-    r"\b(?P<w>i\s?dag|today|tod|i\s?morgon|i\s?morrn|imorn|imrn|imrgn|i\s?morn|tomorrows?|tmrw|tmr|i\s?över(?:i)?morgon|övermorgon|"
+    r"\b(?P<w>i\s?dag|today|tod|i\s?morgon|i\s?morrn|imorgn|imorn|imrn|imrgn|i\s?morn|tomorrows?|tmrw|tmr|i\s?över(?:i)?morgon|övermorgon|"
     r"(?:the\s+)?day\s+after\s+tomorrow|i\s?går|yesterday|i\s?förrgår|förrgår|(?:the\s+)?day\s+before\s+yesterday|"
     r"i\s?kväll|ikväll|tonight|tonite|i\s?eftermiddag|i\s?förmiddag|i\s+em|i\s+fm|i\s?morse|i\s?natt|"
     r"(?:this|today)\s+(?:morning|afternoon|evening)|last\s+night|under\s+(?:eftermiddagen|förmiddagen|dagen)|"
@@ -570,7 +570,7 @@ _DIGIT = re.compile(r"\d")
 
 # A note with none of these is skipped at once (its alternatives contain no groups).
 _PRECHECK_SOURCE = (
-    r"\d|dag\b|dags\b|day\b|lunch|tomorrow|today|tonight|yesterday|tmrw|fortnight|ago\b|hence|sedan|sekund|second|minut|timm|hour|nu\b|morgon|morrn|morn|imrn|imrgn|går|kväll|veck|week|wk|month|månad|år|year|yr\b|kvartal|quarter|qtr|"
+    r"\d|dag\b|dags\b|day\b|lunch|tomorrow|today|tonight|yesterday|tmrw|fortnight|ago\b|hence|sedan|sekund|second|minut|timm|hour|nu\b|morgon|morgn|morrn|morn|imrn|imrgn|går|kväll|veck|week|wk|month|månad|år|year|yr\b|kvartal|quarter|qtr|"
     r"jan|feb|mar|apr|maj|may|jun|jul|aug|sep|okt|oct|nov|dec|mån|tis|ons|tor|fre|lör|sön|mon|tue|wed|thu|fri|sat|sun|"
     r"tonight|tonite|noon|midnight|midday|halv|half|kvart|quarter|eod|eow|eom|eoy|fram|tag|snart|kort|soon|later|"
     r"sommar|summer|höst|vår\b|spring|vinter|winter|autumn|fall|påsk|easter|christmas|xmas|new year|nyår|semester|"

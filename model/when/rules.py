@@ -268,7 +268,7 @@ _GATES: dict[object, object] = {
     _r_day_range: _MONTH_TOKENS,
     _r_n_weekdays: _toks("now hence ago back framåt framat sedan"),
     _r_rel_day: _toks(
-        "idag dag today tod imorgon morgon imorrn morrn imorn imrn imrgn morn tomorrow tomorrows tmrw tmr iövermorgon övermorgon "
+        "idag dag today tod imorgon morgon imorrn morrn imorgn imorn imrn imrgn morn tomorrow tomorrows tmrw tmr iövermorgon övermorgon "
         "iovermorgon overmorgon iöverimorgon överimorgon ioverimorgon overimorgon after igår går igar gar yesterday "
         "iförrgår förrgår iforrgar forrgar before ikväll kväll ikvall kvall tonight tonite ieftermiddag eftermiddag "
         "iförmiddag förmiddag iformiddag formiddag imorse morse inatt natt morning afternoon evening night "

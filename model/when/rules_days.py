@@ -533,6 +533,7 @@ _REL_DAY_OFFSETS = {
     "imorgon": 1,
     "imorrn": 1,
     "imorn": 1,
+    "imorgn": 1,
     "imrn": 1,
     "imrgn": 1,
     "tomorrow": 1,
