@@ -966,6 +966,8 @@ RESOLVE_MORE = [
     ("asked me to call back after 5p", "datetime", "2026-11-26T17:00", "5p"),
     ("#callback mon - wants the sync demo", "date", "2026-11-30", "mon"),
     ("ring imorgn fm", "date", "2026-11-27", "imorgn fm"),  # a typo for "imorgon"
+    # a weekday and a day of this week gone by is that day (a diary's label), not one months on
+    ("Mon 23rd - calls, 9 farms done", "date", "2026-11-23", "Mon 23rd"),
     # "12 noon" is one clock time; "at half 4" the UK's 4:30 (afternoon, as hours 1-7 are)
     ("lunch Sun 29/11 at 12 noon", "datetime", "2026-11-29T12:00", "lunch Sun 29/11 at 12 noon"),
     ("call her at half 4", "datetime", "2026-11-26T16:30", "at half 4"),

@@ -37,6 +37,9 @@ def _date_with_weekday(day_atom: _Atom, wd: int, ref: date) -> date | None:
         return day_atom.d
     if day_atom.dayonly:
         y, mo = ref.year, ref.month
+        recent = _safe_date(y, mo, day_atom.day)
+        if recent and recent < ref and (ref - recent).days <= 6 and recent.weekday() == wd:
+            return recent  # a diary's "Mon 14th" written on Thursday the 17th: this week's Monday
         for _ in range(28):
             dd = _safe_date(y, mo, day_atom.day)
             if dd and dd >= ref and dd.weekday() == wd:
