@@ -517,6 +517,26 @@ def test_what_was_had_is_a_record(text: str, candidate: str, record: bool) -> No
 
 
 @pytest.mark.parametrize(
+    ("text", "candidate", "preference"),
+    [
+        ("Best to call after 4pm, she's in surgery mornings", "call", True),
+        ("likes texts better than calls", "calls", True),
+        ("Bäst att ringa efter 16, annars mejl", "ringa", True),
+        # what follows the preference's clause is the note's own
+        ("Prefers email, will send the quote tomorrow", "send the quote", False),
+        ("Bäst att ringa efter 16. Skickar offert imorgon", "Skickar offert", False),
+        ("Föredrar mejl - skicka offerten dit", "skicka offerten", False),
+        # a field's label is no preference ("Best time to call: Tuesday morning")
+        ("Best time to call: Tuesday morning", "call", False),
+    ],
+)
+def test_a_contact_preference_is_no_step(text: str, candidate: str, preference: bool) -> None:
+    from model.records import in_preference
+
+    assert in_preference(text, span_of(text, candidate)) is preference
+
+
+@pytest.mark.parametrize(
     ("text", "candidate", "refused"),
     [
         ("Bilhandlaren sa direkt: inget intresse, ring inte igen", "ring inte igen", True),
