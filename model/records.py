@@ -502,7 +502,7 @@ def in_preference(text: str, span: Span) -> bool:
 def never_a_step(text: str, span: Span) -> bool:
     """Whether a step candidate, from any source, cannot be the step: a record of what was had
     or held, a contact refused or denied, an item marked internal, the title of minutes, a span
-    that says nothing, or a line of an e-mail's signature."""
+    that says nothing, a line of an e-mail's signature, or a contact preference."""
     return (
         is_record(text, span)
         or says_nothing(text, span)
@@ -512,6 +512,6 @@ def never_a_step(text: str, span: Span) -> bool:
         or in_minutes_title(text, span)
         or is_next_internal_meeting(text, span)
         or is_done_later(text, span)
-        or in_zones(span, list(signature_zones(text)))
+        or in_zones(span, signature_zones(text))
         or in_preference(text, span)
     )

@@ -4,8 +4,9 @@ Real notes hold several step-like phrases: a log's earlier entries ("2025-01-13 
 upptagen"), a journal's past days, a list's items for several customers, internal action
 items in minutes. The span model proposes candidates; this ranker decides which one is the
 note's primary next step from what a reader uses: where the candidate sits (first, last, which
-line, which of the list items that hold candidates), what its line says about time (a dated log line in the past, a future date beside it),
-the header it falls under ("Next steps:", "Åtgärder:", "Internal:"), and its own words.
+line, which of the list items that hold candidates), what its line says about time (a dated
+log line in the past, a future date beside it), the header it falls under ("Next steps:",
+"Åtgärder:", "Internal:"), and its own words.
 
 It is trained on the annotated notes: the gold step is the positive candidate, and step-like
 phrases elsewhere in the note (found by :func:`propose`, a rule that only proposes) are the

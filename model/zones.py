@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
 Span = tuple[int, int]
 
@@ -78,7 +79,7 @@ def headings(text: str) -> list[Span]:
     return [(m.start(), m.end()) for m in _HEADING.finditer(text)]
 
 
-def in_zones(span: Span, zones: list[Span]) -> bool:
+def in_zones(span: Span, zones: Sequence[Span]) -> bool:
     """Whether ``span`` starts inside one of ``zones``."""
     return any(a <= span[0] < b for a, b in zones)
 
