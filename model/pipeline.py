@@ -219,6 +219,8 @@ class Klarsteg:
                 # "Quarterly review - Kirkgate Digital - Q1"; "No answer. Try again tomorrow"
                 folded = n.rule_folded()
                 activity = activity_step(n.text, n.mentions, folded) or retry_step(n.text, folded)
+                if activity is not None and never_a_step(n.text, activity):
+                    activity = None  # "Tel m Oskar – vill ha ...": a logged call, not a planned one
                 n.step_is_activity = activity is not None
                 steps = [activity] if activity else self._fallback_steps(n)
             elif clf.step_ranker is not None:
@@ -267,6 +269,15 @@ class Klarsteg:
         )
         if found is not None and never_a_step(n.text, found[:2]):
             found = None  # "Had a call today"; a lone "-" or "us" the tagger peaked on
+        if found is not None:
+            # a peak inside a customer's request is the request ("2 containrar" of "vill ha
+            # quote på 2 containrar")
+            asked = next(
+                (r for r in request_phrases(n.text, n.rule_folded(), n.mentions) if _overlaps(r, *found[:2])),
+                None,
+            )
+            if asked is not None:
+                found = (*asked, found[2])
         # a to-do list's items are the rep's tasks: read as if sure there is a step
         if n.presence < clf.step_fallback and not opens_todo(n.text):
             if found and found[2] >= clf.step_tagger_sure:

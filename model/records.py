@@ -186,6 +186,24 @@ _DONE_LABEL = re.compile(
 )
 
 
+# A logged call opening its line, the name and its company then a dash, colon or comma ("Tel m
+# Oskar (Lidbergs Dryck) – vill ha quote ...", "Samtal med Per Ek, ..."): the call that was had.
+# None of the 81 annotated lines opening with "Tel/Samtal m(ed) <Name>" holds a gold step; a
+# call still planned names its day instead ("Samtal med Jonas fredag kl 10")
+_LOGGED_CALL = re.compile(
+    r"[ \t\-*•]*(?:\d{1,2}/\d{1,2}[ \t]+)?(?P<w>Tel|Tfn|Samtal|Telefon)[ \t]+(?:m|med|m\.)[ \t]+"
+    r"[A-ZÅÄÖ][\w.'’-]*(?:[ \t]+[A-ZÅÄÖ][\w.'’-]*){0,2}(?:[ \t]*\([^)\n]{1,60}\))?[ \t]*[–\-:,]"
+)
+
+
+def _logged_call_at(text: str, line_start: int, start: int) -> bool:
+    """Whether ``start`` is the call word of a logged call opening its line."""
+    if text[start : start + 1] not in "TS":
+        return False
+    m = _LOGGED_CALL.match(text, line_start)
+    return m is not None and m.start("w") == start
+
+
 def is_record(text: str, span: Span) -> bool:
     """Whether a step candidate is what the note says was had or held: it starts with the verb
     or is its object ("Had a call today"), is thanked for or liked, its clause says it went
@@ -195,6 +213,7 @@ def is_record(text: str, span: Span) -> bool:
     return bool(
         _held_after(text, end)
         or (_DONE_LABEL.match(text, line_start) is not None and text.find(":", line_start, start) >= 0)
+        or _logged_call_at(text, line_start, start)
         or _HAD_START.match(text, start)
         or (
             _has_any(text, start - 24, start, _HAD_KEYS)

@@ -49,7 +49,8 @@ _STEP_WORDS = (
 # on 6 AMRs"): a step by the SPEC, whose words are none of the step words
 _REQUEST = re.compile(
     r"\b(?:(?:vill|ville|onskar|ber om|bad om) (?:ha )?(?:\w+ )?"
-    r"(?:pris\w*|offf?ert\w*|kalkyl\w*|katalog\w*|referens\w*|broschyr\w*|prover|provex\w*|underlag\w*)"
+    r"(?:pris\w*|offf?ert\w*|kalkyl\w*|katalog\w*|referens\w*|broschyr\w*|prover|provex\w*|underlag\w*|"
+    r"quote\w*|qoute\w*|quotation)"
     r"|(?:want\w*|asked for|asks for|requested|would like) (?:a |an |some |the )?(?:[\w-]+ ){0,3}?"
     r"(?:pric\w*|quote\w*|qoute\w*|quotations?|offers?|estimates?|proposal|references?|refs|catalog\w*|brochures?|"
     r"samples?|case stud\w+|spec sheets?)"
@@ -141,6 +142,13 @@ def contact_wished(folded: str, span: Span) -> str | None:
     return None
 
 
+# A purpose after what is asked for, which the step's span leaves to the reason (SPEC)
+_REQUEST_PURPOSE = re.compile(
+    r"(?i)\s(?:so(?:\s+that)?\s+(?:she|he|they|we|i|you|it|the)\b|so\s+that|in\s+order\s+to|"
+    r"för\s+att|for\s+att|så\s+att|sa\s+att|inför|infor|ahead\s+of|before\s+(?:their|the|our|his|her))"
+)
+
+
 def request_phrases(text: str, folded: str, mentions: Sequence[TimeMention]) -> list[Span]:
     """The customer's requests for a price, a quote or material ("vill ha pris på 2 st", "wants
     pricing on 6 AMRs"), each to the end of its phrase."""
@@ -153,6 +161,9 @@ def request_phrases(text: str, folded: str, mentions: Sequence[TimeMention]) -> 
         line_end = text.find("\n", m.end())
         line_end = len(text) if line_end < 0 else line_end
         end = phrase_end(text, m.end(), line_end, (t.start for t in mentions))
+        purpose = _REQUEST_PURPOSE.search(text, m.end(), end)
+        if purpose is not None:
+            end = purpose.start()  # "so she can write the tender": the reason, not the request
         out.append((m.start(), m.start() + len(text[m.start() : end].rstrip())))
     return out
 

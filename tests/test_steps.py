@@ -494,6 +494,11 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
         ("Call - Not Held, ops mgr out sick. Resched for 5/27", "Resched", False),
         ("[Meeting] 02/10 Mon 9:30am - Planned - discovery session", "Meeting", False),
         ("Call Per - done\nSend the quote Friday", "Send the quote", False),
+        # a logged call opening its line ("Tel m Oskar – ..."); not a call planned without "m"
+        ("Tel m Oskar (Lidbergs) – vill ha quote", "Tel", True),
+        ("3/4 Samtal med Per Ek, vill ha pris", "Samtal", True),
+        ("Tel Per fre kl 10", "Tel", False),
+        ("Samtal med Jonas fredag kl 10", "Samtal", False),  # a call planned: its day, no dash
         # its clause goes on to say it is done, with nothing between that puts it ahead
         ("Platsbesök hos Stenby Skolor gjort, mätte upp 3 klassrum", "Platsbesök", True),
         ("Dosing station demo at Klinkhamer done 9:30, Rik will pitch it", "Dosing station demo", True),
@@ -924,7 +929,13 @@ def test_request_phrases(text: str, expected: list[str]) -> None:
     [
         # SPEC: a contact the customer asks for is the rep's, whatever the labels model says
         ("Kunden ville bli uppringd nästa vecka", "2026-12-07", "ville bli uppringd", "call", "seller"),
-        ("Wants to be called back tomorrow re the lease", "2026-12-07", "be called back", "call", "seller"),
+        (
+            "Wants to be called back tomorrow re the lease",
+            "2026-12-07",
+            "Wants to be called back",
+            "call",
+            "seller",
+        ),
         (
             "Två vill bli kontaktade efter nyår, resten inte",
             "2026-12-07",
@@ -940,6 +951,28 @@ def test_a_wish_to_be_contacted_is_the_reps_step(
     found = Klarsteg.load().score(text, note_date=note_date).next_step
     assert found is not None
     assert (found.text, found.action, found.owner) == (step, action, owner)
+
+
+@pytest.mark.parametrize(
+    ("text", "note_date", "step", "action"),
+    [
+        # a logged call opening the note is no planned activity; the request in it is the step,
+        # whole, though the tagger peaks on its object
+        (
+            "Tel m Oskar (Lidbergs Dryck) – vill ha quote på 2 containrar, senast fre",
+            "2026-05-21",
+            "vill ha quote på 2 containrar",
+            "send",
+        ),
+        ("Samtal med Per ang. avtalet, vill ha pris på 20 st", "2026-05-21", "vill ha pris på 20 st", "send"),
+    ],
+)
+def test_a_logged_call_gives_way_to_the_request_in_it(
+    text: str, note_date: str, step: str, action: str
+) -> None:
+    found = Klarsteg.load().score(text, note_date=note_date).next_step
+    assert found is not None
+    assert (found.text, found.action, found.owner) == (step, action, "seller")
 
 
 @pytest.mark.parametrize(
