@@ -212,7 +212,7 @@ def is_record(text: str, span: Span) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     return bool(
         _held_after(text, end)
-        or (_DONE_LABEL.match(text, line_start) is not None and text.find(":", line_start, start) >= 0)
+        or (text.find(":", line_start, start) >= 0 and _DONE_LABEL.match(text, line_start) is not None)
         or _logged_call_at(text, line_start, start)
         or _HAD_START.match(text, start)
         or (
@@ -506,16 +506,27 @@ _PREFERENCE_KEYS = (
 def in_preference(text: str, span: Span) -> bool:
     """Whether a step candidate lies in a contact preference's clause (from the preference to
     the next comma, dash or sentence end)."""
-    line_start = text.rfind("\n", 0, span[0]) + 1
-    if not _has_any(text, line_start, span[1], _PREFERENCE_KEYS):
-        return False
-    for m in _PREFERENCE.finditer(text, line_start):  # (to the text's end: the colon after it)
-        if m.start() >= span[1]:
-            break
+    clauses = _preference_clauses(text)
+    return bool(clauses) and any(a <= span[0] < b for a, b in clauses)
+
+
+@functools.lru_cache(maxsize=16)
+def _preference_clauses(text: str) -> tuple[Span, ...]:
+    """The note's contact preferences' clauses, found once per note (the step choice asks for
+    each of its candidates)."""
+    low = text.lower()
+    if not any(key in low for key in _PREFERENCE_KEYS):
+        return ()
+    out = []
+    for m in _PREFERENCE.finditer(text):
         end = _CLAUSE_BREAK.search(text, m.end())
-        if m.start() <= span[0] < (end.start() if end else len(text)):
-            return True
-    return False
+        out.append((m.start(), end.start() if end else len(text)))
+    return tuple(out)
+
+
+def _in_signature(text: str, span: Span) -> bool:
+    zones = signature_zones(text)
+    return bool(zones) and in_zones(span, zones)
 
 
 def never_a_step(text: str, span: Span) -> bool:
@@ -531,6 +542,6 @@ def never_a_step(text: str, span: Span) -> bool:
         or in_minutes_title(text, span)
         or is_next_internal_meeting(text, span)
         or is_done_later(text, span)
-        or in_zones(span, signature_zones(text))
+        or _in_signature(text, span)
         or in_preference(text, span)
     )
