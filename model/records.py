@@ -488,6 +488,12 @@ _PREFERENCE = re.compile(
     r"likes? (?:texts?|emails?|calls?)|(?:would|'d) rather (?:text|email|e-mail))\b(?![ \t]*:)"
 )
 _CLAUSE_BREAK = re.compile(r"[.,;!?\n]|\s[-–]\s")
+# ... unless the clause names a day: "best to call him Tuesday" plans a call
+_DAY_NAMED = re.compile(
+    r"(?i)\b(?:mon|tue|wed|thu|fri|sat|sun|mån|man|tis|ons|tor|fre|lör|lor|sön|son)\w*day\b|"
+    r"\b(?:måndag|mandag|tisdag|onsdag|torsdag|fredag|lördag|lordag|söndag|sondag|tomorrow|imorgon|imorn|"
+    r"idag|today|next\s+week|nästa\s+vecka|nasta\s+vecka)\b|\d{1,2}[/.]\d{1,2}"
+)
 _PREFERENCE_KEYS = (
     "best",
     "bäst",
@@ -520,7 +526,9 @@ def _preference_clauses(text: str) -> tuple[Span, ...]:
     out = []
     for m in _PREFERENCE.finditer(text):
         end = _CLAUSE_BREAK.search(text, m.end())
-        out.append((m.start(), end.start() if end else len(text)))
+        clause_end = end.start() if end else len(text)
+        if _DAY_NAMED.search(text, m.end(), clause_end) is None:
+            out.append((m.start(), clause_end))
     return tuple(out)
 
 

@@ -531,6 +531,9 @@ def test_what_was_had_is_a_record(text: str, candidate: str, record: bool) -> No
         ("Prefers email, will send the quote tomorrow", "send the quote", False),
         ("Bäst att ringa efter 16. Skickar offert imorgon", "Skickar offert", False),
         ("Föredrar mejl - skicka offerten dit", "skicka offerten", False),
+        # a clause that names a day plans a contact
+        ("Best to call him Tuesday morning about the renewal", "call him", False),
+        ("Bäst att ringa honom imorgon fm", "ringa honom", False),
         # a field's label is no preference ("Best time to call: Tuesday morning")
         ("Best time to call: Tuesday morning", "call", False),
     ],
