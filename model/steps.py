@@ -47,6 +47,11 @@ _STEP_WORDS = (
 )
 # A request for a price or a quote, on the folded text ("vill ha pris pa 2 st", "wants pricing
 # on 6 AMRs"): a step by the SPEC, whose words are none of the step words
+# A customer's wish to be contacted (folded): a request too, and the rep's call or contact
+_CONTACT_WISH = (
+    r"(?:vill|ville|onskar) bli (?P<sv>uppringd\w*|kontaktad\w*)"
+    r"|(?:asked|asks|wants?|wanted|would like) to be (?P<en>called|rung|contacted)(?: back)?"
+)
 _REQUEST = re.compile(
     r"\b(?:(?:vill|ville|onskar|ber om|bad om) (?:ha )?(?:\w+ )?"
     r"(?:pris\w*|offf?ert\w*|kalkyl\w*|katalog\w*|referens\w*|broschyr\w*|prover|provex\w*|underlag\w*|"
@@ -54,9 +59,8 @@ _REQUEST = re.compile(
     r"|(?:want\w*|asked for|asks for|requested|would like) (?:a |an |some |the )?(?:[\w-]+ ){0,3}?"
     r"(?:pric\w*|quote\w*|qoute\w*|quotations?|offers?|estimates?|proposal|references?|refs|catalog\w*|brochures?|"
     r"samples?|case stud\w+|spec sheets?)"
-    # ... or to be contacted: the rep's call or contact (SPEC: "asked to call back after 5pm")
-    r"|(?:vill|ville|onskar) bli (?:uppringd\w*|kontaktad\w*)"
-    r"|(?:asked|asks|wants?|wanted|would like) to be (?:called|rung|contacted)(?: back)?)\b"
+    # ... or to be contacted (SPEC: "asked to call back after 5pm")
+    rf"|{_CONTACT_WISH})\b"
 )
 
 
@@ -124,11 +128,7 @@ def propose(
     return out
 
 
-# A customer's wish to be contacted, as the request pattern reads it (folded text)
-_TO_BE_CONTACTED = re.compile(
-    r"\b(?:(?:vill|ville|onskar) bli (?P<sv>uppringd\w*|kontaktad\w*)"
-    r"|(?:asked|asks|wants?|wanted|would like) to be (?P<en>called|rung|contacted))\b"
-)
+_TO_BE_CONTACTED = re.compile(rf"\b(?:{_CONTACT_WISH})\b")
 
 
 def contact_wished(folded: str, span: Span) -> str | None:
@@ -319,8 +319,7 @@ def step_features(
         ]
         places.append((line_no, line, sent, _own_date(s, e, line, sent, near, note_date, text)))
     # the candidates' places among the note's list items (lines opened by a bullet or a number)
-    items = [i for i in range(lines.n) if _ITEM.match(text, lines.starts[i])]
-    cand_items = sorted({p[0] for p in places if p[0] in items})
+    cand_items = sorted({p[0] for p in places if _ITEM.match(text, lines.starts[p[0]])})
     known = [p[3] for p in places if p[3] is not None]
     earliest = min(known, default=None)
     shared: dict[int, tuple[list[str], list[str], list[str]]] = {}
