@@ -13,6 +13,7 @@ import functools
 import re
 
 from model.text import fold
+from model.when.lexicon import WEEKDAY_FULL, sv
 from model.zones import in_zones, signature_zones
 
 Span = tuple[int, int]
@@ -490,9 +491,10 @@ _PREFERENCE = re.compile(
 _CLAUSE_BREAK = re.compile(r"[.,;!?\n]|\s[-–]\s")
 # ... unless the clause names a day: "best to call him Tuesday" plans a call
 _DAY_NAMED = re.compile(
-    r"(?i)\b(?:mon|tue|wed|thu|fri|sat|sun|mån|man|tis|ons|tor|fre|lör|lor|sön|son)\w*day\b|"
-    r"\b(?:måndag|mandag|tisdag|onsdag|torsdag|fredag|lördag|lordag|söndag|sondag|tomorrow|imorgon|imorn|"
-    r"idag|today|next\s+week|nästa\s+vecka|nasta\s+vecka)\b|\d{1,2}[/.]\d{1,2}"
+    sv(
+        rf"\b(?:{WEEKDAY_FULL}|tomorrow|imorgon|imorn|idag|today|next\s+week|nästa\s+vecka)\b|\d{{1,2}}[/.]\d{{1,2}}"
+    ),
+    re.IGNORECASE,
 )
 _PREFERENCE_KEYS = (
     "best",
@@ -512,8 +514,7 @@ _PREFERENCE_KEYS = (
 def in_preference(text: str, span: Span) -> bool:
     """Whether a step candidate lies in a contact preference's clause (from the preference to
     the next comma, dash or sentence end)."""
-    clauses = _preference_clauses(text)
-    return bool(clauses) and any(a <= span[0] < b for a, b in clauses)
+    return in_zones(span, _preference_clauses(text))
 
 
 @functools.lru_cache(maxsize=16)
@@ -532,11 +533,6 @@ def _preference_clauses(text: str) -> tuple[Span, ...]:
     return tuple(out)
 
 
-def _in_signature(text: str, span: Span) -> bool:
-    zones = signature_zones(text)
-    return bool(zones) and in_zones(span, zones)
-
-
 def never_a_step(text: str, span: Span) -> bool:
     """Whether a step candidate, from any source, cannot be the step: a record of what was had
     or held, a contact refused or denied, an item marked internal, the title of minutes, a span
@@ -550,6 +546,6 @@ def never_a_step(text: str, span: Span) -> bool:
         or in_minutes_title(text, span)
         or is_next_internal_meeting(text, span)
         or is_done_later(text, span)
-        or _in_signature(text, span)
+        or in_zones(span, signature_zones(text))
         or in_preference(text, span)
     )
