@@ -36,7 +36,9 @@ from model.steps import (
     labelled_step,
     pick_primary,
     request_phrases,
+    request_sent,
     step_features,
+    under_actions,
 )
 from model.steps import propose as propose_steps
 from model.threads import single_blas_thread
@@ -239,12 +241,16 @@ class Klarsteg:
             ]
             if len(steps) > 1 and clf.step_ranker is not None:
                 feats = step_features(n.text, steps, n.mentions, n.note_date, n.folded, n.sentences)
-                n.step = steps[pick_primary(clf.step_scores(feats), feats)]
+                scores = clf.step_scores(feats)
+                chosen = steps[pick_primary(scores, feats)]
+                n.step = under_actions(n.text, steps, scores, chosen) or chosen
             elif steps:
                 n.step = steps[choose_primary(steps, n.mentions, n.text, n.sentences)]
             if n.step is None:
                 n.step = _stated_step(n)
                 n.step_is_stated = n.step is not None
+            elif asked := request_sent(n.text, n.rule_folded(), n.mentions, n.step):
+                n.step = asked  # "wants pricing for 14 staff, send by Fri": what is sent is asked
 
     def _fallback_steps(self, n: Note) -> list[tuple[int, int]]:
         """Step candidates where the span model found none, by how sure the note-level model

@@ -24,8 +24,9 @@ from model.choose import NUMERIC_STAMP, _bucket, period_start
 from model.features import SentenceIndex
 from model.records import _SENT_WORDS, _WORD, never_a_step
 from model.text import TOKEN_PATTERN, by_first_letter, fold_same_length
-from model.tidy import phrase_end
+from model.tidy import SEND_VERB, phrase_end, with_sent_object
 from model.when import TimeMention
+from model.zones import action_zone
 
 Span = tuple[int, int]
 
@@ -166,6 +167,26 @@ def request_phrases(text: str, folded: str, mentions: Sequence[TimeMention]) -> 
             end = purpose.start()  # "so she can write the tender": the reason, not the request
         out.append((m.start(), m.start() + len(text[m.start() : end].rstrip())))
     return out
+
+
+# A promise to send that names nothing (its object left out): "send", "skickar", "will send"
+_BARE_SEND = re.compile(
+    rf"(?i)(?:(?:i|we|jag|vi)(?:'ll|’ll|\s+will|\s+ska)?\s+|will\s+|ska\s+|lovade\s+(?:att\s+)?|"
+    rf"promised\s+to\s+)?{SEND_VERB}"
+)
+
+
+def request_sent(text: str, folded: str, mentions: Sequence[TimeMention], step: Span) -> Span | None:
+    """The customer's request that a step's bare promise to send answers, earlier on its line
+    ("wants pricing for 14 staff, send by Fri", "vill ha offert på 9 anst., skickar imorgon"):
+    the promise names nothing, the request names what is sent. None for any other step, or
+    where no request comes before it on its line."""
+    start, end = with_sent_object(text, *step, [(m.start, m.end) for m in mentions])
+    if not _BARE_SEND.fullmatch(text, start, end):
+        return None
+    line_start = text.rfind("\n", 0, start) + 1
+    asked = [r for r in request_phrases(text, folded, mentions) if line_start <= r[0] and r[1] <= start]
+    return asked[-1] if asked else None
 
 
 # A step written after its label: "Next steps discussed: contract review", "Nästa steg är
@@ -400,6 +421,20 @@ def pick_primary(scores: Sequence[float], feats: Sequence[dict[str, float]]) -> 
         if earlier:
             return max(earlier, key=scores.__getitem__)
     return best
+
+
+def under_actions(text: str, steps: Sequence[Span], scores: Sequence[float], chosen: Span) -> Span | None:
+    """The candidate the ranker accepts under the note's action header ("Actions:", "Åtgärder:")
+    where the one chosen is above it: the discussion above records what was said ("Demo av
+    inleverans ...", Tommy: "hör av dig efter nyår"), the actions are what comes next
+    ("HS: ringa Tommy efter nyår"). None when no candidate under the header is accepted."""
+    zone = action_zone(text)
+    if not zone:
+        return None
+    if chosen[0] >= zone:
+        return None
+    inside = [i for i, (s, _) in enumerate(steps) if s >= zone and scores[i] >= ACCEPT]
+    return steps[max(inside, key=scores.__getitem__)] if inside else None
 
 
 def ranker_examples(

@@ -651,11 +651,11 @@ CASES = [
         "concrete",
         94,
     ),
-    # "den mån" is Monday; "kl 21" keeps its hour
+    # "mån" is Monday, "den" what is sent; "kl 21" keeps its hour
     (
         "Tel Jonas: vill ha offert 3 utan kylfunktion. Skickar den mån\nStatus: Förhandling",
         "2026-07-02",
-        ("Skickar", "send", "seller"),
+        ("Skickar den", "send", "seller"),
         None,
         ("date", "2026-07-06"),
         "partial",

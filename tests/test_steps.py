@@ -34,6 +34,7 @@ from model.steps import (
     ranker_examples,
     request_phrases,
     step_features,
+    under_actions,
 )
 from model.text import fold_same_length
 from model.when import find_times
@@ -906,7 +907,7 @@ def test_an_imperative_calls_owner_is_the_seller(klarsteg: Klarsteg) -> None:
             "§ 2 Vill ha pris på gemensamt kassasystem för båda butikerna fre 6/3",
             ["Vill ha pris på gemensamt kassasystem för båda butikerna"],
         ),
-        ("Want a quote incl. AV + dinner, to get sign-off", ["Want a quote incl"]),
+        ("Want a quote incl. AV + dinner, to get sign-off", ["Want a quote incl. AV + dinner"]),
         ("Nobody asked for samples.", []),
         ("wants pricing on 6 AMRs. Pricing emailed Tue", []),
         ("We met the team, all good.", []),
@@ -962,6 +963,31 @@ def test_request_phrases(text: str, expected: list[str]) -> None:
             "send",
             "seller",
         ),
+        # a promise to send that names nothing answers the request before it on its line
+        (
+            "Connected w/ Lorna -> wants pricing for 14 staff, send by Fri #hot",
+            "2025-01-16",
+            "wants pricing for 14 staff",
+            "send",
+            "seller",
+        ),
+        (
+            "Pratade m Sara, vill ha offert på 9 anst. + kassakoppling, skickar imorgon",
+            "2025-10-22",
+            "vill ha offert på 9 anst. + kassakoppling",
+            "send",
+            "seller",
+        ),
+        # a promise that names what is sent stays the step
+        (
+            "Mikael wants a quote for the roof. I'll send the quote Friday",
+            "2025-10-22",
+            "I'll send the quote",
+            "send",
+            "seller",
+        ),
+        # a request on another line is not the one the promise answers
+        ("Vill ha pris på lyften.\nSkickar imorgon", "2025-10-22", "Skickar", "send", "seller"),
     ],
 )
 def test_a_customers_wish_or_request_is_the_reps_step(
@@ -970,6 +996,35 @@ def test_a_customers_wish_or_request_is_the_reps_step(
     found = Klarsteg.load().score(text, note_date=note_date).next_step
     assert found is not None
     assert (found.text, found.action, found.owner) == (step, action, owner)
+
+
+_MINUTES = (
+    "Protokoll Alvik Bygg\n1. Demo av tidrapporten, Sara nöjd.\n2. Sara: hör av dig efter nyår.\n"
+    "Åtgärder:\n- KS: ringa Sara v.2\n- KS: uppdatera CRM (internt)"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrases", "scores", "chosen", "expected"),
+    [
+        # the discussion above the action header records what was said; the action is the step
+        (_MINUTES, ["Demo", "hör av dig", "ringa Sara"], [0.2, 0.9, 0.6], "hör av dig", "ringa Sara"),
+        (_MINUTES, ["Demo", "hör av dig", "ringa Sara"], [0.9, 0.3, 0.7], "Demo", "ringa Sara"),
+        # unless the ranker does not accept the action as a step
+        (_MINUTES, ["Demo", "hör av dig", "ringa Sara"], [0.2, 0.9, 0.4], "hör av dig", None),
+        # chosen under the header already: nothing to move
+        (_MINUTES, ["hör av dig", "ringa Sara"], [0.4, 0.9], "ringa Sara", None),
+        # no header, or one that opens the note (the whole note is the actions)
+        ("1. Demo, Sara nöjd.\n2. Ring Sara v.2", ["Demo", "Ring Sara"], [0.9, 0.6], "Demo", None),
+        ("Actions:\n- Demo for Sara\n- call Sara Fri", ["Demo", "call Sara"], [0.9, 0.6], "Demo", None),
+    ],
+)
+def test_the_step_under_an_action_header(
+    text: str, phrases: list[str], scores: list[float], chosen: str, expected: str | None
+) -> None:
+    spans = [(text.index(p), text.index(p) + len(p)) for p in phrases]
+    found = under_actions(text, spans, scores, spans[phrases.index(chosen)])
+    assert (text[found[0] : found[1]] if found else None) == expected
 
 
 @pytest.mark.parametrize(
@@ -1141,12 +1196,12 @@ def test_the_customers_own_meeting_is_not_the_when(
         # its span not starting on the "." before it
         (None, ("AV + dinner", "contact", "seller")),
         # dropped below a floor of 0.6: the customer's request then stands
-        (0.6, ("Want a quote incl", "send", "seller")),
+        (0.6, ("Want a quote", "send", "seller")),
     ],
 )
 def test_a_request_replaces_a_step_the_confidence_floor_drops(floor: float | None, step: tuple) -> None:
     text = (
-        "Open items - spring offsites\n• Fernhill Analytics: 2-day offsite for 20. Want a quote incl. AV + dinner,"
+        "Open items - spring offsites\n• Fernhill Analytics: 2-day offsite for 20. Want a quote. AV + dinner,"
         " to get sign-off from their CFO\n• Corbett & Lyle: no reply since Jan"
     )
     model = Klarsteg.load()

@@ -20,6 +20,7 @@ from model.tidy import (
     whole_words,
     with_head,
     with_name_after_title,
+    with_sent_object,
     without_dangling_word,
     without_stray_marks,
 )
@@ -142,6 +143,15 @@ from model.tidy import (
             "Call the GP surgery",
         ),
         (with_name_after_title, "Send the draft. Then call", "Send the draft", "Send the draft"),
+        # a sending verb's pronoun object belongs to the step; another word after it does not
+        (with_sent_object, "Skickar den imorgon.", "Skickar", "Skickar den"),
+        (with_sent_object, "I'll send it Friday", "I'll send", "I'll send it"),
+        (with_sent_object, "mejlar dem v.2", "mejlar", "mejlar dem"),
+        (with_sent_object, "send itinerary", "send", "send"),
+        (with_sent_object, "skickar detaljerna", "skickar", "skickar"),
+        (with_sent_object, "ring den 4:e", "ring", "ring"),
+        (with_sent_object, "resend it", "resend", "resend"),
+        (lambda t, s, e: with_sent_object(t, s, e, [(8, 17)]), "skickar den 4 maj", "skickar", "skickar"),
     ],
 )
 def test_span_edges(
@@ -245,6 +255,18 @@ def test_a_reason_does_not_keep_the_when(text: str, reason: str, when: str, expe
         ("demo för IT-chefen (ev. 14/5)", 0, 29, [24], "demo för IT-chefen"),
         ("pris och villkor. Ring", 0, 22, [], "pris och villkor"),
         ("onboarding of the whole team", 0, 10, [], "onboarding"),
+        # an abbreviation's mark inside the phrase is no clause end; a count's before a capital is
+        (
+            "vill ha offert på 9 anst. + kassakoppling, skickar",
+            0,
+            50,
+            [],
+            "vill ha offert på 9 anst. + kassakoppling",
+        ),
+        ("wants a quote incl. AV + dinner. Call", 0, 37, [], "wants a quote incl. AV + dinner"),
+        ("pris på 3 alt. Ring fre", 0, 23, [], "pris på 3 alt"),
+        ("pris på 20 st. ring fre", 0, 23, [], "pris på 20 st. ring fre"),
+        ("offert inkl.\nRing", 0, 17, [], "offert inkl"),
     ],
 )
 def test_phrase_end_stops_at_clause_or_time(

@@ -356,6 +356,12 @@ SPANS = [
     ("Möte nästa vecka.", "nästa vecka"),
     ("Vi hörs torsdag, helst kl 9.", "torsdag, helst kl 9"),
     ("Ring henne tisdag den 1 december klockan 14.", "tisdag den 1 december klockan 14"),
+    # after a sending verb "den"/"det" is what is sent, not the date's article
+    ("Skickar den imorgon.", "imorgon"),
+    ("ska skicka den på torsdag så", "på torsdag"),
+    ("mejlar det i veckan", "i veckan"),
+    ("Skickar den 4 maj", "4 maj"),
+    ("Vi ses den 4 maj", "den 4 maj"),
 ]
 
 
@@ -421,7 +427,7 @@ def test_spans(text: str, span: str) -> None:
         ("Follow up on the quote sent last week", "last week", "week", "2026-W47"),
         ("ring sent nästa vecka", "sent nästa vecka", "week", "2026-W49"),
         # "den" before "mån" is the object ("send it Monday") unless "i den mån" (insofar)
-        ("Skickar den mån\nStatus: Förhandling", "den mån", "date", "2026-11-30"),
+        ("Skickar den mån\nStatus: Förhandling", "mån", "date", "2026-11-30"),
         # "kl" with an hour from 20 on (read as "kl 2" before)
         ("mån 30/11 kl 23", "mån 30/11 kl 23", "datetime", "2026-11-30T23:00"),
         ("ring kl 20", "kl 20", "datetime", "2026-11-26T20:00"),

@@ -207,12 +207,27 @@ def _just_passed(at: _Atom, ref: date) -> bool:
     return 0 < (ref - before).days <= 14
 
 
+# A sending verb, whose "den"/"det" after it is its object, not a date's article ("skickar den
+# imorgon", "Skickar den mån 8/12": every annotated when after one leaves the pronoun out)
+_SENDING = _wordset("skickar skicka skickas mejlar mejla mailar maila lämnar lamnar")
+_OBJECT_THEN_DATE = re.compile(r"(?i)(?:den|det)[ \t]+")
+
+
+def _without_sent_object(text: str, start: int) -> int:
+    """``start`` moved past a "den"/"det" that is a sending verb's object."""
+    m = _OBJECT_THEN_DATE.match(text, start)
+    if m is None:
+        return start
+    words = _line_words_before(text, start, 12)
+    return m.end() if words and words[-1].lower() in _SENDING else start
+
+
 def _to_mention(at: _Atom, text: str, ref: date) -> TimeMention | None:
     if at.kind in ("date", "dt", "wd") and at.start > 8 and text[at.start - 1] == " ":
         _shift_day(at, text)
     start, end = at.start, at.end
     # widen over prepositions / deadline markers on the left
-    start = _widen_left(text, start)
+    start = _without_sent_object(text, _widen_left(text, start))
     if end - start > 1 and text[end - 1] == ".":
         last = re.search(r"(\w+)\.$", text[start:end])
         if last and fold(last.group(1)) not in _ABBREVIATIONS:
