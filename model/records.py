@@ -265,13 +265,26 @@ _CONJUNCTION_START = re.compile(r"(?i)(?:and|och|or|eller|but|men|o)(?=\s)")  # 
 _DATE_LABEL = re.compile(r"(?i)(?:[\w/-]+[ \t]+){0,3}(?:date|datum|due|deadline)[ \t]*:")
 
 
+def _date_number(text: str, span: Span) -> bool:
+    """Whether a candidate is a day's or a month's number in a date ("8.2", "1/6")."""
+    s, e = span
+    if not (0 < e - s <= 2 and text[s:e].isdigit()):
+        return False
+    return (s >= 2 and text[s - 1] in "./" and text[s - 2].isdigit()) or (
+        e + 1 < len(text) and text[e] in "./" and text[e + 1].isdigit()
+    )
+
+
 def says_nothing(text: str, span: Span) -> bool:
     """Whether a step candidate is only punctuation or pronouns (a tagger's peak on "-" or
-    "us"), opens with a conjunction, or is a date field's label: no step."""
+    "us"), a number of a date (the "2" of a diary's "8.2 Mon"), opens with a conjunction, or
+    is a date field's label: no step."""
     if _CONJUNCTION_START.match(text, span[0]):
         return True
     label = _DATE_LABEL.match(text, span[0])
     if label is not None and span[1] <= label.end():
+        return True
+    if _date_number(text, span):
         return True
     return all(w.lower() in _PRONOUNS for w in _WORD.findall(text, span[0], span[1]))
 

@@ -838,6 +838,11 @@ def test_a_lone_dash_the_tagger_peaks_on_is_no_step() -> None:
         ("Due: Thu 3/6", "Due", True),
         ("Follow-up: call Tue", "Follow-up", False),
         ("Call Per - due Fri", "Call Per", False),
+        # a day's or a month's number in a date; other numbers are left to the other checks
+        ("8.2 Mon - Jukka called", "2", True),
+        ("call 1/6 re offer", "1", True),
+        ("Brand workshop #2 booked", "2", False),
+        ("ställer ut i klassrum 204", "204", False),
     ],
 )
 def test_a_candidate_of_pronouns_or_punctuation_says_nothing(
