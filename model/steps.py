@@ -173,12 +173,15 @@ def request_phrases(text: str, folded: str, mentions: Sequence[TimeMention]) -> 
 _BARE_SEND = re.compile(
     rf"(?i)(?:(?:i|we|jag|vi)(?:'ll|’ll|\s+will|\s+ska)?\s+|will\s+|ska\s+|lovade\s+(?:att\s+)?|"
     rf"promised\s+to\s+)?{SEND_VERB}"
+    # ... or names only whom it goes to, or "all" of it ("Mailar henne", "Will send both")
+    r"(?:\s+(?:henne|honom|him|her|both|all|allt|alltihop|båda|bada|bägge|bagge|everything))?"
 )
 
 
 def request_sent(text: str, folded: str, mentions: Sequence[TimeMention], step: Span) -> Span | None:
     """The customer's request that a step's bare promise to send answers, earlier on its line
-    ("wants pricing for 14 staff, send by Fri", "vill ha offert på 9 anst., skickar imorgon"):
+    ("wants pricing for 14 staff, send by Fri", "vill ha offert på 9 anst., skickar imorgon",
+    "wants a repair quote + a re-cover option. Will send both"):
     the promise names nothing, the request names what is sent. None for any other step, or
     where no request comes before it on its line."""
     start, end = with_sent_object(text, *step, [(m.start, m.end) for m in mentions])

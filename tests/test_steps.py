@@ -983,6 +983,21 @@ def test_request_phrases(text: str, expected: list[str]) -> None:
             "send",
             "seller",
         ),
+        # ... or names only whom it goes to, or "both"
+        (
+            "Greta vill ha pris på 4 st kylskåp. Mailar henne efter helgen.",
+            "2026-03-04",
+            "vill ha pris på 4 st kylskåp",
+            "send",
+            "seller",
+        ),
+        (
+            "Dave wants a quote for the ramp + a rental option. Will send both by Mon",
+            "2026-03-04",
+            "wants a quote for the ramp + a rental option",
+            "send",
+            "seller",
+        ),
         # a promise that names what is sent stays the step
         (
             "Mikael wants a quote for the roof. I'll send the quote Friday",
