@@ -249,7 +249,7 @@ class Klarsteg:
             if n.step is None:
                 n.step = _stated_step(n)
                 n.step_is_stated = n.step is not None
-            elif asked := request_sent(n.text, n.rule_folded(), n.mentions, n.step):
+            elif asked := request_sent(n.text, n.rule_folded(), n.mentions, n.step, n.time_spans()):
                 n.step = asked  # "wants pricing for 14 staff, send by Fri": what is sent is asked
 
     def _fallback_steps(self, n: Note) -> list[tuple[int, int]]:

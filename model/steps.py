@@ -178,13 +178,15 @@ _BARE_SEND = re.compile(
 )
 
 
-def request_sent(text: str, folded: str, mentions: Sequence[TimeMention], step: Span) -> Span | None:
+def request_sent(
+    text: str, folded: str, mentions: Sequence[TimeMention], step: Span, times: Sequence[Span]
+) -> Span | None:
     """The customer's request that a step's bare promise to send answers, earlier on its line
     ("wants pricing for 14 staff, send by Fri", "vill ha offert på 9 anst., skickar imorgon",
     "wants a repair quote + a re-cover option. Will send both"):
     the promise names nothing, the request names what is sent. None for any other step, or
-    where no request comes before it on its line."""
-    start, end = with_sent_object(text, *step, [(m.start, m.end) for m in mentions])
+    where no request comes before it on its line (``times``: where the mentions are)."""
+    start, end = with_sent_object(text, *step, times)
     if not _BARE_SEND.fullmatch(text, start, end):
         return None
     line_start = text.rfind("\n", 0, start) + 1
@@ -432,9 +434,7 @@ def under_actions(text: str, steps: Sequence[Span], scores: Sequence[float], cho
     inleverans ...", Tommy: "hör av dig efter nyår"), the actions are what comes next
     ("HS: ringa Tommy efter nyår"). None when no candidate under the header is accepted."""
     zone = action_zone(text)
-    if not zone:
-        return None
-    if chosen[0] >= zone:
+    if not zone or chosen[0] >= zone:
         return None
     inside = [i for i, (s, _) in enumerate(steps) if s >= zone and scores[i] >= ACCEPT]
     return steps[max(inside, key=scores.__getitem__)] if inside else None

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from model.schema import Reason
-from model.text import AFTER_CONTACT_VERB, CLAUSE_END
+from model.text import AFTER_CONTACT_VERB, CLAUSE_END, SENDING_VERBS
 
 Span = tuple[int, int]
 
@@ -171,7 +171,7 @@ def before_new_clause(text: str, start: int, end: int) -> Span:
 
 # A sending verb and the pronoun that is its object ("Skickar den", "I'll send it"): every
 # annotated step that ends in such a verb followed by the pronoun holds the pronoun (73 of 73)
-SEND_VERB = r"(?:send|sending|skicka|skickar|mail|maila|mailar|mejla|mejlar|email|e-mail)"
+SEND_VERB = "(?:" + "|".join(SENDING_VERBS) + ")"
 _SEND_END = re.compile(rf"(?i)(?<![\w-]){SEND_VERB}$")
 _SENT_OBJECT = re.compile(r"(?i)[ \t]+(?:it|them|den|det|dem)(?![\w'’])")
 

@@ -7,6 +7,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
+from model.text import SENDING_VERBS
 from model.when.lexicon import (
     WEEKDAY_ABBR,
     fold,
@@ -209,7 +210,7 @@ def _just_passed(at: _Atom, ref: date) -> bool:
 
 # A sending verb, whose "den"/"det" after it is its object, not a date's article ("skickar den
 # imorgon", "Skickar den mån 8/12": every annotated when after one leaves the pronoun out)
-_SENDING = _wordset("skickar skicka skickas mejlar mejla mailar maila lämnar lamnar")
+_SENDING = frozenset(SENDING_VERBS)
 _OBJECT_THEN_DATE = re.compile(r"(?i)(?:den|det)[ \t]+")
 
 
