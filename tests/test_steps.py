@@ -1200,6 +1200,10 @@ def test_a_send_the_note_says_is_done(text: str, candidate: str, done: bool) -> 
         ("Möte med styrelsen 12/3 kl 10", "Möte", "12/3 kl 10", False),
         ("Offertgenomgång Sjöhagen - beslut brandvägg ons 22/4 em", "Offertgenomgång", "ons 22/4 em", False),
         ("Ring Per fredag", "Ring Per", "fredag", False),
+        # a Swedish event in its definite form after "efter"/"till"/"inför" is theirs too
+        ("Lena återkommer efter styrelsemötet den 9:e", "återkommer", "den 9:e", True),
+        ("Kunden hör av sig efter ledningsgruppen tis 11/5", "hör av sig", "tis 11/5", True),
+        ("Skickar offert till Lena 14/3", "Skickar offert", "14/3", False),
     ],
 )
 def test_the_customers_own_meeting_is_not_the_when(
