@@ -311,14 +311,18 @@ def in_date_field(text: str, mention: TimeMention) -> bool:
 
 # The date of the customer's own meeting or decision ("after their board meeting on 3 March",
 # "Vi tar beslut på nämndens möte 15/12 och hör av oss", "She'll take it to the board on
-# 3/26", "återkommer efter styrelsemötet den 14:e"): the step comes after it, unless the step is to attend or present there ("present the
-# business case to the board Monday"). With the annotated step, 5 of the 100 dates this reads
-# as the customer's in the annotated notes are the when (3 of them templated notes)
+# 3/26", "återkommer efter styrelsemötet den 14:e"), or the end of their contract ("her contract
+# ends 2/28"; none of the 197 annotated dates after such a word is the when): the step comes
+# after it, unless the step is to attend or present there ("present the business case to the
+# board Monday"). With the annotated step, 5 of the 100 dates this reads as the customer's
+# meeting or decision in the annotated notes are the when (3 of them templated notes)
 _CUSTOMER_EVENT = re.compile(
     r"(?:\b(?:their|deras|her|his|sin|sitt|sina|namndens|styrelsens|kommunens)\s+(?:\w+\s+)?"
     r"(?:board|styrelse\w*|namnd\w*|budget\w*|\w*mote\w*|meeting|mtg|committee|kommitt\w*|ledningsgrupp\w*)"
     r"|\b(?:decision|decides|beslutar|(?:ta|tar|fattar)\s+beslut|beslut\s+(?:i|pa))|\b(?:to|for)\s+(?:the|their|her|his)\s+board"
-    r"|\b(?:efter|till|infor|innan)\s+(?:\w+\s+)?(?:styrelse\w*|ledningsgrupp\w*|namnd\w*|\w+motet))"
+    r"|\b(?:efter|till|infor|innan)\s+(?:\w+\s+)?(?:styrelse\w*|ledningsgrupp\w*|namnd\w*|\w+motet)"
+    # ... or the end of their contract ("her contract ends 2/28", "avtalet löper ut 31/5")
+    r"|\b(?:ends?|expires?|expiring|runs?\s+out|gar\s+ut|loper\s+ut|upphor|tar\s+slut|valid\s+(?:till|until)|giltig\w*\s+till))"
     r"(?:\s+\w+){0,2}\s*(?:on|den|pa|i|in|at)?\s*$"
 )
 _ATTENDS = re.compile(r"(?i)\b(?:present|presentera|join|attend|delta|pitch|visa)")

@@ -1204,6 +1204,10 @@ def test_a_send_the_note_says_is_done(text: str, candidate: str, done: bool) -> 
         ("Lena återkommer efter styrelsemötet den 9:e", "återkommer", "den 9:e", True),
         ("Kunden hör av sig efter ledningsgruppen tis 11/5", "hör av sig", "tis 11/5", True),
         ("Skickar offert till Lena 14/3", "Skickar offert", "14/3", False),
+        # the end of their contract is theirs; a task's due date is not
+        ("Ring Tamsin ang. förnyelsen, avtalet löper ut 31/5", "Ring Tamsin", "31/5", True),
+        ("Call Jo re renewal - her contract ends 2/28", "Call Jo", "2/28", True),
+        ("Aktivitet: Ring Per\nFörfaller: 30/6", "Ring Per", "30/6", False),
     ],
 )
 def test_the_customers_own_meeting_is_not_the_when(
