@@ -469,9 +469,12 @@ class Klarsteg:
             # note date, "Offert skickad 24/2") is a record, never the step's (SPEC).
             # Nor is the date of the customer's own meeting the step comes after (their board's)
             # Nor is a journal's label of a day gone by ("Wed-Thu: workshop audit, all fine")
+            # Nor a date inside the reason ("... till things calm down after the conference season")
+            r = n.reason
             for i, m in enumerate(n.mentions):
                 if (
                     m.past
+                    or (r is not None and r.start < m.start and m.end < r.end)
                     or log_stamp(n.text, m, n.note_date)
                     or customer_event(n.text, m, n.step)
                     or past_entry_label(n.text, m, n.mentions, n.note_date)

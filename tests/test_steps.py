@@ -24,7 +24,7 @@ from model.records import (
     opens_todo,
     says_nothing,
 )
-from model.schema import ScoreResult
+from model.schema import Reason, ScoreResult
 from model.steps import (
     acceptor_examples,
     contact_wished,
@@ -796,6 +796,27 @@ def test_the_acceptor_decides_on_a_lone_phrase(acceptor: bool, steps: list[str])
     for stage in model.stages[: model.stages.index(model.choose_step)]:
         stage([note])
     assert [note.text[a:b] for a, b in model._fallback_steps(note)] == steps
+
+
+@pytest.mark.parametrize(
+    ("reason", "when"),
+    [
+        # a date that ends the reason is cut from it and may be the when ...
+        ("det lugnat sig efter mässan", "efter mässan"),
+        # ... one inside it, words of the reason on both sides, is the reason's, never the when
+        ("det lugnat sig efter mässan i maj och lagret är inventerat", None),
+    ],
+)
+def test_a_date_inside_the_reason_is_no_when(reason: str, when: str | None) -> None:
+    model = Klarsteg.load()
+    text = "Ring Anna när det lugnat sig efter mässan i maj och lagret är inventerat"
+    note = Note.make(text, date(2026, 3, 2), "sv")
+    for stage in model.stages[: model.stages.index(model.choose_when)]:
+        stage([note])
+    start = text.index(reason)
+    note.reason = Reason(text=reason, start=start, end=start + len(reason), clear=True, confidence=0.9)
+    model.choose_when([note])
+    assert (note.when.text if note.when else None) == when
 
 
 def test_a_pronoun_the_tagger_peaks_on_is_no_step() -> None:
