@@ -361,6 +361,9 @@ SPANS = [
     ("ska skicka den på torsdag så", "på torsdag"),
     ("mejlar det i veckan", "i veckan"),
     ("Skickar den 4 maj", "4 maj"),
+    # a day with "the" before a word that goes with a date stays one
+    ("Meet the 14th regarding the lease.", "the 14th"),
+    ("Call on the 2nd about the renewal", "on the 2nd"),
     ("Vi ses den 4 maj", "den 4 maj"),
 ]
 
@@ -740,6 +743,10 @@ TRAPS = [
     "re 2nd tranche of drivers",
     "send revised quote w/ 2nd projector",
     "1st choice",
+    # ... after "the"/"den" too, with no preposition or weekday before it
+    "revised lease quote w/ the 2nd unit added",
+    "the 2nd shift supervisor",
+    "den 2:a skiftet",
 ]
 
 

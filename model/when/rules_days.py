@@ -395,7 +395,8 @@ _COUNTED = _ci(
 _ORDINAL_BEFORE_NOUN = re.compile(
     r"[ \t]+(?!(?:at|kl|am|pm|a\.m|p\.m|of|or|and|och|by|till|until|for|to|in|on|om|ang|re|with|w|med|"
     r"then|sen|so|as|if|after|before|efter|före|innan|morning|afternoon|evening|fm|em|latest|senast|"
-    r"ok|is|we|i|he|she|they|works|would|could|eod|cob|noon|lunch|between|mellan|from|från|around|kring|ca|about)\b)"
+    r"ok|is|we|i|he|she|they|works|would|could|eod|cob|noon|lunch|between|mellan|from|från|around|kring|ca|about|"
+    r"regarding|concerning|angående|angaende|please|instead|too)\b)"
     r"[a-zåäö]{2,}"
 )
 
@@ -412,11 +413,11 @@ def _r_day_only(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     if (m.group("d2") or m.group("suf")) and _COUNTED.match(text, m.end()):
         return None  # "2nd visit", "3:e försöket": an ordinal, not a day of the month
     if (
-        m.group("d2")
+        (m.group("d2") or (m.group("suf") and m.group().lower().startswith(("the ", "den "))))
         and _ORDINAL_BEFORE_NOUN.match(text, m.end())
         and not _DAY_OR_MONTH.fullmatch(_prev_word(text, m.start()))
     ):
-        return None  # "re 2nd tranche", "w/ 2nd projector": an ordinal before its noun
+        return None  # "re 2nd tranche", "w/ the 2nd unit added": an ordinal before its noun
     if m.group("d2"):
         dd = _next_day_of_month(ref, int(m.group("d2")))
         if dd is None:
