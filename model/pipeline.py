@@ -26,7 +26,7 @@ from model.normalize import Normalized
 from model.note import Note
 from model.reasons import apart, in_status_field, is_who, nearest_reason, other_item, reason_features
 from model.reasons import propose as propose_reasons
-from model.records import imperative_task, never_a_step, opens_internal, opens_todo
+from model.records import brought_along, imperative_task, never_a_step, opens_internal, opens_todo
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
 from model.settings import get_settings
@@ -239,6 +239,8 @@ class Klarsteg:
                 if not in_past_entry(n.text, s, n.mentions, n.note_date)
                 and not logged_activity(n.text, n.rule_folded(), s, n.mentions, n.note_date)
             ]
+            # what the rep brings along to a meeting named before is part of it, beside another step
+            steps = [s for s in steps if not brought_along(n.text, s)] or steps
             if len(steps) > 1 and clf.step_ranker is not None:
                 feats = step_features(n.text, steps, n.mentions, n.note_date, n.folded, n.sentences)
                 scores = clf.step_scores(feats)

@@ -546,6 +546,30 @@ def _preference_clauses(text: str) -> tuple[Span, ...]:
     return tuple(out)
 
 
+# What the rep brings along to a meeting the note has named ("Thursday at 2pm works for the site
+# visit. I'll have our supervisor there too", "confirmed for the lunch and learn ... I'll bring
+# lunch for 14"): part of that meeting, not a step of its own. A thing brought or had to someone
+# ("I'll bring them to your office Friday", "I'll have the quote over to you") is one.
+_BRING = re.compile(r"(?i)(?:i'll|i’ll|i will|we'll|we’ll|we will)[ \t]+(?:bring|have)\b")
+_BRING_TO = re.compile(
+    r"(?i)\b(?:to|over|across|round|with (?:him|her|them|you)|drop\w*|send\w*|call|meeting|mtg|chat|look)\b"
+)
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_MEETING_BEFORE = re.compile(
+    r"(?i)\b(?:call|meeting|mtg|visit|demo|viewing|lunch|qbr|session|training|walk-?through|signing|kick-?off)\b"
+)
+
+
+def brought_along(text: str, span: Span) -> bool:
+    """Whether a step candidate is what the rep brings along to a meeting named before it."""
+    m = _BRING.match(text, span[0])
+    if m is None:
+        return False
+    end = _SENTENCE_END.search(text, m.end())
+    rest = text[m.end() : end.start() if end else len(text)]
+    return _BRING_TO.search(rest) is None and _MEETING_BEFORE.search(text, 0, span[0]) is not None
+
+
 def never_a_step(text: str, span: Span) -> bool:
     """Whether a step candidate, from any source, cannot be the step: a record of what was had
     or held, a contact refused or denied, an item marked internal, the title of minutes, a span

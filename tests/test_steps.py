@@ -12,6 +12,7 @@ from model.choose import customer_event, in_date_field
 from model.note import Note
 from model.pipeline import Klarsteg
 from model.records import (
+    brought_along,
     imperative_task,
     in_minutes_title,
     is_denied,
@@ -817,6 +818,36 @@ def test_a_date_inside_the_reason_is_no_when(reason: str, when: str | None) -> N
     note.reason = Reason(text=reason, start=start, end=start + len(reason), clear=True, confidence=0.9)
     model.choose_when([note])
     assert (note.when.text if note.when else None) == when
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate", "along"),
+    [
+        (
+            "Thursday at 2pm works for the site visit. I'll bring the floor plans.",
+            "I'll bring the floor plans",
+            True,
+        ),
+        (
+            "Confirmed your viewing Wed 9.15. I'll have the draft licence with me.",
+            "I'll have the draft licence",
+            True,
+        ),
+        # brought or had to someone, or with no meeting named before: a step of its own
+        ("Proofs are ready. I'll bring them to your office Friday at 11.", "I'll bring them", False),
+        ("Call went well. I'll have the quote over to you by Friday.", "I'll have the quote", False),
+        ("I'll bring samples Tuesday.", "I'll bring samples", False),
+    ],
+)
+def test_what_is_brought_along_to_a_meeting(text: str, candidate: str, along: bool) -> None:
+    assert brought_along(text, span_of(text, candidate)) is along
+
+
+def test_what_is_brought_along_yields_to_the_meeting() -> None:
+    text = "Hi Sam, Thursday at 2pm works for the site visit. I'll bring the floor plans.\n\nThanks, Ola"
+    result = Klarsteg.load().score(text, note_date="2026-02-26", language="en")
+    assert result.next_step is not None and result.next_step.text == "visit"
+    assert result.when is not None and result.when.text == "Thursday at 2pm"
 
 
 def test_a_pronoun_the_tagger_peaks_on_is_no_step() -> None:
