@@ -11,8 +11,6 @@ import re
 
 _FOLD_PAIRS = (("å", "a"), ("ä", "a"), ("ö", "o"), ("é", "e"), ("ü", "u"), ("æ", "a"), ("ø", "o"))
 TOKEN_PATTERN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|[^\w\s]", re.UNICODE)
-# Where a telegraphic phrase ends: a sentence mark or line break, a comma, a spaced dash, a
-# bracket ("trade-in av Nimbus 30 - ring fre", "send quote, then call")
 # Verbs of sending, as written (lower case): a pronoun after one is what is sent ("Skickar den
 # imorgon", "I'll send it Friday"), in the step's span and never a date's article
 SENDING_VERBS = (
@@ -29,6 +27,8 @@ SENDING_VERBS = (
     "e-mail",
 )
 
+# Where a telegraphic phrase ends: a sentence mark or line break, a comma, a spaced dash, a
+# bracket ("trade-in av Nimbus 30 - ring fre", "send quote, then call")
 CLAUSE_END = re.compile(r"[.;!?\n]|,\s|\s[-–]\s|\s\(")
 
 # Contact verbs whose "on" opens the topic of the contact, a reason: "Follow up on the
