@@ -1268,3 +1268,30 @@ def test_week_values_have_four_digit_years() -> None:
 )
 def test_clock_time_takes_the_day_before_it(text: str, expected: list[tuple[str, str, str]]) -> None:
     assert [(m.text, m.granularity, m.value) for m in find_times(text, REF)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a day and a month closed by a dot, as German and Finland-Swedish writers date them
+        ("make the offer until 20.03. to Herr Maier", [("until 20.03", "date", "2027-03-20")]),
+        ("call him on 11.01. in Linz", [("on 11.01", "date", "2027-01-11")]),
+        ("Offert senast 26.2.", [("senast 26.2", "date", "2027-02-26")]),
+        ("latest 24.7. we need it", [("latest 24.7", "date", "2027-07-24")]),
+        ("[Call] 29.12. Hr. Timm", [("29.12", "date", "2026-12-29")]),
+        # ... but a version, a figure compared or a clock time stays what it is
+        ("fixed in release 6.3.", []),
+        ("NPS 4.2, up from 3.9.", []),
+        ("Ring kl 14.30.", [("kl 14.30", "datetime", "2026-11-26T14:30")]),
+        # a month or a quarter with the year it falls in
+        ("budget in Q1 next year", [("in Q1 next year", "quarter", "2027-Q1")]),
+        ("Q3 next year", [("Q3 next year", "quarter", "2027-Q3")]),
+        ("i mars nästa år", [("i mars nästa år", "month", "2027-03")]),
+        ("next year in Q2", [("next year in Q2", "quarter", "2027-Q2")]),
+        # a clock time after a day, followed by a word that says it suits
+        ("Mon 11/30 at 11 works", [("Mon 11/30 at 11", "datetime", "2026-11-30T11:00")]),
+        ("sold at 2 sites", []),
+    ],
+)
+def test_dotted_dates_years_and_suiting_times(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(m.text, m.granularity, m.value) for m in find_times(text, REF)] == expected

@@ -161,6 +161,12 @@ def _merge_pair(a: _Atom, b: _Atom, ref: date) -> _Atom | None:
         c = b if ka == "time" else a
         at = _Atom(*span, c.kind, d=c.d, y=c.y, n=c.n, has_time=True)
         return at
+    # month or quarter + the year it falls in ("Q1 next year", "i mars nästa år", "next year in Q2")
+    if ka in ("month", "quarter") and kb == "year" or ka == "year" and kb in ("month", "quarter"):
+        p, y = (a, b) if kb == "year" else (b, a)
+        if y.edge or p.past or y.past:
+            return None
+        return _Atom(*span, p.kind, y=y.y, n=p.n, edge=p.edge)
     # "i början av" + month/week/quarter/year/date
     if ka == "edge" and kb in _COARSE:
         at = _Atom(*span, kb, d=b.d, y=b.y, n=b.n, edge=a.edge)

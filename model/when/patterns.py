@@ -219,6 +219,9 @@ _RX_TIME_AT = re.compile(
     rf"(?:\s*o'?clock)?{_ZONE}"
     r"(?=\s*$|\s*[,;!?)\u2013\u2014]|\.(?!\d)|\s+[-\u2013\u2014]\s|\s+(?:on|tomorrow|today|tonight|this|next|in\s+the|o'?clock|sharp|ish|"
     r"to\s+(?!\d)|for\s+(?!\d)|at\s+(?!\d)|with|w/|and\s+(?!\d)|so|re|about|"
+    # ... or a verb or a word that says the time suits ("Mon 10/25 at 11 works")
+    r"works?|suits?|is\s+(?:fine|good|ok|great|best)|should|would|will|then|if|but|or|ok|okay|sounds|"
+    r"confirmed|booked|via|our|their|your|my|"
     r"mon|tue|wed|thu|fri|sat|sun|\w+day)\b)",
 )
 

@@ -92,14 +92,12 @@ def _hour_word(w: str) -> int:
 def _r_time_hm(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     h = m.group("h")
     # "4.5k", "2.30 kr" are filtered by the pattern; "v2.30", "version 4.10" here.
-    if (
-        m.group("sep") == "."
-        and not m.group("ap")
-        and re.search(
-            r"(?:\bv|version|ver\.?|release|nr|#)\s*$", text[max(0, m.start() - 10) : m.start()], _I
-        )
-    ):
-        return None
+    if m.group("sep") == "." and not m.group("ap"):
+        before = text[max(0, m.start() - 10) : m.start()]
+        if _VERSION_BEFORE.search(before):
+            return None
+        if _dotted_date(text, m.start(), m.end(), before):
+            return None  # "until 20.03. to Herr Maier": a day and a month
     return _time_atom(m, int(h), int(m.group("m")), m.group("ap"), len(h) == 2)
 
 
@@ -239,14 +237,42 @@ _DOT_DATE_BEFORE = _ci(rf"(?:\b(?:den|datum|date|on\s+the)|{_WD})\s*[,:]?\s*$")
 _DOT_TIME_AFTER = _ci(r"^\s*,?\s*(?:kl\.?\s*\d|klockan|at\s+\d|@|\d{1,2}[:.]\d\d\b|\d{1,2}\s*(?:am|pm)\b)")
 
 
+# A version or a number ("release 6.3.", "v4.2.", "nr 2.1"): no time, no date
+_VERSION_BEFORE = _ci(r"(?:\bv|version|ver\.?|release|nr|#)\s*$")
+# ... nor a figure compared ("up from 3.9.", "4.2/5"), nor a clock time ("kl 14.30.")
+_FIGURE_BEFORE = _ci(r"(?:\b(?:from|to|från|till|of|av|at|kl|klockan)|[/+*x=<>~≈]|\d)\s*$")
+
+
+def _dotted_date(text: str, start: int, end: int, before: str) -> bool:
+    """Whether ``text[start:end]`` is a day and a month closed by a dot, as German and
+    Finland-Swedish writers date ("senast 26.2.", "until 7.11., so ...", "[Call] 29.12."): the
+    two numbers are a day and a month, a dot follows with no digit after it, and no version or
+    figure stands before them."""
+    if not text.startswith(".", end) or text[end + 1 : end + 2].isdigit():
+        return False
+    day, _, month = text[start:end].partition(".")
+    return (
+        day.isdigit()
+        and month.isdigit()
+        and 1 <= int(day) <= 31
+        and 1 <= int(month) <= 12
+        and not _VERSION_BEFORE.search(before)
+        and not _FIGURE_BEFORE.search(before)
+    )
+
+
 def _r_dot_dm(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     """A dotted day.month ("Ons 9.3 kl 10"): a decimal number unless a weekday, "den" or a
-    clock time stands beside it."""
+    clock time stands beside it, or a dot closes it (:func:`_dotted_date`)."""
     a, b = int(m.group("a")), int(m.group("b"))
     if not (1 <= a <= 31 and 1 <= b <= 12):
         return None
     before = text[max(0, m.start() - 25) : m.start()]
-    if not (_DOT_DATE_BEFORE.search(before) or _DOT_TIME_AFTER.match(text[m.end() : m.end() + 20])):
+    if not (
+        _DOT_DATE_BEFORE.search(before)
+        or _DOT_TIME_AFTER.match(text[m.end() : m.end() + 20])
+        or _dotted_date(text, m.start("a"), m.end("b"), before)
+    ):
         return None
     d = _next_dm(ref, b, a)
     return _Atom(m.start(), m.end(), "date", d=d, yearless=True, day=a, n=b) if d else None
