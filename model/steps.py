@@ -172,9 +172,11 @@ def request_phrases(text: str, folded: str, mentions: Sequence[TimeMention]) -> 
 # A promise to send that names nothing (its object left out): "send", "skickar", "will send"
 _BARE_SEND = re.compile(
     rf"(?i)(?:(?:i|we|jag|vi)(?:'ll|’ll|\s+will|\s+ska)?\s+|will\s+|ska\s+|lovade\s+(?:att\s+)?|"
-    rf"promised\s+to\s+)?{SEND_VERB}"
+    rf"promised\s+to\s+)?(?:{SEND_VERB}|skickas|mejlas|mailas)"
     # ... or names only whom it goes to, or "all" of it ("Mailar henne", "Will send both")
     r"(?:\s+(?:henne|honom|him|her|both|all|allt|alltihop|båda|bada|bägge|bagge|everything))?"
+    # ... and may end on the word that opens its time ("skicka till nästa fredag")
+    r"(?:\s+(?:till|by|until|senast|innan|before))?"
 )
 
 

@@ -1050,6 +1050,21 @@ def test_request_phrases(text: str, expected: list[str]) -> None:
             "send",
             "seller",
         ),
+        # ... or is passive, or ends on the word that opens its time
+        (
+            "Norrby Kött - Olle vill ha prover på 4 storlekar, skickas v. 12",
+            "2026-05-15",
+            "vill ha prover på 4 storlekar",
+            "send",
+            "seller",
+        ),
+        (
+            "Mejl från Oskar: vill ha priser på 4 st pumpar, skicka till nästa fredag.",
+            "2025-04-04",
+            "vill ha priser på 4 st pumpar",
+            "send",
+            "seller",
+        ),
         # a promise that names what is sent stays the step
         (
             "Mikael wants a quote for the roof. I'll send the quote Friday",
