@@ -26,7 +26,14 @@ from model.normalize import Normalized
 from model.note import Note
 from model.reasons import apart, in_status_field, is_who, nearest_reason, other_item, reason_features
 from model.reasons import propose as propose_reasons
-from model.records import brought_along, imperative_task, never_a_step, opens_internal, opens_todo
+from model.records import (
+    brought_along,
+    imperative_task,
+    never_a_step,
+    opens_internal,
+    opens_todo,
+    states_no_step,
+)
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
 from model.settings import get_settings
@@ -210,8 +217,8 @@ class Klarsteg:
         (:func:`~model.steps.request_phrases`), is the step."""
         clf = self._clf
         for n in notes:
-            if opens_internal(n.text):
-                continue  # "Internt möte – reservdelar": no contact with the customer
+            if opens_internal(n.text) or states_no_step(n.text):
+                continue  # "Internt möte – reservdelar": no contact; "Nästa steg: inget"
             # What the note says was had or held is a record, never a step ("Had a call today"),
             # nor a span that says nothing (a lone "-" or "us")
             steps = [s for s in n.steps if not never_a_step(n.text, s)]

@@ -248,10 +248,13 @@ _SENT_KEYS = ("sent", "skick", "mailed", "mejla", "deliver", "leverer")
 
 
 # Words that name no action: a span of only these (or of punctuation) says nothing.
-_PRONOUNS = frozenset(
+_NO_ACTION_WORDS = frozenset(
     ["i", "me", "we", "us", "you", "he", "him", "she", "her", "it", "they", "them", "jag", "mig",
      "vi", "oss", "du", "dig", "ni", "er", "han", "honom", "hon", "henne", "den", "det", "de", "dem",
-     "dom"]
+     "dom",
+     # ... and modal verbs, whose action is the word after them (a tagger's peak on "vill")
+     "vill", "ska", "kan", "måste", "behöver", "skulle", "want", "wants", "will", "would", "can",
+     "should", "must", "may", "need", "needs"]
 )  # fmt: skip
 
 
@@ -276,9 +279,9 @@ def _date_number(text: str, span: Span) -> bool:
 
 
 def says_nothing(text: str, span: Span) -> bool:
-    """Whether a step candidate is only punctuation or pronouns (a tagger's peak on "-" or
-    "us"), a number of a date (the "2" of a diary's "8.2 Mon"), opens with a conjunction, or
-    is a date field's label: no step."""
+    """Whether a step candidate is only punctuation, pronouns or modal verbs (a tagger's peak
+    on "-", "us" or "vill"), a number of a date (the "2" of a diary's "8.2 Mon"), opens with a
+    conjunction, or is a date field's label: no step."""
     if _CONJUNCTION_START.match(text, span[0]):
         return True
     label = _DATE_LABEL.match(text, span[0])
@@ -286,7 +289,7 @@ def says_nothing(text: str, span: Span) -> bool:
         return True
     if _date_number(text, span):
         return True
-    return all(w.lower() in _PRONOUNS for w in _WORD.findall(text, span[0], span[1]))
+    return all(w.lower() in _NO_ACTION_WORDS for w in _WORD.findall(text, span[0], span[1]))
 
 
 # What the customer forbids: "ring inte igen", "don't call us again", "kontakta oss inte mer"
@@ -433,6 +436,21 @@ def opens_todo(text: str) -> bool:
 def opens_internal(text: str) -> bool:
     """Whether the note opens by saying it is internal."""
     return _OPENS_INTERNAL.match(text) is not None
+
+
+# A next-step field that says there is none ("Nästa steg: inget", "Next step: none"); an
+# unfilled one ("Uppföljning: -", "Next step: TBD") says nothing (the body may still hold a step)
+_NO_STEP_FIELD = re.compile(
+    r"(?im)^[ \t]*(?:[-*•][ \t]*)?(?:next[ \t]+(?:steps?|action|activity)|nästa[ \t]+(?:steg|aktivitet)|"
+    r"nasta[ \t]+(?:steg|aktivitet)|follow[- ]?up|uppföljning|uppfoljning)[ \t]*:[ \t]*"
+    r"(?:none|nothing|n/?a|inget|ingen|inga|nej|saknas)[ \t]*(?:$|[.,;(])"
+)
+
+
+def states_no_step(text: str) -> bool:
+    """Whether the note's next-step field says there is none: every annotated note with such a
+    field has no step (18 of 18)."""
+    return ":" in text and _NO_STEP_FIELD.search(text) is not None
 
 
 # In the minutes of an internal or board meeting ("Protokoll kreditgrupp", "Minnesanteckningar

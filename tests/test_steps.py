@@ -24,6 +24,7 @@ from model.records import (
     opens_internal,
     opens_todo,
     says_nothing,
+    states_no_step,
 )
 from model.schema import Reason, ScoreResult
 from model.steps import (
@@ -380,18 +381,24 @@ def test_the_phrase_after_a_next_step_label(text: str, expected: str | None) -> 
 # customer's request, which nothing else then stands for (``request_phrases``).
 _LEANING = (
     "- Fenwick Joinery: signed, invoice out\n"
-    "- Larch & Co: Pete wants the sample boards. Will courier them Monday.\n- Holm Timber: nothing new"
+    "- Larch & Co: Pete wants the sample boards. Will bring them Monday.\n- Holm Timber: nothing new"
 )
 
 
 @pytest.mark.parametrize(
     ("sure_floor", "tagger_sure", "floor", "step", "when"),
     [
-        (None, None, 0.0, "Will", ("date", "2026-11-30")),  # the band's thresholds as shipped
+        (None, None, 0.0, "Will bring them", ("date", "2026-11-30")),  # the band's thresholds as shipped
         (1.01, None, 0.0, "wants the sample boards", ("date", "2026-11-30")),  # band closed
-        (None, 0.95, 0.0, "wants the sample boards", ("date", "2026-11-30")),  # the tagger not sure enough
-        # the shipped confidence floor: "Will" is a weak step (confidence 0.39), dropped, and
-        # the customer's request takes its place
+        (
+            None,
+            0.96,
+            0.0,
+            "wants the sample boards",
+            ("date", "2026-11-30"),
+        ),  # the tagger (0.955) not sure enough
+        # the shipped confidence floor: "Will bring them" is a weak step (confidence 0.47),
+        # dropped, and the customer's request takes its place
         (None, None, None, "wants the sample boards", ("date", "2026-11-30")),
     ],
 )
@@ -629,6 +636,26 @@ def test_what_the_note_says_there_is_none_of_is_no_step(text: str, candidate: st
 )
 def test_a_note_that_opens_as_internal(text: str, internal: bool) -> None:
     assert opens_internal(text) is internal
+
+
+@pytest.mark.parametrize(
+    ("text", "none"),
+    [
+        ("Typ: Mejl\nBeskrivning: Kunden säger upp 2 abonnemang.\nNästa steg: inget", True),
+        ("Call w/ Rob, all delivered.\nNext step: none.", True),
+        ("- Next action: none, deal lost", True),
+        ("Samtal m Eva.\nUppföljning: Ingen", True),
+        # an unfilled field says nothing: the body may hold the step
+        ("Vill höras igen i maj.\nNästa aktivitet: -", False),
+        ("Demo went well.\nNext step: TBD", False),
+        ("Next step: call Ann Fri", False),
+        # "none" of something else, or not a field
+        ("Next step: nothing booked yet, ring Per", False),
+        ("No next step agreed", False),
+    ],
+)
+def test_a_next_step_field_that_says_there_is_none(text: str, none: bool) -> None:
+    assert states_no_step(text) is none
 
 
 @pytest.mark.parametrize(
@@ -877,6 +904,10 @@ def test_a_lone_dash_the_tagger_peaks_on_is_no_step() -> None:
         ("Lisa asked us to present", "us", True),
         ("Ring henne", "henne", True),
         ("Ring henne", "Ring henne", False),
+        # a modal verb alone: its action is the word after it
+        ("HR vill ha enklare rutiner", "vill", True),
+        ("Ska vi höras v.3?", "Ska vi", True),
+        ("Ska vi höras v.3?", "Ska vi höras", False),
         ("Lisa asked us to present", "present", False),
         # the second half of a phrase the tagger cut
         ("- Henrik: answer Mette on price and payment terms by Friday", "and payment terms", True),
