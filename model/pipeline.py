@@ -32,6 +32,7 @@ from model.records import (
     never_a_step,
     opens_internal,
     opens_todo,
+    own_subjectless,
     states_no_step,
 )
 from model.schema import NextStep, Reason, ScoreResult, When
@@ -369,6 +370,8 @@ class Klarsteg:
                 and imperative_task(n.text, (start, end))
             ):
                 owner = "seller"  # "Call to discuss renewal terms", "skicka offt": the rep's own to-do
+            elif owner != "seller" and own_subjectless(n.text, (start, end)):
+                owner = "seller"  # "Återkommer efter semestern": the rep's own
             n.next_step = NextStep(
                 text=n.text[start:end],
                 start=start,

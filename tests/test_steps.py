@@ -23,6 +23,7 @@ from model.records import (
     is_refused,
     opens_internal,
     opens_todo,
+    own_subjectless,
     says_nothing,
     states_no_step,
 )
@@ -1336,3 +1337,32 @@ def test_a_request_replaces_a_step_the_confidence_floor_drops(floor: float | Non
     r = model.score(text, note_date="2026-03-02")
     assert r.next_step is not None
     assert (r.next_step.text, r.next_step.action, r.next_step.owner) == step
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "own"),
+    [
+        # a Swedish verb with no subject opening its sentence or line: the rep's own
+        ("Samtal m Eva, vill ha kameror. Återkommer efter stämman.", "Återkommer", True),
+        ("Brf Tallen\n- ringer Kent v.3", "ringer Kent", True),
+        ("Lunch m Åsa - Skickar underlag fre", "Skickar underlag", True),
+        # ... unless the note says after it whose it is, or a name and a colon stand before it
+        ("Kunden vill fundera. Återkommer när de pratat ihop sig", "Återkommer", False),
+        ("Vill ha fler truckar. Återkommer snart, enligt Bosse.", "Återkommer", False),
+        ("Åtgärder:\n- Bengt: återkommer v. 4", "återkommer", False),
+        # a subject before it
+        ("Per återkommer i maj", "återkommer", False),
+    ],
+)
+def test_a_subjectless_swedish_verb_is_the_reps_own(text: str, step: str, own: bool) -> None:
+    assert own_subjectless(text, span_of(text, step)) is own
+
+
+def test_a_subjectless_return_is_owned_by_the_seller() -> None:
+    result = Klarsteg.load().score(
+        "Samtal genomfört m kassören Brf Ekorren.\nVill ha kameror i soprummet men måste upp på "
+        "stämman först.\nÅterkommer nar stämman tagit beslut.",
+        note_date="2026-10-05",
+    )
+    assert result.next_step is not None
+    assert (result.next_step.text, result.next_step.owner) == ("Återkommer", "seller")
