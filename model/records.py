@@ -392,12 +392,18 @@ _NONE_VALUE = re.compile(
 )
 
 
+# A negation inside the candidate ("hör inte av mig i år", "won't call"): no annotated step
+# holds one
+_NEGATION = re.compile(r"(?i)\b(?:inte|ej|not|never|aldrig)\b|n[’']t\b")
+
+
 def is_denied(text: str, span: Span) -> bool:
-    """Whether a step candidate is what the note says there is none of, or a label whose field
-    says so."""
+    """Whether a step candidate is what the note says there is none of, is negated, or is a
+    label whose field says so."""
     start = span[0]
     return bool(
         _NONE_START.match(text, start)
+        or _NEGATION.search(text, start, span[1])
         or (
             _has_any(text, start - 24, start, _NONE_KEYS)
             and _NONE_BEFORE.search(text, max(0, start - 24), start)

@@ -613,6 +613,10 @@ def test_an_item_marked_internal_is_no_step(text: str, candidate: str, internal:
         ("Harrow order cancelled, farm sold. Nothing to follow up.", "follow up", True),
         ("Allt levererat, inget mer att följa upp just nu", "följa upp", True),
         ("Something to follow up on Friday", "follow up", False),
+        # a negation inside the candidate
+        ("Jag hör inte av mig i år, men jag vet var ni finns.", "hör inte av mig", True),
+        ("I'll diarise it but I'm not holding my breath", "I'll diarise it but I'm not holding", True),
+        ("We won't call before May", "won't call", True),
         ("Follow-up: call Ann Fri", "Follow-up", False),  # the label's field names the step
         # a negation elsewhere in the note, or none: a step
         ("No budget now. Call Ann in May", "Call Ann", False),
