@@ -328,9 +328,18 @@ _NEVER_AGAIN = re.compile(
 _AGAIN_WORDS = ("igen", "mer", "längre", "again", "any")
 
 
+# A polite close: "We will keep you in mind", "we'll keep your details on file" (no annotated
+# step is one; 13 of 18 notes with one have no step)
+_KEPT_IN_MIND = re.compile(
+    r"(?i)[^.\n]{0,20}?\bkeep\s+(?:you|your\s+\w+|us|it|them)\s+(?:in\s+mind|on\s+file)"
+)
+
+
 def is_refused(text: str, span: Span) -> bool:
     """Whether a step candidate is a contact the note says must not happen again ("Ring inte
-    igen", "Don't call us again")."""
+    igen", "Don't call us again"), or a polite close ("We will keep you in mind")."""
+    if _KEPT_IN_MIND.match(text, span[0]):
+        return True
     start, end = max(0, span[0] - 12), min(len(text), span[1] + 16)
     window = text[start:end].lower()
     if not any(word in window for word in _AGAIN_WORDS):  # (cheaper than the pattern)

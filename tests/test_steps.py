@@ -565,6 +565,10 @@ def test_a_contact_preference_is_no_step(text: str, candidate: str, preference: 
         ("Ring igen imorgon", "Ring igen", False),
         ("Inget svar, ring igen på fredag", "ring igen", False),
         ("Don't forget to call Per on Friday", "call Per", False),
+        # a polite close
+        ("We have chosen another supplier. We will keep you in mind.", "will keep you", True),
+        ("No budget this year, will keep your details on file", "keep your details", True),
+        ("Keep me posted on the pilot", "Keep me posted", False),
     ],
 )
 def test_a_contact_the_customer_refuses_is_no_step(text: str, candidate: str, refused: bool) -> None:
