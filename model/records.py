@@ -256,8 +256,8 @@ def is_record(text: str, span: Span) -> bool:
         )
         or (_has_any(text, end, end + 60, _HAPPENED_KEYS) and _HAPPENED_AFTER.match(text, end) is not None)
         or (
-            _has_any(text, end, end + 48, _SENT_KEYS)
-            and _SENT_AFTER.match(text, end) is not None
+            _has_any(text, start, end + 48, _SENT_KEYS)
+            and (_SENT_AFTER.match(text, end) or _SENT_AFTER.match(text, _first_word_end(text, span)))
             and not _has_any(text, start, end, ("want", "vill", "ask", "need", "behöv"))
         )
     )
@@ -267,7 +267,8 @@ def is_record(text: str, span: Span) -> bool:
 # "Offerten skickad till Per"), with no condition or wish between ("once the quote is sent",
 # "wants samples sent to the office")
 _SENT_AFTER = re.compile(
-    r"(?i)(?:(?!\b(?:when|once|after|if|när|nar|efter|om|innan|before|wants?|vill|on|re|about|regarding|ang|kring)\b)[^.;!?\n,])"
+    r"(?i)(?:(?!\b(?:when|once|after|if|när|nar|efter|om|innan|before|wants?|vill|on|re|about|regarding|ang|kring|"
+    r"will|ska|skall|shall|be|bli|blir)\b)[^.;!?\n,])"
     rf"{{0,40}}?\b(?:{_SENT_WORDS})\b"
 )
 _SENT_KEYS = ("sent", "skick", "mailed", "mejla", "deliver", "leverer")

@@ -521,6 +521,9 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
         ("F/u on proposal sent Mon", "F/u", False),
         ("Follow-up med Per när kreditnotan är skickad", "Follow-up", False),
         ("wants samples of the banner sent to the office", "wants samples of the banner", False),
+        # ... or it says so itself
+        ("Training session delivered on-site at Gorse Hill, 7 operators", "Training session delivered", True),
+        ("The new trays will be delivered Thursday", "will be delivered", False),
         # its line is labelled done
         ("Genomfört: onboarding call m. nya konsulterna", "onboarding call", True),
         ("Kund: Ekbacken\nUtfört: leverans pipettspetsar", "leverans", True),
