@@ -442,6 +442,18 @@ _INVITATION = re.compile(
 )
 
 
+# An e-mail header's line ("From: bookings form", "Till: Per Ek"): no annotated step is on one
+_HEADER_LINE = re.compile(
+    r"(?i)[ \t>]*(?:from|to|cc|bcc|sent|från|fran|till|kopia|skickat|date|datum)[ \t]*:"
+)
+
+
+def on_header_line(text: str, span: Span) -> bool:
+    """Whether a step candidate is on a line of an e-mail's header."""
+    line_start = text.rfind("\n", 0, span[0]) + 1
+    return text.find(":", line_start, span[0]) >= 0 and _HEADER_LINE.match(text, line_start) is not None
+
+
 def in_minutes_title(text: str, span: Span) -> bool:
     """Whether a step candidate is on the title line that opens a note's minutes."""
     m = _MINUTES_TITLE.match(text)
@@ -632,8 +644,9 @@ def brought_along(text: str, span: Span) -> bool:
 
 def never_a_step(text: str, span: Span) -> bool:
     """Whether a step candidate, from any source, cannot be the step: a record of what was had
-    or held, a contact refused or denied, an item marked internal, the title of minutes, a span
-    that says nothing, a line of an e-mail's signature, or a contact preference."""
+    or held, a contact refused or denied, an item marked internal, the title of minutes, a line
+    of an e-mail's header, a span that says nothing, a line of an e-mail's signature, or a
+    contact preference."""
     return (
         is_record(text, span)
         or says_nothing(text, span)
@@ -641,6 +654,7 @@ def never_a_step(text: str, span: Span) -> bool:
         or is_internal(text, span)
         or is_denied(text, span)
         or in_minutes_title(text, span)
+        or on_header_line(text, span)
         or is_next_internal_meeting(text, span)
         or is_done_later(text, span)
         or in_zones(span, signature_zones(text))

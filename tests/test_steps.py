@@ -21,6 +21,7 @@ from model.records import (
     is_next_internal_meeting,
     is_record,
     is_refused,
+    on_header_line,
     opens_internal,
     opens_todo,
     own_subjectless,
@@ -1377,3 +1378,18 @@ def test_a_subjectless_return_is_owned_by_the_seller() -> None:
     )
     assert result.next_step is not None
     assert (result.next_step.text, result.next_step.owner) == ("Återkommer", "seller")
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate", "header"),
+    [
+        ("Subject: Enquiry\nFrom: bookings form\nRang Ray, sending quote", "bookings form", True),
+        ("Från: Per Ek <per@ek.se>\nTill: Anna\nHej, ring mig", "Anna", True),
+        ("> From: Mia\n> Sent: Monday", "Monday", True),
+        # the body, and a line that only opens with the word
+        ("From: Mia\n\nPlease call me Friday", "call me", False),
+        ("Till fredag: skicka offert", "skicka offert", False),
+    ],
+)
+def test_an_email_headers_line_is_no_step(text: str, candidate: str, header: bool) -> None:
+    assert on_header_line(text, span_of(text, candidate)) is header
