@@ -516,6 +516,10 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
         ("Tors: skulle ringa Ugglan o kolla nycklarna - gjort, allt ok", "ringa Ugglan o kolla", True),
         ("Demo to be done by Friday", "Demo", False),
         ("Site survey needs to be done before the quote", "Site survey", False),
+        # the outcome of an unanswered attempt right after it
+        ("18/2 10:05 Ring igen – inget svar", "Ring igen", True),
+        ("Call - no answer, left VM", "Call", True),
+        ("Ring igen imorgon, inget svar idag", "Ring igen", False),
         # its clause says it was sent, with no condition, topic or wish between
         ("Quote for 200 keg couplers sent to Delia, she got it", "Quote for 200 keg", True),
         ("Offert på takpapp skickad till Per idag", "Offert", True),
@@ -566,6 +570,7 @@ def test_a_contact_preference_is_no_step(text: str, candidate: str, preference: 
         ("They said: don't call us again", "call us", True),
         ("Kontakta oss inte mer", "Kontakta oss", True),
         ("Never email them again", "email them", True),
+        ("Happy with current PMS, asked us not to ring again", "ring again", True),
         ("Ring igen imorgon", "Ring igen", False),
         ("Inget svar, ring igen på fredag", "ring igen", False),
         ("Don't forget to call Per on Friday", "call Per", False),
