@@ -33,6 +33,7 @@ from model.records import (
     opens_internal,
     opens_todo,
     own_subjectless,
+    signs_off,
     states_no_step,
 )
 from model.schema import NextStep, Reason, ScoreResult, When
@@ -249,6 +250,8 @@ class Klarsteg:
             ]
             # what the rep brings along to a meeting named before is part of it, beside another step
             steps = [s for s in steps if not brought_along(n.text, s)] or steps
+            # ... and a message's sign-off ("Hörs!") is the step only where nothing else is
+            steps = [s for s in steps if not signs_off(n.text, s)] or steps
             if len(steps) > 1 and clf.step_ranker is not None:
                 feats = step_features(n.text, steps, n.mentions, n.note_date, n.folded, n.sentences)
                 scores = clf.step_scores(feats)

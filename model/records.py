@@ -652,6 +652,18 @@ def brought_along(text: str, span: Span) -> bool:
     return _BRING_TO.search(rest) is None and _MEETING_BEFORE.search(text, 0, span[0]) is not None
 
 
+# A message's sign-off ("Skickar ny bekräftelse idag. Hörs!", "... Talk soon."): the step only
+# where the note names no other (4 of the 9 annotated sign-offs are the step, all alone)
+_SIGN_OFF = re.compile(r"(?i)(?:vi\s+)?(?:hörs|hors)(?:\s+(?:snart|då|da))?|talk\s+soon|speak\s+soon")
+_SIGN_OFF_END = re.compile(r"[ \t]*(?:[!.]|$|\n|[^\w\s,;:(]{1,3}[ \t]*(?:$|\n))")
+
+
+def signs_off(text: str, span: Span) -> bool:
+    """Whether a step candidate is a message's sign-off, which yields to another candidate."""
+    m = _SIGN_OFF.match(text, span[0])
+    return m is not None and m.end() >= span[1] and _SIGN_OFF_END.match(text, m.end()) is not None
+
+
 def never_a_step(text: str, span: Span) -> bool:
     """Whether a step candidate, from any source, cannot be the step: a record of what was had
     or held, a contact refused or denied, an item marked internal, the title of minutes, a line

@@ -26,6 +26,7 @@ from model.records import (
     opens_todo,
     own_subjectless,
     says_nothing,
+    signs_off,
     states_no_step,
 )
 from model.schema import Reason, ScoreResult
@@ -1398,3 +1399,24 @@ def test_a_subjectless_return_is_owned_by_the_seller() -> None:
 )
 def test_an_email_headers_line_is_no_step(text: str, candidate: str, header: bool) -> None:
     assert on_header_line(text, span_of(text, candidate)) is header
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate", "sign_off"),
+    [
+        ('Svar: "Absolut! Skickar ny bekräftelse idag. Hörs!"', "Hörs", True),
+        ("Intresserad av modulen. Vi hörs.", "Vi hörs", True),
+        ("Thanks, talk soon 👍", "talk soon", True),
+        # a contact with a time or a topic is more than a sign-off
+        ("Hörs på fredag om offerten", "Hörs", False),
+        ("Vi hörs v.12", "Vi hörs", False),
+    ],
+)
+def test_a_messages_sign_off(text: str, candidate: str, sign_off: bool) -> None:
+    assert signs_off(text, span_of(text, candidate)) is sign_off
+
+
+def test_a_sign_off_yields_to_another_step() -> None:
+    note = 'SMS Jonte 13/1 09:12\n"Kan vi köra 22 pers på fredag?"\nSvar: "Absolut! Skickar ny bekräftelse idag. Hörs!"'
+    result = Klarsteg.load().score(note, note_date="2025-01-13")
+    assert result.next_step is not None and result.next_step.text == "Skickar ny bekräftelse"
