@@ -139,6 +139,27 @@ def past_entry_label(text: str, mention: TimeMention, mentions: list[TimeMention
     return _past_entry(text, line_start, line_end, labels, mentions, note_date)
 
 
+# What follows a line's opening day to its label's colon: a word or two ("Sun catch-up:")
+_TO_LABEL_COLON = re.compile(r"[^\n:]{0,15}:")
+
+
+def todays_label(text: str, mention: TimeMention, note_date: date) -> bool:
+    """Whether ``mention`` is a weekday opening its line as a label ("Fri: sent Stian the
+    pricing", "Sun catch-up: touch base w/ Niall") that names the note's own weekday: the
+    entry of the day the note is written, which the date layer reads as a week ahead; never
+    the step's when (none of the 234 annotated labels of this kind is)."""
+    if mention.granularity != "date" or mention.value != (note_date + timedelta(days=7)).isoformat():
+        return False
+    pos = text.rfind("\n", 0, mention.start) + 1
+    while pos < mention.start and text[pos] in _BULLETS:
+        pos += 1
+    return (
+        pos == mention.start
+        and not any(ch.isdigit() for ch in mention.text)
+        and _TO_LABEL_COLON.match(text, mention.end) is not None
+    )
+
+
 # A day said relative to the day it is written on: a weekday alone, perhaps after "by", "on",
 # "till", "senast", "på" ("by Weds", "senast tors"), or tomorrow
 _RELATIVE_DAY = re.compile(

@@ -19,7 +19,7 @@ from model.activity import activity_step, logged_activity, record_reason, retry_
 from model.artifacts import Artifacts, load_artifacts
 from model.choose import choose_primary, customer_event, in_date_field, log_stamp, when_features_all
 from model.fastner import FastNER
-from model.journal import in_past_entry, past_entry_label
+from model.journal import in_past_entry, past_entry_label, todays_label
 from model.lang import detect_language as language_of
 from model.masking import mask_times
 from model.normalize import Normalized
@@ -483,7 +483,8 @@ class Klarsteg:
             # A past date ("last week", "i tisdags", a date with an explicit year before the
             # note date, "Offert skickad 24/2") is a record, never the step's (SPEC).
             # Nor is the date of the customer's own meeting the step comes after (their board's)
-            # Nor is a journal's label of a day gone by ("Wed-Thu: workshop audit, all fine")
+            # Nor is a journal's label of a day gone by ("Wed-Thu: workshop audit, all fine"),
+            # or of the day it is written ("Fri: sent Stian the pricing" on a Friday)
             # Nor a date inside the reason ("... till things calm down after the conference season")
             r = n.reason
             for i, m in enumerate(n.mentions):
@@ -493,6 +494,7 @@ class Klarsteg:
                     or log_stamp(n.text, m, n.note_date)
                     or customer_event(n.text, m, n.step)
                     or past_entry_label(n.text, m, n.mentions, n.note_date)
+                    or todays_label(n.text, m, n.note_date)
                 ):
                     probs[i] = 0.0
             best = int(probs.argmax())

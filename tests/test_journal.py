@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from support import span_of
 
-from model.journal import in_past_entry, past_entry_label
+from model.journal import in_past_entry, past_entry_label, todays_label
 from model.pipeline import Klarsteg
 from model.when import find_times
 
@@ -104,6 +104,36 @@ def test_the_label_of_a_past_entry(text: str, note_date: str, mention: str, labe
     mentions = find_times(text, day)
     (m,) = [m for m in mentions if m.text == mention]
     assert past_entry_label(text, m, mentions, day) is label
+
+
+@pytest.mark.parametrize(
+    ("text", "note_date", "mention", "label"),
+    [
+        # the note's own weekday opening its line as a label (2026-01-23 is a Friday)
+        ("Fri: sent Stian the pricing", "2026-01-23", "Fri", True),
+        ("- Fri: Kyabram Foods - racking inspection 7am", "2026-01-23", "Fri", True),
+        ("Fri catch-up: touch base w/ Niall in the autumn", "2026-01-23", "Fri", True),
+        # another day's label, a weekday inside the line, or one with no label colon
+        ("Mon: call Per", "2026-01-23", "Mon", False),
+        ("Call Per Fri: re the quote", "2026-01-23", "Fri", False),
+        ("Fri - call Per", "2026-01-23", "Fri", False),
+    ],
+)
+def test_the_label_of_the_notes_own_day(text: str, note_date: str, mention: str, label: bool) -> None:
+    day = date.fromisoformat(note_date)
+    (m,) = [m for m in find_times(text, day) if m.text == mention]
+    assert todays_label(text, m, day) is label
+
+
+def test_the_label_of_the_notes_own_day_is_no_when() -> None:
+    result = Klarsteg.load().score(
+        "Sun catch-up: touch base w/ Niall at Rehab Plus sometime in the autumn re the renewal",
+        note_date="2027-08-22",
+    )
+    assert result.when is not None and (result.when.text, result.when.granularity) == (
+        "sometime in the autumn",
+        "fuzzy",
+    )
 
 
 def test_a_diary_of_past_day_ranges_has_no_step_nor_when() -> None:
