@@ -33,7 +33,7 @@ Span = tuple[int, int]
 # Step-like words, folded (å/ä/ö -> a/o), past and future forms alike: the ranker learns which
 # is which. Only for proposing negatives at training time.
 _STEP_WORDS = (
-    r"ring\w*|call\w*|phone\w*|tel|mejl\w*|mail\w*|email\w*|e-post|skick\w*|send\w*|sent|"
+    r"ring\w*|call\w*|phone(?!s\b)\w*|tel|mejl\w*|mail\w*|email\w*|e-post|skick\w*|send\w*|sent|"
     r"bok\w*|book\w*|mote\w*|meet\w*|mtg|demo\w*|lunch\w*|besok\w*|visit\w*|traff\w*|offert\w*|"
     r"quote\w*|follow[- ]?up|f/u|uppfolj\w*|aterkom\w*|hor\w* av|horas|touch base|check in|"
     r"present\w*|workshop\w*|genomgang\w*|review\w*|chase\w*|jaga|pamin\w*|remind\w*|"

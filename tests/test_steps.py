@@ -186,6 +186,22 @@ def test_going_out_to_tender_is_no_visit() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # words that only open like a step word: "mot" (against), a place, a noun
+        ("integrationen mot ert system", []),
+        ("Motala Bildemontering - ingen brådska", []),
+        ("Pain: phones jammed 8.30-10am", []),
+        # the step words themselves
+        ("bokat möte tis", ["bokat möte tis", "möte"]),
+        ("phone Ann re the quote", ["phone Ann re the", "quote"]),
+    ],
+)
+def test_propose_skips_words_that_only_look_like_steps(text: str, found: list[str]) -> None:
+    assert [text[s:e] for s, e in propose(text, fold_same_length(text))] == found
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         # a retry after no answer is a step phrase: a noun alone, a verb with its words
