@@ -34,7 +34,7 @@ Span = tuple[int, int]
 # is which. Only for proposing negatives at training time.
 _STEP_WORDS = (
     r"ring\w*|call\w*|phone(?!s\b)\w*|tel|mejl\w*|mail\w*|email\w*|e-post|skick\w*|send\w*|sent|"
-    r"bok\w*|book\w*|mote\w*|meet\w*|mtg|demo\w*|lunch\w*|besok\w*|visit\w*|traff\w*|offert\w*|"
+    r"bok\w*|book\w*|mote\w*|meet\w*|mtg|demo\w*|lunch(?!es\b)\w*|besok\w*|visit\w*|traff\w*|offert\w*|"
     r"quote\w*|follow[- ]?up|f/u|uppfolj\w*|aterkom\w*|hor\w* av|horas|touch base|check in|"
     r"present\w*|workshop\w*|genomgang\w*|review\w*|chase\w*|jaga|pamin\w*|remind\w*|"
     r"get back|come back|reach out|ping\w*|contact\w*|kontakt\w*|"

@@ -192,6 +192,7 @@ def test_going_out_to_tender_is_no_visit() -> None:
         ("integrationen mot ert system", []),
         ("Motala Bildemontering - ingen brådska", []),
         ("Pain: phones jammed 8.30-10am", []),
+        ("weekly Friday lunches for 45 people", []),
         # the step words themselves
         ("bokat möte tis", ["bokat möte tis", "möte"]),
         ("phone Ann re the quote", ["phone Ann re the", "quote"]),
