@@ -41,6 +41,7 @@ from model.scoring import build_result
 from model.settings import get_settings
 from model.steps import (
     acceptor_features,
+    behind_label,
     contact_wished,
     labelled_step,
     pick_primary,
@@ -262,6 +263,8 @@ class Klarsteg:
             if n.step is None:
                 n.step = _stated_step(n)
                 n.step_is_stated = n.step is not None
+            elif named := behind_label(n.text, n.step, n.mentions):
+                n.step = named  # "F/U: call Jerome Tue 7/6": the label's phrase, not the label
             elif asked := request_sent(n.text, n.rule_folded(), n.mentions, n.step, n.time_spans()):
                 n.step = asked  # "wants pricing for 14 staff, send by Fri": what is sent is asked
 

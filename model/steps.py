@@ -199,7 +199,7 @@ def request_sent(
 # A step written after its label: "Next steps discussed: contract review", "Nästa steg är
 # en workshop", "Follow-up: send quote"
 _LABELLED = re.compile(
-    r"(?i)\b(?:next\s+steps?|next\s+action|follow[- ]?up|nästa\s+steg|(?:nästa|nasta|ny|next|new)\s+aktivitet|"
+    r"(?i)\b(?:next\s+steps?|next\s+action|follow[- ]?up|f/u|nästa\s+steg|(?:nästa|nasta|ny|next|new)\s+aktivitet|"
     r"(?:next|new)\s+activity)(?:\s+(?:discussed|agreed))?"
     r"(?:\s*:\s*|\s+(?:is|are|är|will\s+be)\s+)(?P<x>[^\n]{3,120})"
 )
@@ -213,13 +213,30 @@ def labelled_step(text: str, mentions: Sequence[TimeMention] = ()) -> Span | Non
     """The phrase after a next-step label, up to the end of its clause or a time expression;
     None when there is no label, or it says there is nothing ("Next steps: none")."""
     for m in _LABELLED.finditer(text):
-        start = m.start("x")
-        end = phrase_end(text, start, m.end("x"), (t.start for t in mentions))
-        while end > start and text[end - 1] in " ,:-–":
-            end -= 1
-        words = text[start:end].lower().split()
-        if end - start >= 3 and words and words[0] not in _NOTHING:
-            return start, end
+        if (found := _labelled_phrase(text, m, mentions)) is not None:
+            return found
+    return None
+
+
+def _labelled_phrase(text: str, m: re.Match[str], mentions: Sequence[TimeMention]) -> Span | None:
+    start = m.start("x")
+    end = phrase_end(text, start, m.end("x"), (t.start for t in mentions))
+    while end > start and text[end - 1] in " ,:-–":
+        end -= 1
+    words = text[start:end].lower().split()
+    return (start, end) if end - start >= 3 and words and words[0] not in _NOTHING else None
+
+
+def behind_label(text: str, step: Span, mentions: Sequence[TimeMention] = ()) -> Span | None:
+    """The phrase a next-step label names where the step chosen is the label itself ("F/U" of
+    "F/U: call Jerome Tue 7/6 10a", "Follow-up" of "Follow-up: send remarketed quotes by
+    Fri"): the label says that a step follows, the phrase says which. None for any other step."""
+    if ":" not in text[step[1] : step[1] + 3]:
+        return None
+    line_start = text.rfind("\n", 0, step[0]) + 1
+    for m in _LABELLED.finditer(text, line_start, text.find(":", step[1]) + 1 + 120):
+        if m.start() <= step[0] and step[1] <= m.start("x"):
+            return _labelled_phrase(text, m, mentions)
     return None
 
 

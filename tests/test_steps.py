@@ -32,6 +32,7 @@ from model.records import (
 from model.schema import Reason, ScoreResult
 from model.steps import (
     acceptor_examples,
+    behind_label,
     contact_wished,
     labelled_step,
     pick_primary,
@@ -392,6 +393,23 @@ def test_fallback_step_span_grows_below_the_peak_threshold() -> None:
 )
 def test_the_phrase_after_a_next_step_label(text: str, expected: str | None) -> None:
     found = labelled_step(text, find_times(text, date(2026, 12, 4)))
+    assert (text[found[0] : found[1]] if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "expected"),
+    [
+        # the label chosen as the step: the phrase it names is
+        ("Call | Jerome wants comments | F/U: call Jerome Tue 7/6 10a", "F/U", "call Jerome"),
+        ("Rang Ray. Follow-up: send remarketed quotes by Fri", "Follow-up", "send remarketed quotes"),
+        # a label that names nothing, or a step that is not the label
+        ("Follow-up: none, lost", "Follow-up", None),
+        ("Follow-up: send quotes by Fri", "send quotes", None),
+        ("Follow-up call Tue", "Follow-up", None),
+    ],
+)
+def test_a_next_step_label_chosen_as_the_step(text: str, step: str, expected: str | None) -> None:
+    found = behind_label(text, span_of(text, step), find_times(text, date(2026, 7, 2)))
     assert (text[found[0] : found[1]] if found else None) == expected
 
 
