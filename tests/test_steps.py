@@ -836,7 +836,7 @@ def test_the_acceptor_learns_from_every_proposed_phrase() -> None:
     records = [
         {"id": "a", "text": "Tel: Berga Lager – nya timpriser, kl 15", "note_date": "2026-03-02",
          "next_step": {"text": "Tel"}},
-        {"id": "b", "text": "Ringde Per, inget svar. Lunch med Eva igår.", "note_date": "2026-03-02",
+        {"id": "b", "text": "Ringde Per om hyran. Lunch med Eva igår.", "note_date": "2026-03-02",
          "next_step": None},
         {"id": "c", "text": "Had a call with Per. Will send the quote Friday.", "note_date": "2026-03-02",
          "next_step": {"text": "send the quote"}},
