@@ -652,16 +652,39 @@ def brought_along(text: str, span: Span) -> bool:
     return _BRING_TO.search(rest) is None and _MEETING_BEFORE.search(text, 0, span[0]) is not None
 
 
+# A contact the note invites ("Ring mig", "let me know", "hör av dig", "get in touch", "mejla
+# mig"), not one the rep promises ("hör av mig")
+_CONTACT_OPENS = re.compile(
+    r"(?i)(?:(?:ring|call|contact|kontakta|mejla|maila|email|e-mail|phone|text|sms:a)\s+(?:mig|oss|me|us)|"
+    r"(?:hör|hor)\s+(?:gärna\s+|garna\s+)?av\s+(?:dig|er)|get\s+in\s+touch|let\s+(?:me|us)\s+know|"
+    r"give\s+(?:me|us)\s+a|drop\s+(?:me|us)|shout)\b"
+)
 # A message's sign-off ("Skickar ny bekräftelse idag. Hörs!", "... Talk soon."): the step only
 # where the note names no other (4 of the 9 annotated sign-offs are the step, all alone)
 _SIGN_OFF = re.compile(r"(?i)(?:vi\s+)?(?:hörs|hors)(?:\s+(?:snart|då|da))?|talk\s+soon|speak\s+soon")
 _SIGN_OFF_END = re.compile(r"[ \t]*(?:[!.]|$|\n|[^\w\s,;:(]{1,3}[ \t]*(?:$|\n))")
 
 
+# ... or a courtesy offer ("Ring mig om tiden inte passar", "let me know if you have any
+# questions", "hör av dig om du undrar något"): 23 annotated notes with one have their step
+# elsewhere, none is it
+_COURTESY = re.compile(
+    r"(?i)\b(?:om|if|ifall|in\s+case|should)\s+(?:du|ni|you|anything|any|there|tiden|något|nagot|"
+    r"frågor|fragor|questions|the\s+time)\b"
+)
+_CLAUSE_STOP = re.compile(r"[.!?\n]")
+
+
 def signs_off(text: str, span: Span) -> bool:
-    """Whether a step candidate is a message's sign-off, which yields to another candidate."""
+    """Whether a step candidate is a message's sign-off or a courtesy offer, which yields to
+    another candidate."""
     m = _SIGN_OFF.match(text, span[0])
-    return m is not None and m.end() >= span[1] and _SIGN_OFF_END.match(text, m.end()) is not None
+    if m is not None and m.end() >= span[1] and _SIGN_OFF_END.match(text, m.end()) is not None:
+        return True
+    if _CONTACT_OPENS.match(text, span[0]) is None:
+        return False
+    stop = _CLAUSE_STOP.search(text, span[0])
+    return _COURTESY.search(text, span[0], min(stop.start() if stop else len(text), span[1] + 40)) is not None
 
 
 def never_a_step(text: str, span: Span) -> bool:

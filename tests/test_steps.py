@@ -1445,9 +1445,17 @@ def test_an_email_headers_line_is_no_step(text: str, candidate: str, header: boo
         # a contact with a time or a topic is more than a sign-off
         ("Hörs på fredag om offerten", "Hörs", False),
         ("Vi hörs v.12", "Vi hörs", False),
+        # a courtesy offer: a contact the note invites if something comes up
+        ("Tekniker kommer tisdag kl 8. Ring mig om tiden inte passar.", "Ring mig", True),
+        ("Let me know if you have any questions", "Let me know", True),
+        ("Hör gärna av dig om du undrar något", "Hör gärna av dig", True),
+        # ... not the rep's own promise, nor a contact in a while ("om ett par månader")
+        ("Jag hör av mig om något ändras", "hör av mig", False),
+        ("Ring mig om ett par månader", "Ring mig", False),
+        ("We'll reach out if that changes", "reach out", False),
     ],
 )
-def test_a_messages_sign_off(text: str, candidate: str, sign_off: bool) -> None:
+def test_a_messages_sign_off_or_courtesy_offer(text: str, candidate: str, sign_off: bool) -> None:
     assert signs_off(text, span_of(text, candidate)) is sign_off
 
 
