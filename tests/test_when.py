@@ -1290,6 +1290,12 @@ def test_clock_time_takes_the_day_before_it(text: str, expected: list[tuple[str,
         ("next year in Q2", [("next year in Q2", "quarter", "2027-Q2")]),
         # a clock time after a day, followed by a word that says it suits
         ("Mon 11/30 at 11 works", [("Mon 11/30 at 11", "datetime", "2026-11-30T11:00")]),
+        # the next few days or weeks: as vague as "in a couple of weeks"
+        (
+            "send it over in the next couple of weeks, no rush",
+            [("in the next couple of weeks", "fuzzy", None)],
+        ),
+        ("over the next few days", [("over the next few days", "fuzzy", None)]),
         ("sold at 2 sites", []),
     ],
 )

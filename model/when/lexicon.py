@@ -291,6 +291,7 @@ FUZZY_EN_WORDS_RE = (
     r"|(?:in|within)\s+(?:a\s+couple\s+of|a\s+couple|a\s+few|a\s+pair\s+of|few|several|some)"
     r"\s+(?:days|weeks|months|years)"
     r"|(?:a\s+couple\s+of|a\s+couple|a\s+few)\s+(?:days|weeks|months)(?:\s+(?:from\s+now|out))?"
+    r"|(?:in|within|over|during)\s+the\s+(?:next|coming)\s+(?:couple\s+of\s+|couple\s+|few\s+)?(?:days|weeks|months)"
     r"|as\s+soon\s+as\s+possible|asap|soon|shortly"
     r"|sometime|later"
 )
