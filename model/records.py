@@ -652,6 +652,12 @@ def brought_along(text: str, span: Span) -> bool:
     return _BRING_TO.search(rest) is None and _MEETING_BEFORE.search(text, 0, span[0]) is not None
 
 
+# A message's sign-off ("Skickar ny bekräftelse idag. Hörs!", "... Talk soon."): the step only
+# where the note names no other (4 of the 9 annotated sign-offs are the step, all alone)
+_SIGN_OFF = re.compile(r"(?i)(?:vi\s+)?(?:hörs|hors)(?:\s+(?:snart|då|da))?|talk\s+soon|speak\s+soon")
+_SIGN_OFF_END = re.compile(r"[ \t]*(?:[!.]|$|\n|[^\w\s,;:(]{1,3}[ \t]*(?:$|\n))")
+
+
 # A contact the note invites ("Ring mig", "let me know", "hör av dig", "get in touch", "mejla
 # mig"), not one the rep promises ("hör av mig")
 _CONTACT_OPENS = re.compile(
@@ -659,13 +665,7 @@ _CONTACT_OPENS = re.compile(
     r"(?:hör|hor)\s+(?:gärna\s+|garna\s+)?av\s+(?:dig|er)|get\s+in\s+touch|let\s+(?:me|us)\s+know|"
     r"give\s+(?:me|us)\s+a|drop\s+(?:me|us)|shout)\b"
 )
-# A message's sign-off ("Skickar ny bekräftelse idag. Hörs!", "... Talk soon."): the step only
-# where the note names no other (4 of the 9 annotated sign-offs are the step, all alone)
-_SIGN_OFF = re.compile(r"(?i)(?:vi\s+)?(?:hörs|hors)(?:\s+(?:snart|då|da))?|talk\s+soon|speak\s+soon")
-_SIGN_OFF_END = re.compile(r"[ \t]*(?:[!.]|$|\n|[^\w\s,;:(]{1,3}[ \t]*(?:$|\n))")
-
-
-# ... or a courtesy offer ("Ring mig om tiden inte passar", "let me know if you have any
+# A courtesy offer ("Ring mig om tiden inte passar", "let me know if you have any
 # questions", "hör av dig om du undrar något"): 23 annotated notes with one have their step
 # elsewhere, none is it
 _COURTESY = re.compile(
