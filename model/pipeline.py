@@ -579,10 +579,13 @@ def _other_phrases(note: Note, steps: Sequence[tuple[int, int]]) -> list[tuple[i
     taken = {note.bounds(s, e) for s, e in steps}  # the span model has read those
     if taken and not note.sentences.ends:
         return []  # a note of one sentence, which the span model has read
+    text = note.text
     return [
         (a, b)
-        for a, b in _step_phrases(note)
-        if all(b <= s or a >= e for s, e in steps) and note.bounds(a, b) not in taken
+        for a, b in propose_steps(text, note.rule_folded(), note.mentions)
+        if all(b <= s or a >= e for s, e in steps)
+        and note.bounds(a, b) not in taken
+        and not never_a_step(text, (a, b))  # (the costlier test last)
     ]
 
 
