@@ -44,6 +44,7 @@ from model.steps import (
     behind_label,
     contact_wished,
     labelled_step,
+    own_reply,
     pick_primary,
     request_phrases,
     request_sent,
@@ -257,7 +258,9 @@ class Klarsteg:
                 feats = step_features(n.text, steps, n.mentions, n.note_date, n.folded, n.sentences)
                 scores = clf.step_scores(feats)
                 chosen = steps[pick_primary(scores, feats)]
-                n.step = under_actions(n.text, steps, scores, chosen) or chosen
+                n.step = (
+                    under_actions(n.text, steps, scores, chosen) or own_reply(n.text, steps, chosen) or chosen
+                )
             elif steps:
                 n.step = steps[choose_primary(steps, n.mentions, n.text, n.sentences)]
             if n.step is None:

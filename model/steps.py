@@ -459,6 +459,32 @@ def under_actions(text: str, steps: Sequence[Span], scores: Sequence[float], cho
     return steps[max(inside, key=scores.__getitem__)] if inside else None
 
 
+# A chat line of the rep's own ("Jag: ringer dig mån 4/1", "09:16 Jag: japp", "Me: will call
+# you Tue"), and one of another speaker ("Camilla: Ring mig gärna nästa vecka", "T: Kan vi ta
+# ett snack?")
+_OWN_CHAT_LINE = re.compile(
+    r"(?im)^[ \t]*(?:\d{1,2}[:.]\d\d[ \t]+)?(?:jag|me|svar|my reply|mitt svar)[ \t]*:"
+)
+_CHAT_LINE = re.compile(
+    r"(?m)^[ \t]*(?:\d{1,2}[:.]\d\d[ \t]+)?[A-ZÅÄÖ][\wåäö.]{0,15}(?:[ \t][A-ZÅÄÖ][\wåäö.]{0,15})?[ \t]*:"
+)
+
+
+def own_reply(text: str, steps: Sequence[Span], chosen: Span) -> Span | None:
+    """The candidate on a later chat line of the rep's own where the one chosen is on another
+    speaker's line: the customer asks ("Camilla: Ring mig gärna nästa vecka"), the rep's reply
+    says what happens ("Jag: ringer dig mån 4/1"). None otherwise."""
+    line_start = text.rfind("\n", 0, chosen[0]) + 1
+    if _CHAT_LINE.match(text, line_start) is None or _OWN_CHAT_LINE.match(text, line_start) is not None:
+        return None
+    for s, e in steps:
+        if s > chosen[0]:
+            start = text.rfind("\n", 0, s) + 1
+            if start > line_start and _OWN_CHAT_LINE.match(text, start) is not None:
+                return s, e
+    return None
+
+
 def ranker_examples(
     records: Sequence[dict], mentions_of: Sequence[Sequence[TimeMention]]
 ) -> tuple[list[dict[str, float]], list[bool]]:

@@ -35,6 +35,7 @@ from model.steps import (
     behind_label,
     contact_wished,
     labelled_step,
+    own_reply,
     pick_primary,
     propose,
     ranker_examples,
@@ -1463,3 +1464,28 @@ def test_a_sign_off_yields_to_another_step() -> None:
     note = 'SMS Jonte 13/1 09:12\n"Kan vi köra 22 pers på fredag?"\nSvar: "Absolut! Skickar ny bekräftelse idag. Hörs!"'
     result = Klarsteg.load().score(note, note_date="2025-01-13")
     assert result.next_step is not None and result.next_step.text == "Skickar ny bekräftelse"
+
+
+_CHAT = "SMS 30/12\nCamilla: Vi vill boka lunch till kickoff 14/1. Ring mig gärna nästa vecka\nJag: Självklart, ringer dig mån 4/1"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrases", "chosen", "expected"),
+    [
+        # the customer asks on a chat line, the rep's own later line answers: the reply
+        (_CHAT, ["Ring mig", "ringer dig"], "Ring mig", "ringer dig"),
+        (
+            "09:14 Camilla: hinner du ses idag?\n09:16 Jag: ringer dig kl 15",
+            ["ses", "ringer dig"],
+            "ses",
+            "ringer dig",
+        ),
+        # chosen on the rep's own line already, or no chat lines at all
+        (_CHAT, ["Ring mig", "ringer dig"], "ringer dig", None),
+        ("Ring mig nästa vecka. Ringer dig mån.", ["Ring mig", "Ringer dig"], "Ring mig", None),
+    ],
+)
+def test_the_reps_own_chat_reply(text: str, phrases: list[str], chosen: str, expected: str | None) -> None:
+    steps = [span_of(text, p) for p in phrases]
+    found = own_reply(text, steps, span_of(text, chosen))
+    assert (text[found[0] : found[1]] if found else None) == expected
