@@ -310,7 +310,7 @@ class Klarsteg:
             if clf.step_ranker is None or clf.step_phrase_lean > 1.0:
                 return []
             # else the rule's phrase the step acceptor is sure of ("3. Next meeting to resolve ...")
-            scored = self._accepted(_zoned(_step_phrases(n, requests=True), zone), n)
+            scored = self._accepted(_zoned(_step_phrases(n), zone), n)
             lean = [ps for ps in scored if ps[1] >= clf.step_phrase_lean]
             return [max(lean, key=lambda ps: ps[1])[0]] if lean else []
         if found and (found[2] + clf.step_phrase_margin > 1.0 or clf.step_ranker is None):
@@ -321,7 +321,7 @@ class Klarsteg:
                 return [labelled]
             if clf.step_ranker is None:
                 return []
-        phrases = _zoned(_step_phrases(n, requests=True), zone)
+        phrases = _zoned(_step_phrases(n), zone)
         if found:  # a protokoll's title (tagger 0.27) against its item "Nästa möte" (acceptor 0.80)
             scored = self._accepted([p for p in phrases if p[1] <= found[0] or p[0] >= found[1]], n)
             best = max(scored, key=lambda ps: ps[1], default=None)
@@ -577,8 +577,8 @@ def _to_original(field: _SpanField | None, norm: Normalized) -> _SpanField | Non
 
 
 def _other_phrases(note: Note, steps: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The rule's step phrases (:func:`_step_phrases`) in sentences where the span model found
-    no step."""
+    """The rule's step phrases (:func:`model.steps.propose`, without requests) that can be a
+    step (:func:`~model.records.never_a_step`), in sentences where the span model found none."""
     taken = {note.bounds(s, e) for s, e in steps}  # the span model has read those
     if taken and not note.sentences.ends:
         return []  # a note of one sentence, which the span model has read
@@ -642,12 +642,12 @@ def _zoned(phrases: list[tuple[int, int]], zone: int) -> list[tuple[int, int]]:
     return ([p for p in phrases if p[0] >= zone] or phrases)[:8]
 
 
-def _step_phrases(note: Note, requests: bool = False) -> list[tuple[int, int]]:
-    """The rule's step phrases (:func:`model.steps.propose`, with requests for a price or a
-    quote when ``requests``) that can be a step (not records of what was had or held)."""
+def _step_phrases(note: Note) -> list[tuple[int, int]]:
+    """The rule's step phrases (:func:`model.steps.propose`, requests for a price or a quote
+    included) that can be a step (not records of what was had or held)."""
     return [
         s
-        for s in propose_steps(note.text, note.rule_folded(), note.mentions, requests)
+        for s in propose_steps(note.text, note.rule_folded(), note.mentions, requests=True)
         if not never_a_step(note.text, s)
     ]
 
