@@ -181,7 +181,7 @@ _SUBJECTLESS = re.compile(
     r"(?i)(?:återkommer|aterkommer|ringer|skickar|mejlar|mailar|hör av oss|hor av oss|kommer tillbaka|"
     r"åker tillbaka|aker tillbaka|återkopplar|aterkopplar)\b"
 )
-_SENTENCE_OPENS = re.compile(r"(?:^|\n[ \t]*(?:[-*•–·]|\d{1,2}[.)])?[ \t]*|[.!?;][ \t]+|[ \t][-–][ \t]+)$")
+_SENTENCE_OPENS = re.compile(rf"(?:^|\n{_LINE_LEAD.pattern}|[.!?;][ \t]+|[ \t][-–][ \t]+)$")
 _WHOSE_AFTER = re.compile(
     r"(?i)[^.\n]{0,60}?\b(?:när|nar|tills|efter att) (?:de|hon|han|dom)\b|[^.\n]{0,60}?\b(?:enligt|sa han|sa hon|sa de)\b"
 )
@@ -672,7 +672,6 @@ _COURTESY = re.compile(
     r"(?i)\b(?:om|if|ifall|in\s+case|should)\s+(?:du|ni|you|anything|any|there|tiden|något|nagot|"
     r"frågor|fragor|questions|the\s+time)\b"
 )
-_CLAUSE_STOP = re.compile(r"[.!?\n]")
 
 
 def signs_off(text: str, span: Span) -> bool:
@@ -683,7 +682,7 @@ def signs_off(text: str, span: Span) -> bool:
         return True
     if _CONTACT_OPENS.match(text, span[0]) is None:
         return False
-    stop = _CLAUSE_STOP.search(text, span[0])
+    stop = _SENTENCE_END.search(text, span[0])
     return _COURTESY.search(text, span[0], min(stop.start() if stop else len(text), span[1] + 40)) is not None
 
 
