@@ -251,6 +251,7 @@ def is_record(text: str, span: Span) -> bool:
         or (text.find(":", line_start, start) >= 0 and _DONE_LABEL.match(text, line_start) is not None)
         or _logged_call_at(text, line_start, start)
         or _HAD_START.match(text, start)
+        or _SENT_START.match(text, start)
         or (
             _has_any(text, start - 24, start, _HAD_KEYS)
             and _HAD_BEFORE.search(text, max(0, start - 24), start)
@@ -281,6 +282,14 @@ _SENT_AFTER = re.compile(
     rf"{{0,40}}?\b(?:{_SENT_WORDS})\b"
 )
 _SENT_KEYS = ("sent", "skick", "mailed", "mejla", "deliver", "leverer")
+# ... or it opens with one and names what was sent ("Skickade skissen + offert till Stina",
+# "Sent the SOW"; not "emailed by Wednesday", what a request wants done), unless what was sent
+# is an invitation to what comes ("sent an invite for Friday"): of 2 annotated steps that open
+# so, both are invitations
+_SENT_START = re.compile(
+    rf"(?i)(?:{_SENT_WORDS})\s+(?!by\b|till\b|to\b|senast\b|innan\b|before\b|on\b|pa\b|på\b|\d)\w"
+    r"(?!(?:[\w-]*\s+){0,3}[\w-]*(?:invite|invitation|inbjudan|kallelse|calendar|meeting\s+request))"
+)
 
 
 # Words that name no action: a span of only these (or of punctuation) says nothing.

@@ -55,7 +55,7 @@ _CONTACT_WISH = (
 )
 _REQUEST = re.compile(
     r"\b(?:(?:vill|ville|onskar|ber om|bad om) (?:ha )?(?:\w+ )?"
-    r"(?:pris\w*|offf?ert\w*|kalkyl\w*|katalog\w*|referens\w*|broschyr\w*|prover|provex\w*|underlag\w*|"
+    r"(?:pris\w*|pric\w*|offf?ert\w*|kalkyl\w*|katalog\w*|referens\w*|broschyr\w*|prover|provex\w*|underlag\w*|"
     r"quote\w*|qoute\w*|quotation)"
     r"|(?:want\w*|asked for|asks for|requested|would like) (?:a |an |some |the )?(?:[\w-]+ ){0,3}?"
     r"(?:pric\w*|quote\w*|qoute\w*|quotations?|offers?|estimates?|proposal|references?|refs|catalog\w*|brochures?|"
@@ -193,7 +193,33 @@ def request_sent(
         return None
     line_start = text.rfind("\n", 0, start) + 1
     asked = [r for r in request_phrases(text, folded, mentions) if line_start <= r[0] and r[1] <= start]
+    if not asked:  # what is sent answers any request for a thing ("asked for the DPA, send Mon")
+        asked = [r for r in _things_asked(text, folded, mentions, line_start, start)]
     return asked[-1] if asked else None
+
+
+# A request for any thing, not an act ("asked for the GDPR DPA", "vill ha ritningarna"; not
+# "wants to see"), folded: where a bare promise to send follows, it is what is sent
+_THING_ASKED = re.compile(
+    r"\b(?:vill ha|ville ha|onskar|ber om|bad om|wants|wanted|asked for|asks for|requested|would like)"
+    r"\s+(?!(?:to|att|oss|us|me|mig|dig|you|that|this|it|about|om|kl|at|det|detta|allt|dem|them)\b)(?=\w)"
+)
+_SENTENCE_BREAK = re.compile(r"[^\W\d_]{3,}[.!?]\s")  # (not after an abbreviation: "t.o.m. dess")
+
+
+def _things_asked(
+    text: str, folded: str, mentions: Sequence[TimeMention], start: int, end: int
+) -> list[Span]:
+    """The open requests for a thing between ``start`` and ``end``, each to its phrase's end."""
+    out = []
+    for m in _THING_ASKED.finditer(folded, start, end):
+        if not _open_request(folded, m) or _SENTENCE_BREAK.search(text, m.end(), end):
+            continue  # (asked in an earlier sentence: "vill ha ritning. Vår konstruktör ritar, skickar")
+        stop = phrase_end(text, m.end(), end, (t.start for t in mentions))
+        stop = m.start() + len(text[m.start() : stop].rstrip(" ,;:-–"))
+        if stop - m.end() >= 3:
+            out.append((m.start(), stop))
+    return out
 
 
 # A step written after its label: "Next steps discussed: contract review", "Nästa steg är

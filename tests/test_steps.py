@@ -505,6 +505,12 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
         ("Customer cancelled the demo scheduled for tomorrow", "demo scheduled", True),
         ("Kunden avbokade mötet på fredag", "mötet", True),
         ("They declined the offer", "the offer", True),
+        # what a candidate opens by saying was sent, unless an invitation to what comes
+        ("Ons: Skickade skissen + offert till Stina.", "Skickade skissen", True),
+        ("Sent the SOW to Raj, waiting", "Sent the SOW", True),
+        ("I've sent an invite for Friday 2 October, 3pm", "sent an invite", False),
+        ("har skickat en Teams-inbjudan till torsdag", "skickat en Teams-inbjudan", False),
+        ("wants 2 prices, emailed by Wednesday", "emailed by Wednesday", False),
         ("Postponed the demo to Friday", "the demo", False),
         ("Rescheduled the site visit to 12/3", "the site visit", False),
         # what the writer thanks for
@@ -1161,6 +1167,29 @@ def test_request_phrases(text: str, expected: list[str]) -> None:
         ),
         # a request on another line is not the one the promise answers
         ("Vill ha pris på lyften.\nSkickar imorgon", "2025-10-22", "Skickar", "send", "seller"),
+        # a request for any thing in the promise's sentence, in either language's words
+        (
+            "Brannock Lees asked for the GDPR DPA + sub-processor list, send after the bank hol",
+            "2026-05-22",
+            "asked for the GDPR DPA + sub-processor list",
+            "send",
+            "seller",
+        ),
+        (
+            "Berglöf - Anna vill ha pricing för 10 extra licenser, skicka senast fre 26/2",
+            "2027-02-19",
+            "vill ha pricing för 10 extra licenser",
+            "send",
+            "seller",
+        ),
+        # ... but not one asked in an earlier sentence, nor a pronoun ("vill ha det skriftligt")
+        (
+            "De vill ha ritning på modifierad mutter. Vår konstruktör ritar, skickar inom 2 v.",
+            "2025-10-22",
+            "skickar",
+            "send",
+            "seller",
+        ),
     ],
 )
 def test_a_customers_wish_or_request_is_the_reps_step(

@@ -811,6 +811,8 @@ FUZZY_MORE = [
     "after Labor Day",
     "after Memorial Day",
     "after the bank holiday",
+    "after the bank hol",
+    "after the bank hols",
     "after EOFY",
     "after your peak period",
     "after the July 4th week",

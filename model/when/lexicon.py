@@ -239,7 +239,7 @@ EVENT_EN = (
     # named holidays and periods with no fixed date in the date layer
     r"|(?:labou?r|memorial|independence|presidents'?)\s+day(?:\s+weekend)?"
     r"|(?:the\s+)?(?:july\s+4th|4th\s+of\s+july|fourth\s+of\s+july)(?:\s+(?:week(?:end)?|holiday))?"
-    r"|(?:the\s+)?(?:bank|public)\s+holidays?(?:\s+weekend)?|eofy|(?:the\s+)?end\s+of\s+(?:the\s+)?financial\s+year"
+    r"|(?:the\s+)?(?:bank|public)\s+(?:holidays?|hols?\b)(?:\s+weekend)?|eofy|(?:the\s+)?end\s+of\s+(?:the\s+)?financial\s+year"
     r"|(?:the\s+)?half[- ]?term(?:\s+(?:break|holidays?))?|(?:the|their|your|our|her|his)\s+(?:busy|peak)\s+(?:period|time|season)"
 )
 _SV_PREP = (
