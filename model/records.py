@@ -226,7 +226,7 @@ _DONE_LABEL = re.compile(
 # None of the 81 annotated lines opening with "Tel/Samtal m(ed) <Name>" holds a gold step; a
 # call still planned names its day instead ("Samtal med Jonas fredag kl 10")
 _LOGGED_CALL = re.compile(
-    r"[ \t\-*•]*(?:\d{1,2}/\d{1,2}[ \t]+)?(?P<w>Tel|Tfn|Samtal|Telefon)[ \t]+(?:m|med|m\.)[ \t]+"
+    r"[ \t\-*•]*(?:\d{1,2}/\d{1,2}[ \t]+)?(?P<w>Tel|Tfn|Samtal|Telefon)[ \t]+(?:(?:m|med|m\.)[ \t]+)?"
     r"[A-ZÅÄÖ][\w.'’-]*(?:[ \t]+[A-ZÅÄÖ][\w.'’-]*){0,2}(?:[ \t]*\([^)\n]{1,60}\))?[ \t]*[–\-:,]"
 )
 

@@ -552,6 +552,7 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
         ("Tel m Oskar (Lidbergs) – vill ha quote", "Tel", True),
         ("3/4 Samtal med Per Ek, vill ha pris", "Samtal", True),
         ("Tel Per fre kl 10", "Tel", False),
+        ("Tel Ingvar Lundh, vill ha prisbesked på 8 ton", "Tel", True),  # "m" left out
         ("Samtal med Jonas fredag kl 10", "Samtal", False),  # a call planned: its day, no dash
         # its clause goes on to say it is done, with nothing between that puts it ahead
         ("Platsbesök hos Stenby Skolor gjort, mätte upp 3 klassrum", "Platsbesök", True),
@@ -1067,6 +1068,9 @@ def test_an_imperative_calls_owner_is_the_seller(klarsteg: Klarsteg) -> None:
         ),
         ("Mr Ode wants offer on 8 kW heat pump, email only", ["wants offer on 8 kW heat pump"]),
         ("wants four more big shiny red samples", []),  # four words between: not read as one request
+        # a rate is a price (freight, rentals)
+        ("Karin vill ha spot rate Gbg–Helsingfors, senast kl 15", ["vill ha spot rate Gbg–Helsingfors"]),
+        ("Dana asked for our 2028 rate card", ["asked for our 2028 rate card"]),
         # a wish to be contacted is asked for too
         ("Två vill bli kontaktade efter nyår, resten inte", ["vill bli kontaktade"]),
         ("Gary asked to be rung back, busy now", ["asked to be rung back"]),
