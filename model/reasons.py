@@ -82,7 +82,11 @@ def propose(text: str, folded: str, step: Span, mentions: Sequence[TimeMention])
 # "She'll confirm numbers w/ the council and call me back", "Han ska prata med sin chef och
 # återkommer": what the customer does before getting back to us is the reason; it is the
 # clause before "and"/"och", after its subject and modal verb.
-_AND_END = re.compile(r"\s+(?:and|och|&)\s+$", re.IGNORECASE)
+_AND_END = re.compile(
+    r"(?:\s+(?:and|och|&)(?:\s+(?:then|sen|sedan))?|,?\s+(?:then|sen|sedan))"
+    r"(?:\s+(?:he|she|they|we|i|han|hon|de|dom|vi|jag|kunden)(?:\s+(?:will|'ll|ska|kommer\s+att))?)?\s+$",
+    re.IGNORECASE,
+)
 _CLAUSE_START = re.compile(r"[.;!?:]\s|,\s|\s[-–]\s|\(")
 _MODALS = frozenset(
     ["will", "shall", "ska", "skall", "skulle", "should", "would", "to", "kommer", "must", "may"]

@@ -94,8 +94,20 @@ def test_purpose_after_a_connector(text: str, step: str, expected: list[tuple[st
         ),
         # one word left after the subject: nothing
         ("Per calls and books", "books", []),
-        # no "and" right before the step: nothing
-        ("They will test it, then call us", "call us", []),
+        # ... or "then"/"sen", a subject perhaps after it
+        ("They will test it, then call us", "call us", [("test it", "and-before")]),
+        (
+            "She must discuss the fertilizer contract with her husband first, then she call me in march",
+            "call me",
+            [("discuss the fertilizer contract with her husband first", "and-before")],
+        ),
+        (
+            "Han pratar med styrelsen och sen återkommer han",
+            "återkommer",
+            [("pratar med styrelsen", "and-before")],
+        ),
+        # no "and" or "then" right before the step: nothing
+        ("They will test it; call us", "call us", []),
     ],
 )
 def test_what_is_done_before_getting_back(text: str, step: str, expected: list[tuple[str, str]]) -> None:
