@@ -558,6 +558,10 @@ def test_a_week_and_a_year(text: str, expected: list[tuple[str, str, str]]) -> N
         ("Mtg 4/12 10a", [("4/12 10a", "datetime", "2026-12-04T10:00")]),
         ("flat 4a, ring the bell", []),
         ("revisit March", []),  # without a label, "March" alone stays a word
+        # a number after "nr"/"#" before a part of the day is no hour; a bare one is
+        ("skickar veckorapport nr 1 idag em", [("idag em", "date", "2026-11-26")]),
+        ("report #2 tomorrow morning", [("tomorrow morning", "date", "2026-11-27")]),
+        ("ring 3 idag em", [("3 idag em", "datetime", "2026-11-26T15:00")]),
     ],
 )
 def test_numbers_after_a_day_that_are_not_hours(text: str, expected: list[tuple[str, str, str]]) -> None:

@@ -287,8 +287,8 @@ _RX_LUNCH_TIME = _c(
 
 
 # (an hour spelled out before a day word is a count: "the first one tomorrow", "send two today")
-_RX_TIME_BEFORE_PART = _c(
-    rf"\b(?!(?:{HOUR_WORDS_RE})\s+(?:tomorrow|today|tonight|imorgon|idag|i\s+morgon|i\s?kväll)\b)"
+_RX_TIME_BEFORE_PART = _c(  # (not a number: "veckorapport nr 1 idag em")
+    rf"(?<!\bnr\s)(?<!\bnr\.\s)(?<!\bno\.\s)(?<!#)(?<!#\s)\b(?!(?:{HOUR_WORDS_RE})\s+(?:tomorrow|today|tonight|imorgon|idag|i\s+morgon|i\s?kväll)\b)"
     rf"(?P<h>[01]?\d|2[0-3]|{HOUR_WORDS_RE})(?:[:.](?P<m>[0-5]\d))?(?:\s*o'?clock)?(?=\s+(?:in\s+the\s+(?:morning|afternoon|evening)|at\s+night|"
     r"tonight|this\s+(?:morning|afternoon|evening)|på\s+(?:morgonen|förmiddagen|eftermiddagen|kvällen)|i\s?kväll|tomorrow|today|imorgon|idag|i\s+morgon)\b)"
 )
