@@ -35,6 +35,7 @@ from model.records import (
     own_subjectless,
     signs_off,
     states_no_step,
+    their_promise,
 )
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
@@ -381,6 +382,8 @@ class Klarsteg:
                 owner = "seller"  # "Call to discuss renewal terms", "skicka offt": the rep's own to-do
             elif owner != "seller" and own_subjectless(n.text, (start, end)):
                 owner = "seller"  # "Återkommer efter semestern": the rep's own
+            elif owner != "customer" and their_promise(n.text, (start, end)):
+                owner = "customer"  # "she'll set up a call with him": theirs
             n.next_step = NextStep(
                 text=n.text[start:end],
                 start=start,

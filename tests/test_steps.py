@@ -28,6 +28,7 @@ from model.records import (
     says_nothing,
     signs_off,
     states_no_step,
+    their_promise,
 )
 from model.schema import Reason, ScoreResult
 from model.steps import (
@@ -1443,6 +1444,33 @@ def test_a_request_replaces_a_step_the_confidence_floor_drops(floor: float | Non
 )
 def test_a_subjectless_swedish_verb_is_the_reps_own(text: str, step: str, own: bool) -> None:
     assert own_subjectless(text, span_of(text, step)) is own
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "theirs"),
+    [
+        # a third person's promise right before the step: the customer's
+        ("Priya replied: she'll set up a call with him in week 3", "set up a call", True),
+        ("Next: they'll send the shed dimensions by 9/14, then I quote.", "send the shed dimensions", True),
+        ("Han ska ringa tillbaka efter lunch", "ringa tillbaka", True),
+        # ... not what they will want, nor a promise of someone else's
+        ("If the grant comes through, they'll want a site visit in June", "want a site visit", False),
+        ("I'll send the quote Friday", "send the quote", False),
+        ("She called. Send the quote Friday", "Send the quote", False),
+    ],
+)
+def test_a_third_persons_promise_is_theirs(text: str, step: str, theirs: bool) -> None:
+    assert their_promise(text, span_of(text, step)) is theirs
+
+
+def test_a_third_persons_promise_is_owned_by_the_customer() -> None:
+    result = Klarsteg.load().score(
+        "2026-12-18 Sent Pennine rollout proposal v2 to Priya\n2027-01-04 Priya replied: Ops Director now "
+        "reviewing, she'll set up a call with him in week 3 to go through the phased rollout option",
+        note_date="2027-01-04",
+    )
+    assert result.next_step is not None
+    assert (result.next_step.text, result.next_step.owner) == ("set up a call", "customer")
 
 
 def test_a_subjectless_return_is_owned_by_the_seller() -> None:
