@@ -385,6 +385,14 @@ def test_step_cut_before_a_purpose(text: str, step: str, expected: str) -> None:
         ("Call Anna and Weston about it", "Call Anna and Weston", "Call Anna and Weston"),
         ("Book lunch with him and them", "Book lunch with him and them", "Book lunch with him and them"),
         ("and we meet", "and we meet", "and we meet"),  # nothing before the conjunction
+        # ... or at a spaced dash; a hyphen inside a word stays
+        (
+            "- Ring Lasse på Östra Skolan - pris på klassrumsstolar",
+            "Ring Lasse på Östra Skolan - pris på klassrumsstolar",
+            "Ring Lasse på Östra Skolan",
+        ),
+        ("Ring Eva – gav budgetmötet klartecken?", "Ring Eva – gav budgetmötet klartecken", "Ring Eva"),
+        ("Book the follow-up call", "Book the follow-up call", "Book the follow-up call"),
     ],
 )
 def test_a_step_ends_where_a_second_clause_starts(text: str, step: str, expected: str) -> None:
