@@ -42,6 +42,7 @@ from model.scoring import build_result
 from model.settings import get_settings
 from model.steps import (
     acceptor_features,
+    asked_before_promise,
     behind_label,
     contact_wished,
     labelled_step,
@@ -271,6 +272,8 @@ class Klarsteg:
                 n.step = named  # "F/U: call Jerome Tue 7/6": the label's phrase, not the label
             elif asked := request_sent(n.text, n.rule_folded(), n.mentions, n.step, n.time_spans()):
                 n.step = asked  # "wants pricing for 14 staff, send by Fri": what is sent is asked
+            elif first := asked_before_promise(n.text, n.step, n.time_spans()):
+                n.step = first  # "let me know and I'll get it on the install calendar"
 
     def _fallback_steps(self, n: Note) -> list[tuple[int, int]]:
         """Step candidates where the span model found none, by how sure the note-level model

@@ -266,6 +266,46 @@ def behind_label(text: str, step: Span, mentions: Sequence[TimeMention] = ()) ->
     return None
 
 
+# The rep's promise that waits on the customer's word ("let me know and I'll get it on the
+# install calendar", "send me the dimensions and I'll check ...", "ping me and I'll get the order
+# form over"): the customer's contact comes first, and it is the step (6 of 6 annotated)
+_OWN_PROMISE = re.compile(
+    r"(?i)(?:\band|\boch|,)\s+(?:(?:i'll|i’ll|i\s+will|we'll|we’ll|we\s+will|jag|vi)(?:\s+(?:ska|kan))?\s+)?$"
+)
+_PROMISE_OPENS = re.compile(r"(?i)(?:i'll|i’ll|i\s+will|we'll|we’ll|we\s+will|jag|vi)\b")
+_ASKS_US = re.compile(
+    r"(?i)\b(?:let\s+(?:me|us)\s+know|ping\s+(?:me|us)|send\s+(?:me|us)|call\s+(?:me|us)|ring\s+(?:me|us)"
+    r"|e-?mail\s+(?:me|us)|drop\s+(?:me|us)|give\s+(?:me|us)|reply|get\s+back\s+to\s+(?:me|us)"
+    r"|hör\s+av\s+dig|hor\s+av\s+dig|ring\s+(?:mig|oss)|skicka\s+(?:mig|oss)|mejla\s+(?:mig|oss)"
+    r"|maila\s+(?:mig|oss)|säg\s+till|sag\s+till)\b"
+)
+_ASK_ENDS = re.compile(r"(?i)\s+(?:and|och|once|when|if|to|by|när|nar|om|så|sa)\b|[,.;:!?(\n]")
+
+
+def asked_before_promise(text: str, step: Span, times: Sequence[Span]) -> Span | None:
+    """What the customer is asked to do first where the step chosen is the rep's promise that
+    follows it in the same sentence ("let me know" of "let me know and I'll get it on the
+    install calendar"); None for any other step. The phrase ends at its conjunction, a comma or
+    a time expression ("reply" of "reply by Thursday")."""
+    start = step[0]
+    before = text[max(0, start - 24) : start]
+    joined = _OWN_PROMISE.search(before)
+    if joined is None or (joined.end() - joined.start() < 8 and not _PROMISE_OPENS.match(text, start)):
+        return None  # (the promise's pronoun is before the step, or the step opens with it)
+    end = start - len(before) + joined.start()
+    sentence = max(text.rfind(".", 0, end), text.rfind("\n", 0, end), text.rfind("!", 0, end)) + 1
+    asks = list(_ASKS_US.finditer(text, max(sentence, end - 90), end))
+    if not asks:
+        return None
+    ask = asks[-1]
+    stop = _ASK_ENDS.search(text, ask.end(), end)
+    ask_end = stop.start() if stop is not None else end
+    for t_start, _ in times:
+        if ask.end() <= t_start < ask_end:
+            ask_end = t_start
+    return ask.start(), len(text[:ask_end].rstrip())
+
+
 class _Lines:
     """Line starts and ends of a note, found once."""
 

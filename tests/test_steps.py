@@ -33,6 +33,7 @@ from model.records import (
 from model.schema import Reason, ScoreResult
 from model.steps import (
     acceptor_examples,
+    asked_before_promise,
     behind_label,
     contact_wished,
     labelled_step,
@@ -1471,6 +1472,37 @@ def test_a_third_persons_promise_is_owned_by_the_customer() -> None:
     )
     assert result.next_step is not None
     assert (result.next_step.text, result.next_step.owner) == ("set up a call", "customer")
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "expected"),
+    [
+        # the customer's word the rep's promise waits on, to its conjunction, comma or time
+        (
+            "let me know and I'll get it on the install calendar",
+            "I'll get it on the install calendar",
+            "let me know",
+        ),
+        (
+            "just send me the dimensions and I'll check whether it fits",
+            "check whether it fits",
+            "send me the dimensions",
+        ),
+        (
+            "Please reply by Thursday to confirm and I'll send the lease link",
+            "I'll send the lease link",
+            "reply",
+        ),
+        ("Hör av dig så jag kan boka, och jag skickar avtalet", "jag skickar avtalet", "Hör av dig"),
+        # no ask before the promise, or another sentence
+        ("Call Per and I'll send it", "I'll send it", None),
+        ("Let me know. I'll send it Friday", "I'll send it", None),
+    ],
+)
+def test_what_the_customer_is_asked_first_is_the_step(text: str, step: str, expected: str | None) -> None:
+    times = [(m.start, m.end) for m in find_times(text, date(2026, 3, 2))]
+    found = asked_before_promise(text, span_of(text, step), times)
+    assert (text[found[0] : found[1]] if found else None) == expected
 
 
 def test_a_subjectless_return_is_owned_by_the_seller() -> None:
