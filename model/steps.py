@@ -56,10 +56,10 @@ _CONTACT_WISH = (
 _REQUEST = re.compile(
     r"\b(?:(?:vill|ville|onskar|ber om|bad om) (?:ha )?(?:\w+ )?"
     r"(?:pris\w*|pric\w*|rates?\b|offf?ert\w*|kalkyl\w*|katalog\w*|referens\w*|broschyr\w*|prover|provex\w*|underlag\w*|"
-    r"quote\w*|qoute\w*|quotation)"
+    r"anbud\w*|avtalsforslag\w*|sow|quote\w*|qoute\w*|quotation|proposal)"
     r"|(?:want\w*|asked for|asks for|requested|would like) (?:a |an |some |the )?(?:[\w-]+ ){0,3}?"
     r"(?:pric\w*|rates?\b|rate card|quote\w*|qoute\w*|quotations?|offers?|estimates?|proposal|references?|refs|catalog\w*|brochures?|"
-    r"samples?|case stud\w+|spec sheets?)"
+    r"samples?|case stud\w+|spec sheets?|sow|statement of work)"
     # ... or to be contacted (SPEC: "asked to call back after 5pm")
     rf"|{_CONTACT_WISH})\b"
 )

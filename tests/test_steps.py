@@ -1070,6 +1070,12 @@ def test_an_imperative_calls_owner_is_the_seller(klarsteg: Klarsteg) -> None:
         ),
         ("Mr Ode wants offer on 8 kW heat pump, email only", ["wants offer on 8 kW heat pump"]),
         ("wants four more big shiny red samples", []),  # four words between: not read as one request
+        # a tender bid, a contract proposal, a statement of work are asked for too
+        ("Kari vill ha SOW för OT-monitoring före jul", ["vill ha SOW för OT-monitoring"]),
+        (
+            "Kommunen vill ha anbud pa akustik till 3 skolor, sista dag 6/3",
+            ["vill ha anbud pa akustik till 3 skolor"],
+        ),
         # a rate is a price (freight, rentals)
         ("Karin vill ha spot rate Gbg–Helsingfors, senast kl 15", ["vill ha spot rate Gbg–Helsingfors"]),
         ("Dana asked for our 2028 rate card", ["asked for our 2028 rate card"]),
