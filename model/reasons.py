@@ -33,6 +33,10 @@ _CONNECTOR = re.compile(
 # What a time connector's phrase opening with it refers back to: a time already said
 _BACK_REFERENCE = frozenset(["dess", "then", "that", "det", "detta"])
 _TIME_CONNECTORS = frozenset(["innan", "before", "efter att", "after", "nar", "when", "once"])
+_FUNCTION_WORDS = frozenset(
+    ["of", "the", "a", "an", "to", "for", "in", "on", "at", "by", "and", "or", "it", "that", "this",
+     "av", "och", "eller", "i", "pa", "till", "for", "med", "om", "den", "det", "de", "en", "ett"]
+)  # fmt: skip
 _TRIM = frozenset(
     ["och", "and", "the", "den", "det", "en", "ett", "a", "an", "i", "in", "pa", "on", "at", "kl", "till"]
 )
@@ -65,6 +69,8 @@ def propose(text: str, folded: str, step: Span, mentions: Sequence[TimeMention])
             words.pop()
         if not words or words[0].start() != start and not words[0].group()[0].isalnum():
             continue
+        if all(w.group() in _FUNCTION_WORDS for w in words):
+            continue  # "of the" (of "after the first of the year"): no purpose
         if words[0].group() in _BACK_REFERENCE and m.group() in _TIME_CONNECTORS:
             continue  # "innan dess händer inget", "before then": a time, said again
         span = (words[0].start(), words[-1].end())

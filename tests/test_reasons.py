@@ -69,6 +69,9 @@ def _proposed(text: str, step: str, note_date: date) -> list[tuple[str, str]]:
         ("Ring mig i januari, innan dess händer inget", "Ring mig", []),
         ("Call me in May, nothing moves before then", "Call me", []),
         ("Ring Lisa om det nya avtalet", "Ring Lisa", [("det nya avtalet", "om")]),
+        # a phrase of function words only is no purpose ("of the", "about it")
+        ("Call Per about it", "Call Per", []),
+        ("Ring Per om det", "Ring Per", []),
     ],
 )
 def test_purpose_after_a_connector(text: str, step: str, expected: list[tuple[str, str]]) -> None:

@@ -817,6 +817,8 @@ FUZZY_MORE = [
     "after the bank holiday",
     "after the bank hol",
     "after the bank hols",
+    "after the first of the year",
+    "after the 1st of the year",
     "after EOFY",
     "after your peak period",
     "after the July 4th week",

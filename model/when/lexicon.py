@@ -241,6 +241,7 @@ EVENT_EN = (
     r"|(?:the\s+)?(?:july\s+4th|4th\s+of\s+july|fourth\s+of\s+july)(?:\s+(?:week(?:end)?|holiday))?"
     r"|(?:the\s+)?(?:bank|public)\s+(?:holidays?|hols?\b)(?:\s+weekend)?|eofy|(?:the\s+)?end\s+of\s+(?:the\s+)?financial\s+year"
     r"|(?:the\s+)?half[- ]?term(?:\s+(?:break|holidays?))?|(?:the|their|your|our|her|his)\s+(?:busy|peak)\s+(?:period|time|season)"
+    r"|the\s+(?:first|1st)\s+of\s+the\s+year"  # (US: the turn of the year)
 )
 _SV_PREP = (
     r"efter|innan|före|till|tills|inför|under|runt|kring|omkring|framåt|över|mot|fram\s+(?:på|mot|emot|till)|in\s+på"
