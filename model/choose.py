@@ -321,6 +321,11 @@ _CUSTOMER_EVENT = re.compile(
     r"(?:board|styrelse\w*|namnd\w*|budget\w*|\w*mote\w*|meeting|mtg|committee|kommitt\w*|ledningsgrupp\w*)"
     r"|\b(?:decision|decides|beslutar|(?:ta|tar|fattar)\s+beslut|beslut\s+(?:i|pa))|\b(?:to|for)\s+(?:the|their|her|his)\s+board"
     r"|\b(?:efter|till|infor|innan)\s+(?:\w+\s+)?(?:styrelse\w*|ledningsgrupp\w*|namnd\w*|\w+motet)"
+    # ... or a body of theirs that meets then ("before the governors meet in January", "vi har
+    # styrelsemöte 12 mars")
+    r"|\b(?:board|styrelsen|governors|partners|trustees|council|namnden|ledningen|ledningsgruppen|committee)"
+    r"\s+(?:\w+\s+)?(?:meet|meets|mots|sammantrader|convenes)"
+    r"|\b(?:vi|we|de|they)\s+(?:har|have)\s+(?:ett\s+|a\s+|our\s+|their\s+)?(?:styrelsemote|board\s+meeting|namndmote)"
     # ... or the end of their contract ("her contract ends 2/28", "avtalet löper ut 31/5")
     r"|\b(?:ends?|expires?|expiring|runs?\s+out|gar\s+ut|loper\s+ut|upphor|tar\s+slut|valid\s+(?:till|until)|giltig\w*\s+till))"
     r"(?:\s+\w+){0,2}\s*(?:on|den|pa|i|in|at)?\s*$"

@@ -1402,6 +1402,20 @@ def test_a_send_the_note_says_is_done(text: str, candidate: str, done: bool) -> 
         ("Ring Tamsin ang. förnyelsen, avtalet löper ut 31/5", "Ring Tamsin", "31/5", True),
         ("Call Jo re renewal - her contract ends 2/28", "Call Jo", "2/28", True),
         ("Aktivitet: Ring Per\nFörfaller: 30/6", "Ring Per", "30/6", False),
+        # a body of theirs that meets then, or their board meeting they say they have
+        (
+            "send the price list so he can compare before the governors meet in January",
+            "send",
+            "in January",
+            True,
+        ),
+        (
+            "Jag hör av mig när styrelsen har gått igenom den, vi har styrelsemöte 12 mars",
+            "hör av mig",
+            "12 mars",
+            True,
+        ),
+        ("We meet the board in January", "meet", "in January", False),
     ],
 )
 def test_the_customers_own_meeting_is_not_the_when(
