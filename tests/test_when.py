@@ -558,6 +558,12 @@ def test_a_week_and_a_year(text: str, expected: list[tuple[str, str, str]]) -> N
         ("Mtg 4/12 10a", [("4/12 10a", "datetime", "2026-12-04T10:00")]),
         ("flat 4a, ring the bell", []),
         ("revisit March", []),  # without a label, "March" alone stays a word
+        # "2ish" where its clause ends is about 2; a day's place between it and its time
+        ("call Thursday 2ish", [("Thursday 2ish", "datetime", "2026-12-03T14:00")]),
+        ("order 5ish units", []),
+        ("Signing Mon at his office 10am", [("Mon at his office 10am", "datetime", "2026-11-30T10:00")]),
+        ("möte tis hos dem kl 9", [("tis hos dem kl 9", "datetime", "2026-12-01T09:00")]),
+        ("ring fre vid 10-tiden", [("fre vid 10-tiden", "datetime", "2026-11-27T10:00")]),
         # a number after "nr"/"#" before a part of the day is no hour; a bare one is
         ("skickar veckorapport nr 1 idag em", [("idag em", "date", "2026-11-26")]),
         ("report #2 tomorrow morning", [("tomorrow morning", "date", "2026-11-27")]),

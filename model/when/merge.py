@@ -207,6 +207,12 @@ def _attach_hour_ranges(atoms: list[_Atom], text: str, ref: date) -> list[_Atom]
     return out
 
 
+# Where a day's meeting is, between the day and its clock time ("Mon at his office 10am", "tis
+# hos dem kl 9")
+_PLACE_GAP = _ci(
+    r"^[ \t]+(?:at|in|på|pa|hos|@)[ \t]+(?:(?:his|her|their|our|your|my|the|deras|hans|hennes|vårt|vår|ert|er)[ \t]+)?"
+    r"[^\W\d_]+[ \t]+(?:at[ \t]+|kl\.?[ \t]*|@[ \t]*)?$"
+)
 _RANGE_GAP = _ci(r"^\s*(?:-|–|till|to|until|untill|thru|through|och|and|men\s+före|but\s+before)\s*$")
 
 
@@ -245,7 +251,15 @@ def _merge(atoms: list[_Atom], text: str, ref: date, phase: int) -> list[_Atom]:
                     i += 2
                     changed = True
                     continue
-                if len(gap) <= 16 and _GAP.match(gap) and (phase == 1 or "time" not in (a.kind, b.kind)):
+                if (
+                    len(gap) <= 16
+                    and _GAP.match(gap)
+                    and (phase == 1 or "time" not in (a.kind, b.kind))
+                    or phase == 1
+                    and b.kind == "time"
+                    and a.kind in ("date", "wd")
+                    and _PLACE_GAP.match(gap)
+                ):
                     merged = _merge_pair(a, b, ref)
                     if merged is not None:
                         out.append(merged)

@@ -226,7 +226,11 @@ _RX_TIME_AT = re.compile(
 )
 
 
-_RX_TIME_TIDEN = _c(r"\b(?P<h>[01]?\d|2[0-3])-?tiden\b")
+# "10-tiden", "2ish": about then ("2ish" where the clause ends, not "5ish units")
+_RX_TIME_TIDEN = _c(
+    r"\b(?P<h>[01]?\d|2[0-3])(?:-?tiden\b|-?ish\b(?=\s*$|\s*[,;.!?)\u2013\u2014-]|\s+(?:on|tomorrow|today|tonight|if|or|and|"
+    r"works?|suits?|ok|is|then|at|with|w/)\b))"
+)
 
 
 _RX_TIME_SV_WORDS = _c(
@@ -564,7 +568,7 @@ _RIGHT_DEADLINE = _ci(
 
 _GAP = _ci(
     r"^[\s,]*(?:(?:kl\.?|klockan|at|@|om|på|on|den|the|i|in|of|from|från|för|for|runt|kring|around|ca\.?|about|mellan|between|"
-    r"efter|after|före|innan|before|senast|by|until|helst|gärna|preferably|typ|ungefär|eller|or|,|-|–)[\s,]*)*$"
+    r"efter|after|före|innan|before|senast|by|until|helst|gärna|preferably|typ|ungefär|eller|or|vid|,|-|–)[\s,]*)*$"
 )
 
 

@@ -234,7 +234,7 @@ _GATES: dict[object, object] = {
     _r_time_ampm: _toks("#"),
     _r_time_h: _toks("#"),
     _r_time_at: _toks("#"),
-    _r_time_tiden: _toks("tiden"),
+    _r_time_tiden: _toks("tiden ish"),
     _r_time_sv_words: _toks("halv kvart över over fem tio tjugo tjugofem"),
     _r_time_en_words: (_toks("past after to till from of"), _toks("# five ten twenty quarter half")),
     _r_time_half_en: _toks("half"),
