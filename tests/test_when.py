@@ -558,6 +558,9 @@ def test_a_week_and_a_year(text: str, expected: list[tuple[str, str, str]]) -> N
         ("Mtg 4/12 10a", [("4/12 10a", "datetime", "2026-12-04T10:00")]),
         ("flat 4a, ring the bell", []),
         ("revisit March", []),  # without a label, "March" alone stays a word
+        # "mån" after a clock time is Monday, after a count months
+        ("Teams-möte kl 10 mån - SLA-rapport", [("kl 10 mån", "datetime", "2026-11-30T10:00")]),
+        ("6 mån uppsägning", []),
         # "2ish" where its clause ends is about 2; a day's place between it and its time
         ("call Thursday 2ish", [("Thursday 2ish", "datetime", "2026-12-03T14:00")]),
         ("order 5ish units", []),

@@ -693,13 +693,21 @@ def _short_day_alone(text: str, start: int, raw: str) -> bool:
     return False
 
 
+_CLOCK_BEFORE = re.compile(r"(?i)(?:\bkl\.?\s*\d{1,2}|\d[:.]\d\d)\s*$")
+
+
 def _weak_wd_ok(text: str, m: re.Match[str], wd_word: str) -> bool:
     f = fold(wd_word.strip(". "))
     if f not in WEAK_WEEKDAYS:
         return True
     start = m.start("wd")
-    if f == "man" and not m.group("mod") and re.search(r"\d\s*$", text[max(0, start - 4) : start]):
-        return False  # "2 mån gratis", "6 mån uppsägning": months, not a Monday
+    if (
+        f == "man"
+        and not m.group("mod")
+        and re.search(r"\d\s*$", text[max(0, start - 4) : start])
+        and not _CLOCK_BEFORE.search(text, max(0, start - 12), start)
+    ):
+        return False  # "2 mån gratis", "6 mån uppsägning": months, not a Monday ("kl 10 mån" is)
     raw = text[start : start + len(wd_word.rstrip(". "))]  # as written: the match is on lower case
     if _short_day_alone(text, start, raw):
         return True
