@@ -146,7 +146,9 @@ def contact_wished(folded: str, span: Span) -> str | None:
 # A purpose after what is asked for, which the step's span leaves to the reason (SPEC)
 _REQUEST_PURPOSE = re.compile(
     r"(?i)\s(?:so(?:\s+that)?\s+(?:she|he|they|we|i|you|it|the)\b|so\s+that|in\s+order\s+to|"
-    r"för\s+att|for\s+att|så\s+att|sa\s+att|inför|infor|ahead\s+of|before\s+(?:their|the|our|his|her))"
+    r"för\s+att|for\s+att|så\s+att|sa\s+att|inför|infor|ahead\s+of|before\s+(?:their|the|our|his|her)|"
+    # ... or what they do before or once it is in ("innan de beslutar på mötet", "before they sign")
+    r"(?:innan|before|när|nar|once|until|tills)\s+(?:de|dom|hon|han|vi|they|she|he|we)\b)"
 )
 
 

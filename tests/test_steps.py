@@ -1070,6 +1070,11 @@ def test_an_imperative_calls_owner_is_the_seller(klarsteg: Klarsteg) -> None:
         ),
         ("Mr Ode wants offer on 8 kW heat pump, email only", ["wants offer on 8 kW heat pump"]),
         ("wants four more big shiny red samples", []),  # four words between: not read as one request
+        # ... up to what they do before or once it is in
+        (
+            "Styrelsen vill ha offert på årlig uppföljning innan de beslutar på mötet 21/5",
+            ["vill ha offert på årlig uppföljning"],
+        ),
         # a tender bid, a contract proposal, a statement of work are asked for too
         ("Kari vill ha SOW för OT-monitoring före jul", ["vill ha SOW för OT-monitoring"]),
         (
