@@ -43,6 +43,7 @@ from model.settings import get_settings
 from model.steps import (
     acceptor_features,
     asked_before_promise,
+    bare_send,
     behind_label,
     contact_wished,
     labelled_step,
@@ -660,8 +661,13 @@ def _step_phrases(note: Note) -> list[tuple[int, int]]:
 
 def _own_reason(note: Note, reason: tuple[int, int]) -> bool:
     """Whether a reason can be the step's: an item of a list is its own (another item's reason
-    is not this step's), and a record's status field ("Status: Planned") is no reason."""
-    return not other_item(note.text, note.step, reason) and not in_status_field(note.text, reason)  # type: ignore[arg-type]
+    is not this step's), a record's status field ("Status: Planned") is no reason, nor is the
+    rep's bare promise to send what the step asks for ("get it over to her")."""
+    return (
+        not other_item(note.text, note.step, reason)  # type: ignore[arg-type]
+        and not in_status_field(note.text, reason)
+        and not bare_send(note.text, reason, note.time_spans())
+    )
 
 
 def _plausible_reason(note: Note, step: tuple[int, int], reason: tuple[int, int]) -> bool:

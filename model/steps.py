@@ -174,12 +174,19 @@ def request_phrases(text: str, folded: str, mentions: Sequence[TimeMention]) -> 
 # A promise to send that names nothing (its object left out): "send", "skickar", "will send"
 _BARE_SEND = re.compile(
     rf"(?i)(?:(?:i|we|jag|vi)(?:'ll|’ll|\s+will|\s+ska)?\s+|will\s+|ska\s+|lovade\s+(?:att\s+)?|"
-    rf"promised\s+to\s+)?(?:{SEND_VERB}|skickas|mejlas|mailas)"
+    rf"promised\s+to\s+|(?:i|we)(?:'ll|’ll|\s+will|'d|’d|\s+would)\s+(?:try\s+to\s+)?)?"
+    rf"(?:{SEND_VERB}|skickas|mejlas|mailas|get\s+(?:it\s+|them\s+)?over|get\s+(?:it\s+|them\s+)?across)"
     # ... or names only whom it goes to, or "all" of it ("Mailar henne", "Will send both")
-    r"(?:\s+(?:henne|honom|him|her|both|all|allt|alltihop|båda|bada|bägge|bagge|everything))?"
+    r"(?:\s+(?:to\s+|till\s+)?(?:henne|honom|him|her|both|all|allt|alltihop|båda|bada|bägge|bagge|everything))?"
     # ... and may end on the word that opens its time ("skicka till nästa fredag")
     r"(?:\s+(?:till|by|until|senast|innan|before))?"
 )
+
+
+def bare_send(text: str, span: Span, times: Sequence[Span] = ()) -> bool:
+    """Whether a span is a promise to send that names nothing ("skickar", "get it over to her")."""
+    start, end = with_sent_object(text, *span, times)
+    return _BARE_SEND.fullmatch(text, start, end) is not None
 
 
 def request_sent(
@@ -190,9 +197,9 @@ def request_sent(
     "wants a repair quote + a re-cover option. Will send both"):
     the promise names nothing, the request names what is sent. None for any other step, or
     where no request comes before it on its line (``times``: where the mentions are)."""
-    start, end = with_sent_object(text, *step, times)
-    if not _BARE_SEND.fullmatch(text, start, end):
+    if not bare_send(text, step, times):
         return None
+    start = step[0]
     line_start = text.rfind("\n", 0, start) + 1
     asked = [r for r in request_phrases(text, folded, mentions) if line_start <= r[0] and r[1] <= start]
     if not asked:  # what is sent answers any request for a thing ("asked for the DPA, send Mon")

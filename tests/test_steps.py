@@ -1182,6 +1182,14 @@ def test_request_phrases(text: str, expected: list[str]) -> None:
             "send",
             "seller",
         ),
+        # ... or to get it over to someone
+        (
+            "Ingrid asked for a quote for 1,200 endpoints. I'll try to get it over to her before midsummer.",
+            "2025-05-09",
+            "asked for a quote for 1,200 endpoints",
+            "send",
+            "seller",
+        ),
         # a request on another line is not the one the promise answers
         ("Vill ha pris på lyften.\nSkickar imorgon", "2025-10-22", "Skickar", "send", "seller"),
         # a request for any thing in the promise's sentence, in either language's words
