@@ -33,6 +33,7 @@ from model.records import (
     opens_internal,
     opens_todo,
     own_subjectless,
+    sent_to_us,
     signs_off,
     states_no_step,
     their_promise,
@@ -388,6 +389,8 @@ class Klarsteg:
                 owner = "seller"  # "Återkommer efter semestern": the rep's own
             elif owner != "customer" and their_promise(n.text, (start, end)):
                 owner = "customer"  # "she'll set up a call with him": theirs
+            elif owner != "customer" and action in ("send", "email") and sent_to_us(n.text, (start, end)):
+                owner = "customer"  # "Nina to send venue specs by Friday so we can build ..."
             n.next_step = NextStep(
                 text=n.text[start:end],
                 start=start,

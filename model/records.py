@@ -207,6 +207,30 @@ _THEIR_PROMISE = re.compile(
 )
 
 
+# What is sent to us, or so that we can go on ("Nina to send venue specs by Friday so we can build
+# the kit lists", "Mona mejlar oss styrelsens frågor", "skicka drifttimmar till oss"): the
+# customer sends it. A question asks the rep ("Could you send it over so we can get keys?")
+_SENT_TO_US = re.compile(
+    r"(?i)[^\n?]{0,80}?\b(?:so\s+we\s+can|så\s+vi\s+kan|sa\s+vi\s+kan|for\s+us\s+to|(?:till|to)\s+(?:oss|us)\b"
+    r"|(?:mejlar|mailar|mejla|maila|skickar|skicka)\s+oss\b)[^\n?]*(?:\n|$)"
+)
+
+
+_OURS_OPENS = re.compile(r"(?i)(?:i|we|jag|vi)(?:'ll|’ll|\s)")
+_OURS_BEFORE = re.compile(r"(?i)\b(?:i|we|jag|vi|our\s+\w+)(?:'ll|’ll|\s+will|\s+ska|\s+kommer\s+att)?\s+$")
+
+
+def sent_to_us(text: str, span: Span) -> bool:
+    """Whether a step to send says, before its line ends and with no question, that it comes
+    to us or lets us go on: the customer's (unless we say we do it: "I'll bring the report so
+    we can ...")."""
+    return (
+        _SENT_TO_US.match(text, span[0]) is not None
+        and _OURS_BEFORE.search(text, max(0, span[0] - 20), span[0]) is None
+        and _OURS_OPENS.match(text, span[0]) is None
+    )
+
+
 def their_promise(text: str, span: Span) -> bool:
     """Whether a step follows a third person's promise: the customer's (not what they will want)."""
     start = span[0]

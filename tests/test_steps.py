@@ -26,6 +26,7 @@ from model.records import (
     opens_todo,
     own_subjectless,
     says_nothing,
+    sent_to_us,
     signs_off,
     states_no_step,
     their_promise,
@@ -1495,6 +1496,27 @@ def test_a_subjectless_swedish_verb_is_the_reps_own(text: str, step: str, own: b
 )
 def test_a_third_persons_promise_is_theirs(text: str, step: str, theirs: bool) -> None:
     assert their_promise(text, span_of(text, step)) is theirs
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "theirs"),
+    [
+        # what is sent to us, or so that we can go on: the customer sends it
+        ("2. Nina to send venue specs by Friday so we can build the kit lists", "send venue specs", True),
+        ("- Lars-Göran: skicka drifttimmar till oss senast fre 21/2", "skicka drifttimmar", True),
+        ("Åtgärd: Mona mejlar oss styrelsens frågor senast 16/1", "mejlar oss styrelsens frågor", True),
+        # ... not a question that asks the rep, nor our own promise
+        ("Could you send it over by Tuesday so we can get keys on the 20th?", "send it over", False),
+        ("I'll bring the usage report so we can look at the seats", "I'll bring the usage report", False),
+        (
+            "Send her the bulk pricing sheet today so she can include us",
+            "Send her the bulk pricing sheet",
+            False,
+        ),
+    ],
+)
+def test_what_is_sent_to_us_is_the_customers(text: str, step: str, theirs: bool) -> None:
+    assert sent_to_us(text, span_of(text, step)) is theirs
 
 
 def test_a_third_persons_promise_is_owned_by_the_customer() -> None:
