@@ -37,6 +37,7 @@ from model.records import (
     signs_off,
     states_no_step,
     their_promise,
+    we_are_asked,
 )
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
@@ -387,6 +388,8 @@ class Klarsteg:
                 owner = "seller"  # "Call to discuss renewal terms", "skicka offt": the rep's own to-do
             elif owner != "seller" and own_subjectless(n.text, (start, end)):
                 owner = "seller"  # "Återkommer efter semestern": the rep's own
+            elif owner == "customer" and we_are_asked(n.text, (start, end)):
+                owner = "seller"  # "Vill att vi hör av oss nästa år": asked of us
             elif owner != "customer" and their_promise(n.text, (start, end)):
                 owner = "customer"  # "she'll set up a call with him": theirs
             elif owner != "customer" and action in ("send", "email") and sent_to_us(n.text, (start, end)):

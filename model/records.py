@@ -216,6 +216,20 @@ _SENT_TO_US = re.compile(
 )
 
 
+# What the customer asks us to do ("Vill att vi hör av oss nästa år", "hon vill att jag ringer
+# mån kl 9", "wants me to call in later this month") is the rep's to do (SPEC: a contact the
+# customer asks for is the rep's), never the customer's own
+_WE_ARE_ASKED = re.compile(
+    r"(?i)\b(?:vill|ville|önskar|onskar|bad|ber)\s+att\s+(?:vi|jag)\s+$"
+    r"|\b(?:wants?|wanted|asked|asks|would\s+like)\s+(?:us|me)\s+to\s+$"
+)
+
+
+def we_are_asked(text: str, span: Span) -> bool:
+    """Whether a step is what the customer asks us (or me) to do."""
+    return _WE_ARE_ASKED.search(text, max(0, span[0] - 24), span[0]) is not None
+
+
 _OURS_OPENS = re.compile(r"(?i)(?:i|we|jag|vi)(?:'ll|’ll|\s)")
 _OURS_BEFORE = re.compile(r"(?i)\b(?:i|we|jag|vi|our\s+\w+)(?:'ll|’ll|\s+will|\s+ska|\s+kommer\s+att)?\s+$")
 
