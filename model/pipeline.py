@@ -27,6 +27,7 @@ from model.note import Note
 from model.reasons import apart, in_status_field, is_who, nearest_reason, other_item, reason_features
 from model.reasons import propose as propose_reasons
 from model.records import (
+    books_own,
     brought_along,
     imperative_task,
     never_a_step,
@@ -386,6 +387,8 @@ class Klarsteg:
                 and imperative_task(n.text, (start, end))
             ):
                 owner = "seller"  # "Call to discuss renewal terms", "skicka offt": the rep's own to-do
+            elif owner == "both" and books_own(n.text, (start, end)):
+                owner = "seller"  # "Boka platsbesök Hotell Vindö": the rep's to-do
             elif owner != "seller" and own_subjectless(n.text, (start, end)):
                 owner = "seller"  # "Återkommer efter semestern": the rep's own
             elif owner == "customer" and we_are_asked(n.text, (start, end)):

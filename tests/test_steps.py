@@ -12,6 +12,7 @@ from model.choose import customer_event, in_date_field
 from model.note import Note
 from model.pipeline import Klarsteg
 from model.records import (
+    books_own,
     brought_along,
     imperative_task,
     in_minutes_title,
@@ -1497,6 +1498,21 @@ def test_a_subjectless_swedish_verb_is_the_reps_own(text: str, step: str, own: b
 )
 def test_a_third_persons_promise_is_theirs(text: str, step: str, theirs: bool) -> None:
     assert their_promise(text, span_of(text, step)) is theirs
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "own"),
+    [
+        ("Boka platsbesök Hotell Vindö", "Boka platsbesök Hotell Vindö", True),
+        ("- Solvik Bygg: boka tekniskt möte med Per", "boka tekniskt möte med Per", True),
+        ("2. Book installation - Graham suggested Wed", "Book installation", True),
+        # booked already, or not opening its line
+        ("Bokat möte med Per tis", "Bokat möte med Per", False),
+        ("Vi kan boka en demo i maj", "boka en demo", False),
+    ],
+)
+def test_a_to_do_to_book_is_the_reps(text: str, step: str, own: bool) -> None:
+    assert books_own(text, span_of(text, step)) is own
 
 
 @pytest.mark.parametrize(
