@@ -261,6 +261,13 @@ _BOOK_OPENS = re.compile(r"(?i)(?:boka|book|bokar)\b")
 _LABEL_LEAD = re.compile(r"[ \t]*(?:[-*•–·]|\d{1,2}[.)]|☐|\[[ x]?\])?[ \t]*(?:[\w .&'/-]{1,30}:[ \t]*)?")
 
 
+# ... or after a label that names what comes next ("Next: call Tue 5/19 at 2", "ToDo: skicka ...")
+_STEP_LABEL_LEAD = re.compile(
+    r"(?i)[ \t]*(?:[-*•–·]|\d{1,2}[.)]|☐|\[[ x]?\])?[ \t]*(?:(?:next(?:\s+steps?|\s+action)?|nästa(?:\s+steg)?|nasta(?:\s+steg)?"
+    r"|to-?do|att\s+göra|att\s+gora|action|åtgärd|atgard|uppgift|task|f/u|follow[- ]?up)[ \t]*:[ \t]*)?"
+)
+
+
 def books_own(text: str, span: Span) -> bool:
     """Whether a step is a to-do to book, opening its line or its label's value."""
     start = span[0]
@@ -275,7 +282,7 @@ def imperative_task(text: str, span: Span) -> bool:
     the rep's own to-do."""
     start = span[0]
     line_start = text.rfind("\n", 0, start) + 1
-    if _LINE_LEAD.match(text, line_start).end() != start:  # type: ignore[union-attr]
+    if _STEP_LABEL_LEAD.match(text, line_start).end() != start:  # type: ignore[union-attr]
         return False
     if _SEND_OPENS.match(text, start):
         return True

@@ -1036,6 +1036,10 @@ def test_a_next_contact_date_field(text: str, field: bool) -> None:
         ("- send updated MSA redlines", "send updated MSA redlines", True),
         ("Mejla Bertil om fakturorna", "Mejla Bertil", True),
         ("They will send the drawings", "send the drawings", False),
+        # ... also after a label that names what comes next, not after a name's
+        ("Next: call Tue 5/19 at 2 to walk through", "call", True),
+        ("ToDo: skicka offerten till Jenny fre", "skicka offerten", True),
+        ("Customer: send their current imaging volumes", "send their current imaging volumes", False),
     ],
 )
 def test_an_imperative_task_opening_its_line(text: str, step: str, imperative: bool) -> None:
