@@ -29,6 +29,7 @@ from model.reasons import propose as propose_reasons
 from model.records import (
     books_own,
     brought_along,
+    calls_us_back,
     imperative_task,
     never_a_step,
     opens_internal,
@@ -393,6 +394,8 @@ class Klarsteg:
                 owner = "seller"  # "Återkommer efter semestern": the rep's own
             elif owner == "customer" and we_are_asked(n.text, (start, end)):
                 owner = "seller"  # "Vill att vi hör av oss nästa år": asked of us
+            elif owner != "customer" and calls_us_back(n.text, (start, end)):
+                owner = "customer"  # "Annika ringer upp imorgon fm": they call us
             elif owner != "customer" and their_promise(n.text, (start, end)):
                 owner = "customer"  # "she'll set up a call with him": theirs
             elif owner != "customer" and action in ("send", "email") and sent_to_us(n.text, (start, end)):

@@ -245,6 +245,31 @@ def sent_to_us(text: str, span: Span) -> bool:
     )
 
 
+# A return call someone named or a third person makes ("Annika ringer upp imorgon fm", "hon
+# ringer tillbaka om intresse finns", "Kristoffer to call me next Friday", "Jess ringing me
+# back at half 4"): the customer calls us. All 52 annotated such steps are the customer's
+_CALLS_BACK = re.compile(
+    r"(?i)(?:ringer|ringa|ring)\s+(?:upp|tillbaka|mig|oss)\b|(?:ringing|calling|calls?)\s+(?:me|us)(?:\s+back)?\b"
+    r"|(?:will\s+)?call(?:s|ing)?\s+back\b|ringing\s+back\b"
+)
+_CALLER_BEFORE = re.compile(
+    r"(?:\b(?i:han|hon|de|dom|he|she|they|kunden)|\b[A-ZÅÄÖ][a-zåäö]+)(?i:\s+(?:will|ska|'ll|’ll|to))?\s+$"
+)
+_NOT_A_CALLER = frozenset(
+    ["jag", "vi", "i", "we", "ska", "will", "och", "and", "sen", "så", "then", "imorgon", "idag", "please", "said",
+     "can", "could", "kan", "pls", "sa"]
+)  # fmt: skip
+
+
+def calls_us_back(text: str, span: Span) -> bool:
+    """Whether a step is a return call to us that someone other than the rep makes."""
+    start = span[0]
+    if _CALLS_BACK.match(text, start) is None:
+        return False
+    caller = _CALLER_BEFORE.search(text, max(0, start - 25), start)
+    return caller is not None and caller.group().split()[0].lower() not in _NOT_A_CALLER
+
+
 def their_promise(text: str, span: Span) -> bool:
     """Whether a step follows a third person's promise: the customer's (not what they will want)."""
     start = span[0]

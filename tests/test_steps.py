@@ -14,6 +14,7 @@ from model.pipeline import Klarsteg
 from model.records import (
     books_own,
     brought_along,
+    calls_us_back,
     imperative_task,
     in_minutes_title,
     is_denied,
@@ -1502,6 +1503,21 @@ def test_a_subjectless_swedish_verb_is_the_reps_own(text: str, step: str, own: b
 )
 def test_a_third_persons_promise_is_theirs(text: str, step: str, theirs: bool) -> None:
     assert their_promise(text, span_of(text, step)) is theirs
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "theirs"),
+    [
+        ("Västkust Sill: Annika ringer upp imorgon fm om ny artikel", "ringer upp", True),
+        ("lämnade medd, hon ringer tillbaka om intresse finns", "ringer tillbaka", True),
+        ("Kristoffer to call me next Friday to confirm the order", "call me", True),
+        # the rep's return call, or a colleague's call to the customer
+        ("Vi ringer upp imorgon", "ringer upp", False),
+        ("Jonas ringer Sara i slutet av september", "ringer Sara", False),
+    ],
+)
+def test_a_return_call_to_us_is_the_customers(text: str, step: str, theirs: bool) -> None:
+    assert calls_us_back(text, span_of(text, step)) is theirs
 
 
 @pytest.mark.parametrize(
