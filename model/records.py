@@ -230,6 +230,7 @@ def we_are_asked(text: str, span: Span) -> bool:
     return _WE_ARE_ASKED.search(text, max(0, span[0] - 24), span[0]) is not None
 
 
+_TO_US_KEYS = ("we can", "vi kan", "for us", "oss", " us")
 _OURS_OPENS = re.compile(r"(?i)(?:i|we|jag|vi)(?:'ll|’ll|\s)")
 _OURS_BEFORE = re.compile(r"(?i)\b(?:i|we|jag|vi|our\s+\w+)(?:'ll|’ll|\s+will|\s+ska|\s+kommer\s+att)?\s+$")
 
@@ -238,10 +239,15 @@ def sent_to_us(text: str, span: Span) -> bool:
     """Whether a step to send says, before its line ends and with no question, that it comes
     to us or lets us go on: the customer's (unless we say we do it: "I'll bring the report so
     we can ...")."""
+    start = span[0]
+    line_end = text.find("\n", start)
+    window = text[start : line_end if 0 <= line_end < start + 200 else start + 200].lower()
+    if not any(key in window for key in _TO_US_KEYS):
+        return False  # (a window without any of the pattern's words is passed over)
     return (
-        _SENT_TO_US.match(text, span[0]) is not None
-        and _OURS_BEFORE.search(text, max(0, span[0] - 20), span[0]) is None
-        and _OURS_OPENS.match(text, span[0]) is None
+        _SENT_TO_US.match(text, start) is not None
+        and _OURS_BEFORE.search(text, max(0, start - 20), start) is None
+        and _OURS_OPENS.match(text, start) is None
     )
 
 
@@ -273,6 +279,9 @@ def calls_us_back(text: str, span: Span) -> bool:
 def their_promise(text: str, span: Span) -> bool:
     """Whether a step follows a third person's promise: the customer's (not what they will want)."""
     start = span[0]
+    before = text[max(0, start - 24) : start].lower()
+    if not any(key in before for key in ("he", "de", "han", "hon", "dom")):
+        return False  # (no third person: "she"/"he"/"they", "hon"/"han"/"de"/"dom")
     return (
         _THEIR_PROMISE.search(text, max(0, start - 24), start) is not None
         and text[start : start + 4].lower() != "want"

@@ -185,6 +185,8 @@ _BARE_SEND = re.compile(
 
 def bare_send(text: str, span: Span, times: Sequence[Span] = ()) -> bool:
     """Whether a span is a promise to send that names nothing ("skickar", "get it over to her")."""
+    if _BARE_SEND.match(text, span[0]) is None:
+        return False  # (most spans do not open with one)
     start, end = with_sent_object(text, *span, times)
     return _BARE_SEND.fullmatch(text, start, end) is not None
 
