@@ -35,7 +35,7 @@ _BACK_REFERENCE = frozenset(["dess", "then", "that", "det", "detta"])
 _TIME_CONNECTORS = frozenset(["innan", "before", "efter att", "after", "nar", "when", "once"])
 _FUNCTION_WORDS = frozenset(
     ["of", "the", "a", "an", "to", "for", "in", "on", "at", "by", "and", "or", "it", "that", "this",
-     "av", "och", "eller", "i", "pa", "till", "for", "med", "om", "den", "det", "de", "en", "ett"]
+     "av", "och", "eller", "i", "pa", "till", "med", "om", "den", "det", "de", "en", "ett"]
 )  # fmt: skip
 _TRIM = frozenset(
     ["och", "and", "the", "den", "det", "en", "ett", "a", "an", "i", "in", "pa", "on", "at", "kl", "till"]

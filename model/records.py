@@ -292,12 +292,13 @@ def their_promise(text: str, span: Span) -> bool:
 # "- Solvik Bygg: boka tekniskt möte med Per", "2. Book installation"): the rep books it. 22 of
 # the 25 annotated such steps are the seller's (3 a meeting both attend)
 _BOOK_OPENS = re.compile(r"(?i)(?:boka|book|bokar)\b")
-_LABEL_LEAD = re.compile(r"[ \t]*(?:[-*•–·]|\d{1,2}[.)]|☐|\[[ x]?\])?[ \t]*(?:[\w .&'/-]{1,30}:[ \t]*)?")
+_BULLET = r"[ \t]*(?:[-*•–·]|\d{1,2}[.)]|☐|\[[ x]?\])?[ \t]*"  # a list item's mark, if any
+_LABEL_LEAD = re.compile(rf"{_BULLET}(?:[\w .&'/-]{{1,30}}:[ \t]*)?")
 
 
 # ... or after a label that names what comes next ("Next: call Tue 5/19 at 2", "ToDo: skicka ...")
 _STEP_LABEL_LEAD = re.compile(
-    r"(?i)[ \t]*(?:[-*•–·]|\d{1,2}[.)]|☐|\[[ x]?\])?[ \t]*(?:(?:next(?:\s+steps?|\s+action)?|nästa(?:\s+steg)?|nasta(?:\s+steg)?"
+    rf"(?i){_BULLET}(?:(?:next(?:\s+steps?|\s+action)?|nästa(?:\s+steg)?|nasta(?:\s+steg)?"
     r"|to-?do|att\s+göra|att\s+gora|action|åtgärd|atgard|uppgift|task|f/u|follow[- ]?up)[ \t]*:[ \t]*)?"
 )
 

@@ -22,7 +22,7 @@ from datetime import date
 
 from model.choose import NUMERIC_STAMP, _bucket, period_start
 from model.features import SentenceIndex
-from model.records import _SENT_WORDS, _WORD, never_a_step
+from model.records import _OURS_OPENS, _SENT_WORDS, _WORD, never_a_step
 from model.text import TOKEN_PATTERN, by_first_letter, fold_same_length
 from model.tidy import SEND_VERB, phrase_end, with_sent_object
 from model.when import TimeMention
@@ -173,8 +173,8 @@ def request_phrases(text: str, folded: str, mentions: Sequence[TimeMention]) -> 
 
 # A promise to send that names nothing (its object left out): "send", "skickar", "will send"
 _BARE_SEND = re.compile(
-    rf"(?i)(?:(?:i|we|jag|vi)(?:'ll|’ll|\s+will|\s+ska)?\s+|will\s+|ska\s+|lovade\s+(?:att\s+)?|"
-    rf"promised\s+to\s+|(?:i|we)(?:'ll|’ll|\s+will|'d|’d|\s+would)\s+(?:try\s+to\s+)?)?"
+    rf"(?i)(?:(?:i|we|jag|vi)(?:'ll|’ll|'d|’d|\s+will|\s+would|\s+ska)?\s+(?:try\s+to\s+)?|will\s+|ska\s+|"
+    rf"lovade\s+(?:att\s+)?|promised\s+to\s+)?"
     rf"(?:{SEND_VERB}|skickas|mejlas|mailas|get\s+(?:it\s+|them\s+)?over|get\s+(?:it\s+|them\s+)?across)"
     # ... or names only whom it goes to, or "all" of it ("Mailar henne", "Will send both")
     r"(?:\s+(?:to\s+|till\s+)?(?:henne|honom|him|her|both|all|allt|alltihop|båda|bada|bägge|bagge|everything))?"
@@ -205,7 +205,7 @@ def request_sent(
     line_start = text.rfind("\n", 0, start) + 1
     asked = [r for r in request_phrases(text, folded, mentions) if line_start <= r[0] and r[1] <= start]
     if not asked:  # what is sent answers any request for a thing ("asked for the DPA, send Mon")
-        asked = [r for r in _things_asked(text, folded, mentions, line_start, start)]
+        asked = _things_asked(text, folded, mentions, line_start, start)
     return asked[-1] if asked else None
 
 
@@ -283,7 +283,6 @@ def behind_label(text: str, step: Span, mentions: Sequence[TimeMention] = ()) ->
 _OWN_PROMISE = re.compile(
     r"(?i)(?:\band|\boch|,)\s+(?:(?:i'll|i’ll|i\s+will|we'll|we’ll|we\s+will|jag|vi)(?:\s+(?:ska|kan))?\s+)?$"
 )
-_PROMISE_OPENS = re.compile(r"(?i)(?:i'll|i’ll|i\s+will|we'll|we’ll|we\s+will|jag|vi)\b")
 _ASKS_US = re.compile(
     r"(?i)\b(?:let\s+(?:me|us)\s+know|ping\s+(?:me|us)|send\s+(?:me|us)|call\s+(?:me|us)|ring\s+(?:me|us)"
     r"|e-?mail\s+(?:me|us)|drop\s+(?:me|us)|give\s+(?:me|us)|reply|get\s+back\s+to\s+(?:me|us)"
@@ -301,7 +300,7 @@ def asked_before_promise(text: str, step: Span, times: Sequence[Span]) -> Span |
     start = step[0]
     before = text[max(0, start - 24) : start]
     joined = _OWN_PROMISE.search(before)
-    if joined is None or (joined.end() - joined.start() < 8 and not _PROMISE_OPENS.match(text, start)):
+    if joined is None or (joined.end() - joined.start() < 8 and not _OURS_OPENS.match(text, start)):
         return None  # (the promise's pronoun is before the step, or the step opens with it)
     end = start - len(before) + joined.start()
     sentence = max(text.rfind(".", 0, end), text.rfind("\n", 0, end), text.rfind("!", 0, end)) + 1

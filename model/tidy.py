@@ -155,11 +155,9 @@ def before_purpose(text: str, start: int, end: int) -> Span:
 
 
 # Where a second clause starts inside a span: a conjunction before a new subject ("give me a
-# shout and we'll get the vehicle ordered", "ring mig så bokar vi"). No step in any annotated
-# file (7,761) holds one.
-# A spaced dash inside a span parts a step from what follows it ("Ring Lasse på Östra Skolan -
-# pris på klassrumsstolar", "Send revised quote - Tamsin Ortega 60 pax dinner"): 1 annotated
-# step in 7,900 holds one.
+# shout and we'll get the vehicle ordered", "ring mig så bokar vi"; no step in any annotated
+# file, 7,761, holds one), or a spaced dash that parts the step from what follows it ("Ring Lasse
+# på Östra Skolan - pris på klassrumsstolar"; 1 annotated step in 7,900 holds one).
 _NEW_CLAUSE = re.compile(
     r"(?i)\s(?:and|och|&|så)\s+(?:we|I|we'll|i'll|we'd|i'd|we\s+will|i\s+will|they|they'll|he|he'll|"
     r"she|she'll|vi|jag|de|dom|han|hon)(?![\w'’])|[ \t][-–—][ \t]"
