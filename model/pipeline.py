@@ -38,6 +38,7 @@ from model.records import (
     sent_to_us,
     signs_off,
     states_no_step,
+    thanked_for_ours,
     their_promise,
     we_are_asked,
 )
@@ -396,6 +397,8 @@ class Klarsteg:
                 owner = "seller"  # "Vill att vi hör av oss nästa år": asked of us
             elif owner != "customer" and calls_us_back(n.text, (start, end)):
                 owner = "customer"  # "Annika ringer upp imorgon fm": they call us
+            elif owner != "customer" and thanked_for_ours(n.text, (start, end)):
+                owner = "customer"  # "Tack för offerten. Jag hör av mig när ...": they write
             elif owner != "customer" and their_promise(n.text, (start, end)):
                 owner = "customer"  # "she'll set up a call with him": theirs
             elif owner != "customer" and action in ("send", "email") and sent_to_us(n.text, (start, end)):

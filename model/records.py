@@ -276,6 +276,34 @@ def calls_us_back(text: str, span: Span) -> bool:
     return caller is not None and caller.group().split()[0].lower() not in _NOT_A_CALLER
 
 
+# A first-person step in a message that thanks us for what we sent ("Tack för offerten. Jag hör
+# av mig när ...", "Thanks for the revised tiers ... I'll come back to you"): the customer writes,
+# and the step is theirs (14 of 14 annotated; not a thanks for a call or a visit, which either
+# side writes)
+_THANKS_FOR_OURS = re.compile(
+    r"(?i)\b(?:thanks?|tack)\s+(?:you\s+)?(?:for|för)\s+(?:the|your|er|ert|din|ditt)?\s*(?:revised\s+|updated\s+|new\s+)?"
+    r"(?:quote|quotation|offert\w*|proposal|offer|pricing|prices|priser|prisförslag|tiers|demo\w*|samples?|prover"
+    r"|förslag\w*|forslag\w*)\b"
+)
+_FIRST_PERSON_BEFORE = re.compile(
+    r"(?i)\b(?:i'll|i’ll|i\s+will|we'll|we’ll|we\s+will|jag|vi)(?:\s+(?:ska|kan|will|kommer\s+att))?\s+$"
+)
+
+
+def thanked_for_ours(text: str, span: Span) -> bool:
+    """Whether a first-person step stands in a message that thanks us for what we sent."""
+    start = span[0]
+    if "tack" not in text[:start].lower() and "thank" not in text[:start].lower():
+        return False
+    if (
+        _FIRST_PERSON_BEFORE.search(text, max(0, start - 30), start) is None
+        and _OURS_OPENS.match(text, start) is None
+    ):
+        return False
+    thanks = _THANKS_FOR_OURS.search(text, 0, start)
+    return thanks is not None and text[text.rfind("\n", 0, thanks.start()) + 1 : thanks.start()][:1] != ">"
+
+
 def their_promise(text: str, span: Span) -> bool:
     """Whether a step follows a third person's promise: the customer's (not what they will want)."""
     start = span[0]

@@ -31,6 +31,7 @@ from model.records import (
     sent_to_us,
     signs_off,
     states_no_step,
+    thanked_for_ours,
     their_promise,
     we_are_asked,
 )
@@ -1503,6 +1504,27 @@ def test_a_subjectless_swedish_verb_is_the_reps_own(text: str, step: str, own: b
 )
 def test_a_third_persons_promise_is_theirs(text: str, step: str, theirs: bool) -> None:
     assert their_promise(text, span_of(text, step)) is theirs
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "theirs"),
+    [
+        ("Hej Oskar! Tack för offerten. Jag hör av mig när styrelsen har tittat.", "hör av mig", True),
+        (
+            "Hi Sam, thanks for the revised tiers. I'll come back to you once headcount is signed off",
+            "come back",
+            True,
+        ),
+        # a thanks for a call either side writes; a quoted thanks; no first person
+        ("Hej Eva! Tack för samtalet. Jag skickar 5 askar i varje storlek.", "skickar 5 askar", False),
+        ("> Tack för offerten!\nJag ringer dig på fredag", "ringer dig", False),
+        ("Tack för offerten. Ring mig på fredag", "Ring mig", False),
+    ],
+)
+def test_a_first_person_step_of_who_thanks_for_our_quote_is_theirs(
+    text: str, step: str, theirs: bool
+) -> None:
+    assert thanked_for_ours(text, span_of(text, step)) is theirs
 
 
 @pytest.mark.parametrize(
