@@ -52,6 +52,7 @@ from model.steps import (
     behind_label,
     contact_wished,
     labelled_step,
+    meeting_before,
     own_reply,
     pick_primary,
     request_phrases,
@@ -267,7 +268,10 @@ class Klarsteg:
                 scores = clf.step_scores(feats)
                 chosen = steps[pick_primary(scores, feats)]
                 n.step = (
-                    under_actions(n.text, steps, scores, chosen) or own_reply(n.text, steps, chosen) or chosen
+                    under_actions(n.text, steps, scores, chosen)
+                    or own_reply(n.text, steps, chosen)
+                    or meeting_before(n.text, steps, chosen, n.mentions)
+                    or chosen
                 )
             elif steps:
                 n.step = steps[choose_primary(steps, n.mentions, n.text, n.sentences)]

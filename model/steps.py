@@ -546,6 +546,38 @@ _CHAT_LINE = re.compile(
 )
 
 
+# What the rep will do at a meeting named and dated before it ("Confirming your viewing on
+# Wednesday 12 November at 9.15am. I'll have the draft licence with me", "Confirmed for 10am on
+# 11/25. We'll check the tracker wiring"): the meeting is the step, the promise what happens there
+_AT_THE_MEETING = re.compile(
+    r"(?i)(?:(?:i|we|our\s+\w+)(?:'ll|’ll|\s+will)\s+)?(?:walk|bring|have|show|go\s+through|check|run|demo|cover|take"
+    r"|send\s+(?:a|the)\s+(?:dial-in|invite|teams\s+link|zoom\s+link))\b"
+)
+_FUTURE_OURS_BEFORE = re.compile(r"(?i)\b(?:i|we|our\s+\w+)(?:'ll|’ll|\s+will)\s+$")
+
+
+def meeting_before(
+    text: str, steps: Sequence[Span], chosen: Span, mentions: Sequence[TimeMention]
+) -> Span | None:
+    """The candidate in an earlier sentence with a date of its own where the step chosen is
+    what the rep will do at it ("I'll have the draft licence with me" after "your viewing on
+    Wednesday 12 November"); None otherwise."""
+    start = chosen[0]
+    if _AT_THE_MEETING.match(text, start) is None or not (
+        text[start : start + 5].lower().startswith(("i'll", "i’ll", "i wil", "we'l", "we’l", "we wi", "our "))
+        or _FUTURE_OURS_BEFORE.search(text, max(0, start - 20), start)
+    ):
+        return None
+    sentence = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start))
+    for s, e in reversed(steps):
+        if e > sentence or e <= sentence - 200:
+            continue
+        own = max(text.rfind(". ", 0, s), text.rfind("\n", 0, s))
+        if any(own < m.start and m.end <= sentence + 1 and m.value for m in mentions):
+            return s, e
+    return None
+
+
 def own_reply(text: str, steps: Sequence[Span], chosen: Span) -> Span | None:
     """The candidate on a later chat line of the rep's own where the one chosen is on another
     speaker's line: the customer asks ("Camilla: Ring mig gärna nästa vecka"), the rep's reply

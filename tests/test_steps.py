@@ -42,6 +42,7 @@ from model.steps import (
     behind_label,
     contact_wished,
     labelled_step,
+    meeting_before,
     own_reply,
     pick_primary,
     propose,
@@ -1629,6 +1630,46 @@ def test_a_third_persons_promise_is_owned_by_the_customer() -> None:
 def test_what_the_customer_is_asked_first_is_the_step(text: str, step: str, expected: str | None) -> None:
     times = [(m.start, m.end) for m in find_times(text, date(2026, 3, 2))]
     found = asked_before_promise(text, span_of(text, step), times)
+    assert (text[found[0] : found[1]] if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "steps", "chosen", "expected"),
+    [
+        # what the rep will do at a meeting named and dated before: the meeting is the step
+        (
+            "Hi Oliver,\nJust confirming your viewing on Wednesday 12 November at 9.15am. "
+            "I'll have the draft licence with me in case you want to go through the terms.",
+            ["your viewing", "I'll have the draft licence with me"],
+            "I'll have the draft licence with me",
+            "your viewing",
+        ),
+        (
+            "Confirmed for 10am on 11/25 at your depot: onsite health check. We'll check the tracker wiring.",
+            ["onsite health check", "check the tracker wiring"],
+            "check the tracker wiring",
+            "onsite health check",
+        ),
+        # no date before, or not what is done at a meeting
+        (
+            "Good to see you. I'll have the draft licence ready.",
+            ["see you", "I'll have the draft licence ready"],
+            "I'll have the draft licence ready",
+            None,
+        ),
+        (
+            "Demo on Friday 3/4 went well. I'll send the quote.",
+            ["Demo", "I'll send the quote"],
+            "I'll send the quote",
+            None,
+        ),
+    ],
+)
+def test_what_the_rep_does_at_a_dated_meeting_yields_to_it(
+    text: str, steps: list[str], chosen: str, expected: str | None
+) -> None:
+    spans = [span_of(text, s) for s in steps]
+    found = meeting_before(text, spans, span_of(text, chosen), find_times(text, date(2026, 11, 3)))
     assert (text[found[0] : found[1]] if found else None) == expected
 
 
