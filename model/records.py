@@ -811,11 +811,12 @@ _SIGN_OFF_END = re.compile(r"[ \t]*(?:[!.]|$|\n|[^\w\s,;:(]{1,3}[ \t]*(?:$|\n))"
 
 # A contact the note invites ("Ring mig", "let me know", "hör av dig", "get in touch", "mejla
 # mig"), not one the rep promises ("hör av mig")
-_CONTACT_OPENS = re.compile(
-    r"(?i)(?:(?:ring|call|contact|kontakta|mejla|maila|email|e-mail|phone|text|sms:a)\s+(?:mig|oss|me|us)|"
+CONTACT_ASK = (
+    r"(?:ring|call|contact|kontakta|mejla|maila|email|e-mail|phone|text|sms:a)\s+(?:mig|oss|me|us)|"
     r"(?:hör|hor)\s+(?:gärna\s+|garna\s+)?av\s+(?:dig|er)|get\s+in\s+touch|let\s+(?:me|us)\s+know|"
-    r"give\s+(?:me|us)\s+a|drop\s+(?:me|us)|shout)\b"
+    r"give\s+(?:me|us)\s+a|drop\s+(?:me|us)|shout"
 )
+_CONTACT_OPENS = re.compile(rf"(?i)(?:{CONTACT_ASK})\b")
 # A courtesy offer ("Ring mig om tiden inte passar", "let me know if you have any
 # questions", "hör av dig om du undrar något"): 23 annotated notes with one have their step
 # elsewhere, none is it

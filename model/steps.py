@@ -22,7 +22,7 @@ from datetime import date
 
 from model.choose import NUMERIC_STAMP, _bucket, period_start
 from model.features import SentenceIndex
-from model.records import _OURS_OPENS, _SENT_WORDS, _WORD, never_a_step
+from model.records import _OURS_OPENS, _SENT_WORDS, _WORD, CONTACT_ASK, never_a_step
 from model.text import TOKEN_PATTERN, by_first_letter, fold_same_length
 from model.tidy import SEND_VERB, phrase_end, with_sent_object
 from model.when import TimeMention
@@ -283,11 +283,9 @@ def behind_label(text: str, step: Span, mentions: Sequence[TimeMention] = ()) ->
 _OWN_PROMISE = re.compile(
     r"(?i)(?:\band|\boch|,)\s+(?:(?:i'll|i’ll|i\s+will|we'll|we’ll|we\s+will|jag|vi)(?:\s+(?:ska|kan))?\s+)?$"
 )
-_ASKS_US = re.compile(
-    r"(?i)\b(?:let\s+(?:me|us)\s+know|ping\s+(?:me|us)|send\s+(?:me|us)|call\s+(?:me|us)|ring\s+(?:me|us)"
-    r"|e-?mail\s+(?:me|us)|drop\s+(?:me|us)|give\s+(?:me|us)|reply|get\s+back\s+to\s+(?:me|us)"
-    r"|hör\s+av\s+dig|hor\s+av\s+dig|ring\s+(?:mig|oss)|skicka\s+(?:mig|oss)|mejla\s+(?:mig|oss)"
-    r"|maila\s+(?:mig|oss)|säg\s+till|sag\s+till)\b"
+_ASKS_US = re.compile(  # a contact the note invites (records' CONTACT_ASK), or a thing sent to us
+    rf"(?i)\b(?:{CONTACT_ASK}|ping\s+(?:me|us)|send\s+(?:me|us)|skicka\s+(?:mig|oss)|reply"
+    r"|get\s+back\s+to\s+(?:me|us)|säg\s+till|sag\s+till)\b"
 )
 _ASK_ENDS = re.compile(r"(?i)\s+(?:and|och|once|when|if|to|by|när|nar|om|så|sa)\b|[,.;:!?(\n]")
 
