@@ -24,23 +24,25 @@ from model.lang import detect_language as language_of
 from model.masking import mask_times
 from model.normalize import Normalized
 from model.note import Note
-from model.reasons import apart, in_status_field, is_who, nearest_reason, other_item, reason_features
-from model.reasons import propose as propose_reasons
-from model.records import (
+from model.owners import (
     books_own,
-    brought_along,
     calls_us_back,
     imperative_task,
-    never_a_step,
-    opens_internal,
-    opens_todo,
     own_subjectless,
     sent_to_us,
-    signs_off,
-    states_no_step,
     thanked_for_ours,
     their_promise,
     we_are_asked,
+)
+from model.reasons import apart, in_status_field, is_who, nearest_reason, other_item, reason_features
+from model.reasons import propose as propose_reasons
+from model.records import (
+    brought_along,
+    never_a_step,
+    opens_internal,
+    opens_todo,
+    signs_off,
+    states_no_step,
 )
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result

@@ -22,7 +22,8 @@ from datetime import date
 
 from model.choose import NUMERIC_STAMP, _bucket, period_start
 from model.features import SentenceIndex
-from model.records import _OURS_OPENS, _SENT_WORDS, _WORD, CONTACT_ASK, never_a_step
+from model.owners import _OURS_OPENS
+from model.records import _SENT_WORDS, _WORD, CONTACT_ASK, never_a_step
 from model.text import TOKEN_PATTERN, by_first_letter, fold_same_length
 from model.tidy import SEND_VERB, phrase_end, with_sent_object
 from model.when import TimeMention

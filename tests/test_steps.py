@@ -10,12 +10,19 @@ from support import span_of
 
 from model.choose import customer_event, in_date_field
 from model.note import Note
-from model.pipeline import Klarsteg
-from model.records import (
+from model.owners import (
     books_own,
-    brought_along,
     calls_us_back,
     imperative_task,
+    own_subjectless,
+    sent_to_us,
+    thanked_for_ours,
+    their_promise,
+    we_are_asked,
+)
+from model.pipeline import Klarsteg
+from model.records import (
+    brought_along,
     in_minutes_title,
     is_denied,
     is_done_later,
@@ -26,14 +33,9 @@ from model.records import (
     on_header_line,
     opens_internal,
     opens_todo,
-    own_subjectless,
     says_nothing,
-    sent_to_us,
     signs_off,
     states_no_step,
-    thanked_for_ours,
-    their_promise,
-    we_are_asked,
 )
 from model.schema import Reason, ScoreResult
 from model.steps import (
