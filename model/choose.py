@@ -320,7 +320,8 @@ _CUSTOMER_EVENT = re.compile(
     r"(?:\b(?:their|deras|her|his|sin|sitt|sina|namndens|styrelsens|kommunens)\s+(?:\w+\s+)?"
     r"(?:board|styrelse\w*|namnd\w*|budget\w*|\w*mote\w*|meeting|mtg|committee|kommitt\w*|ledningsgrupp\w*)"
     r"|\b(?:decision|decides|beslutar|(?:ta|tar|fattar)\s+beslut|beslut\s+(?:i|pa))|\b(?:to|for)\s+(?:the|their|her|his)\s+board"
-    r"|\b(?:efter|till|infor|innan)\s+(?:\w+\s+)?(?:styrelse\w*|ledningsgrupp\w*|namnd\w*|\w+motet)"
+    r"|\b(?:efter|till|infor|innan|before|after)\s+(?:\w+\s+)?(?:styrelse\w*|ledningsgrupp\w*|namnd\w*|\w+motet|\w*stamm[ao]n?"
+    r"|agm|egm)"
     # ... or a body of theirs that meets then ("before the governors meet in January", "vi har
     # styrelsemöte 12 mars")
     r"|\b(?:board|styrelsen|governors|partners|trustees|council|namnden|ledningen|ledningsgruppen|committee)"

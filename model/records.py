@@ -36,6 +36,8 @@ _RECORD_VERB = (
 )
 _HAD_BEFORE = re.compile(
     rf"(?i)\b(?:{_RECORD_VERB})\s+(?:(?:a|an|the|our|my|their|ett|en|vårt|vår|mitt|min|deras)\s+)?$"
+    # ... or what was begun ("Tors: började ringa de varma", "started to call the leads")
+    r"|\b(?:började|borjade|began|started)\s+(?:(?:to|att)\s+)?$"
 )
 _HAD_START = re.compile(rf"(?i)(?:{_RECORD_VERB})\b")
 # What the writer thanks for, or says someone liked, was done ("Thanks for sending that
@@ -60,7 +62,10 @@ _WENT_AFTER = re.compile(
 
 # Words one of which each pattern above needs: a window without any is passed over (a search
 # that ends at the candidate tries every position of its window)
-_HAD_KEYS = ("had", "hade", "haft", "held", "höll", "cancel", "called", "avbok", "ställ", "declin", "turned")
+_HAD_KEYS = (
+    "had", "hade", "haft", "held", "höll", "cancel", "called", "avbok", "ställ", "declin", "turned", "börj", "borj",
+    "began", "started",
+)  # fmt: skip
 _THANKS_KEYS = ("than", "tack", "cheers", "apprec", "enjoy", "like", "love", "gilla", "uppskatt", "tyckte")
 _WENT_KEYS = ("went", "gick", "was", "were", "var", "blev", "closed", "avslut", "ended", "finished")
 

@@ -506,6 +506,10 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
         ("Had a call with Per today", "a call", True),
         ("Had a call with Per today", "Had a call", True),
         ("Hade ett möte med Lena idag", "möte med Lena", True),
+        # what was begun
+        ("Tors: började ringa de varma. Bokade platsbesök tis", "ringa de varma", True),
+        ("Started to call the leads from the fair", "call the leads", True),
+        ("Börjar ringa leads mån", "ringa leads", False),
         ("Held the workshop today", "the workshop", True),
         ("Have a call with Per on Friday", "a call", False),
         ("We'll hold a workshop in May", "a workshop", False),
@@ -1441,6 +1445,10 @@ def test_a_send_the_note_says_is_done(text: str, candidate: str, done: bool) -> 
             True,
         ),
         ("We meet the board in January", "meet", "in January", False),
+        # ... or their general meeting
+        ("skicka offerten så styrelsen hinner läsa innan stämman 24/3", "skicka offerten", "24/3", True),
+        ("Send the figures before the AGM on 14 May", "Send the figures", "on 14 May", True),
+        ("Vi ses på stämman 24/3", "ses", "24/3", False),
     ],
 )
 def test_the_customers_own_meeting_is_not_the_when(

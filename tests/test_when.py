@@ -570,6 +570,11 @@ def test_a_week_and_a_year(text: str, expected: list[tuple[str, str, str]]) -> N
         # a number after "nr"/"#" before a part of the day is no hour; a bare one is
         ("skickar veckorapport nr 1 idag em", [("idag em", "date", "2026-11-26")]),
         ("report #2 tomorrow morning", [("tomorrow morning", "date", "2026-11-27")]),
+        # "v2" after a document that comes in versions is its version, not week 2
+        ("pricing template v2 by Thurs", [("by Thurs", "date", "2026-12-03")]),
+        ("proof v3 to Sophie", []),
+        ("ring v2", [("v2", "week", "2027-W02")]),
+        ("offert v.12", [("v.12", "week", "2027-W12")]),
         ("ring 3 idag em", [("3 idag em", "datetime", "2026-11-26T15:00")]),
     ],
 )

@@ -70,6 +70,13 @@ def _r_week_after_day(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     return _Atom(m.start(), m.end(), "date", d=base + timedelta(weeks=1))
 
 
+# A document that comes in versions, right before "v2" ("template v2", "Proposal v2", "ritning v3")
+_VERSIONED = re.compile(
+    r"(?i)\b(?:proof|template|deck|draft|proposal|sow|msa|dpa|quote|model|version|contract|spec|layout|slides|mockup"
+    r"|ritning(?:en)?|utkast(?:et)?|mall(?:en)?)[ \t]+$"
+)
+
+
 def _r_weeknum(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     n = int(m.group("n"))
     if not 1 <= n <= 53:
@@ -77,6 +84,13 @@ def _r_weeknum(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     lead = m.group(0).lstrip().lower()
     if re.match(r"(?:w|v|kw)\d", lead) and re.search(r"[\w/]$", text[: m.start()]):
         return None
+    if (
+        lead[:1] == "v"
+        and lead[1:2].isdigit()
+        and n < 10
+        and _VERSIONED.search(text, max(0, m.start() - 12), m.start())
+    ):
+        return None  # a document's version ("pricing template v2 by Thurs", "proof v3"), not week 2
     d = _week_from_number(ref, n, int(m.group("y")) if m.group("y") else None)
     return _Atom(m.start(), m.end(), "week", d=d) if d else None
 
