@@ -25,6 +25,7 @@ from model.masking import mask_times
 from model.normalize import Normalized
 from model.note import Note
 from model.owners import (
+    assigned_to_us,
     books_own,
     calls_us_back,
     imperative_task,
@@ -395,6 +396,8 @@ class Klarsteg:
                 and imperative_task(n.text, (start, end))
             ):
                 owner = "seller"  # "Call to discuss renewal terms", "skicka offt": the rep's own to-do
+            elif owner != "seller" and assigned_to_us(n.text, (start, end)):
+                owner = "seller"  # "- Malin skickar underlaget" with "Deltagare: ..., Malin, Petra"
             elif owner == "both" and books_own(n.text, (start, end)):
                 owner = "seller"  # "Boka platsbesök Hotell Vindö": the rep's to-do
             elif owner != "seller" and own_subjectless(n.text, (start, end)):

@@ -11,6 +11,7 @@ from support import span_of
 from model.choose import customer_event, in_date_field
 from model.note import Note
 from model.owners import (
+    assigned_to_us,
     books_own,
     calls_us_back,
     imperative_task,
@@ -1551,6 +1552,28 @@ def test_a_first_person_step_of_who_thanks_for_our_quote_is_theirs(
 )
 def test_a_return_call_to_us_is_the_customers(text: str, step: str, theirs: bool) -> None:
     assert calls_us_back(text, span_of(text, step)) is theirs
+
+
+MINUTES = (
+    "Deltagare: Tomas Hjalmarsson (skolchef), Lina Berg (upphandlare), Malin, Petra\n1. Avrop\nÅtgärder\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "ours"),
+    [
+        (MINUTES + "- Malin skickar indexunderlaget till Lina", "skickar indexunderlaget", True),
+        (MINUTES + "- Petra: boka uppföljning", "boka uppföljning", True),
+        ("Attendees: Jim Rourke (MD), Gavin (us)\nActions:\n- Gavin: call Jim next week", "call Jim", True),
+        # someone listed with a surname or their own organisation, or not listed at all
+        (MINUTES + "- Lina skickar avropsplanen", "skickar avropsplanen", False),
+        ("Attendees: Nina (Whitcombe), Gareth (us)\n- Nina to send the plans", "send the plans", False),
+        (MINUTES + "- Jonas skickar offert", "skickar offert", False),
+        ("- Malin skickar underlaget", "skickar underlaget", False),
+    ],
+)
+def test_an_action_item_assigned_to_one_of_ours_is_the_sellers(text: str, step: str, ours: bool) -> None:
+    assert assigned_to_us(text, span_of(text, step)) is ours
 
 
 @pytest.mark.parametrize(
