@@ -44,6 +44,7 @@ from model.records import (
     opens_todo,
     signs_off,
     states_no_step,
+    thanked_for,
 )
 from model.schema import NextStep, Reason, ScoreResult, When
 from model.scoring import build_result
@@ -686,11 +687,13 @@ def _step_phrases(note: Note) -> list[tuple[int, int]]:
 def _own_reason(note: Note, reason: tuple[int, int]) -> bool:
     """Whether a reason can be the step's: an item of a list is its own (another item's reason
     is not this step's), a record's status field ("Status: Planned") is no reason, nor is the
-    rep's bare promise to send what the step asks for ("get it over to her")."""
+    rep's bare promise to send what the step asks for ("get it over to her"), nor what the
+    writer thanks for ("Tack för offerten och för att ni tog fram leasingalternativet")."""
     return (
         not other_item(note.text, note.step, reason)  # type: ignore[arg-type]
         and not in_status_field(note.text, reason)
         and not bare_send(note.text, reason, note.time_spans())
+        and not thanked_for(note.text, reason)
     )
 
 

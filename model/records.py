@@ -663,3 +663,19 @@ def never_a_step(text: str, span: Span) -> bool:
         or in_zones(span, signature_zones(text))
         or in_preference(text, span)
     )
+
+
+def thanked_for(text: str, span: Span) -> bool:
+    """Whether a phrase is what the writer thanks for or says someone liked (done: "Tack för
+    offerten och för att ni tog fram leasingalternativet")."""
+    start = span[0]
+    return _has_any(text, start - 60, start, _THANKS_KEYS) and (
+        _THANKS_BEFORE.search(text, max(0, start - 30), start) is not None
+        or _THANKS_FOR_DOING.search(text, max(0, start - 60), start) is not None
+    )
+
+
+# ... or, later in the thanks, for what they did ("Tack för offerten och för att ni tog fram ...")
+_THANKS_FOR_DOING = re.compile(
+    r"(?i)\b(?:tack|thanks?)\b[^.!?\n]{0,50}?\b(?:för|for)\s+(?:att\s+)?(?:ni|du|you)?\s*$"
+)

@@ -37,6 +37,7 @@ from model.records import (
     says_nothing,
     signs_off,
     states_no_step,
+    thanked_for,
 )
 from model.schema import Reason, ScoreResult
 from model.steps import (
@@ -596,6 +597,25 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
 )
 def test_what_was_had_is_a_record(text: str, candidate: str, record: bool) -> None:
     assert is_record(text, span_of(text, candidate)) is record
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "thanked"),
+    [
+        (
+            "Tack för offerten och för att ni tog fram leasingalternativet.",
+            "ni tog fram leasingalternativet",
+            True,
+        ),
+        ("Thanks for the demo and for sending the references.", "sending the references", True),
+        ("Tack för offerten", "offerten", True),
+        # a purpose after the thanks's sentence, or with no thanks at all
+        ("Tack för offerten. Vi återkommer för att boka visning.", "boka visning", False),
+        ("Ring Per för att boka visning", "boka visning", False),
+    ],
+)
+def test_what_the_writer_thanks_for_is_done(text: str, phrase: str, thanked: bool) -> None:
+    assert thanked_for(text, span_of(text, phrase)) is thanked
 
 
 @pytest.mark.parametrize(
