@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from model.activity import activity_step, logged_activity, record_reason, retry_step
+from model.activity import activity_step, logged_activity, record_reason, retry_step, subject_over_type
 from model.artifacts import Artifacts, load_artifacts
 from model.choose import choose_primary, customer_event, in_date_field, log_stamp, when_features_all
 from model.fastner import FastNER
@@ -282,6 +282,8 @@ class Klarsteg:
             if n.step is None:
                 n.step = _stated_step(n)
                 n.step_is_stated = n.step is not None
+            elif subject := subject_over_type(n.text, n.rule_folded(), n.step, n.mentions):
+                n.step = subject  # "Type: Email / Subject: Revised quote - ...": the subject's
             elif named := behind_label(n.text, n.step, n.mentions):
                 n.step = named  # "F/U: call Jerome Tue 7/6": the label's phrase, not the label
             elif asked := request_sent(n.text, n.rule_folded(), n.mentions, n.step, n.time_spans()):

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from model.activity import activity_step, logged_activity, record_reason, retry_step
+from model.activity import activity_step, logged_activity, record_reason, retry_step, subject_over_type
 from model.pipeline import Klarsteg
 from model.text import fold_same_length
 from model.when import find_times
@@ -118,6 +118,13 @@ NOTES = [
         "Uppgift: Påminn Olle på Sandvik Bygg om underskriften\nFörfallodatum: 2026-03-06",
         ("Påminn Olle på Sandvik Bygg", "contact", "seller"),
         ("date", "2026-03-06"),
+        "partial",
+    ),
+    (
+        # the type alone was the span model's step; the subject names the activity
+        "Task: Email | Due: 14/03 | Status: Open\nSubject: Send Hornbeck the PCI SAQ-A guidance",
+        ("Send Hornbeck the PCI SAQ-A guidance", "send", "seller"),
+        ("date", "2026-03-14"),
         "partial",
     ),
     ("Call - Eastgate Motors\nStatus: Completed", None, None, "none"),
@@ -287,3 +294,22 @@ def test_logged_activity_is_no_step(klarsteg: Klarsteg, text: str, step: str | N
         step,
         when,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "expected"),
+    [
+        ("Typ: Möte\nÄmne: Uppstartsmöte Frölunda Simhall - nya rutiner", "Möte", "Uppstartsmöte"),
+        ("Subject: Follow-up call\nType: Call\nStatus: Planned", "Call", "Follow-up call"),
+        # a subject that names no activity, or a step that is not the type
+        ("Typ: Möte\nÄmne: Norrhamns Varv – förhandla serviceavtal", "Möte", None),
+        ("Subject: Follow-up call\nType: Call", "Follow-up call", None),
+        ("Type: Call\nNotes: call Per", "Call", None),
+    ],
+)
+def test_subject_over_type(text: str, step: str, expected: str | None) -> None:
+    start = text.index(step, text.index(":"))
+    found = subject_over_type(
+        text, fold_same_length(text), (start, start + len(step)), find_times(text, NOTE_DATE)
+    )
+    assert (text[found[0] : found[1]] if found else None) == expected
