@@ -242,3 +242,43 @@ def assigned_to_us(text: str, span: Span) -> bool:
     if listed.group(2):
         return _OURS_MARK.search(listed.group(2)) is not None
     return listed.group(1) is None
+
+
+# A message's sign-off, the quote of an earlier message under it, and the titles in a signature:
+# a buyer's title ("Inköpschef, Trollhätte Lack AB", "Procurement Lead", "Principal") says the
+# customer wrote it; a seller's ("Account Executive", "Key Account Manager") says we did
+_SIGN_OFF_LINE = re.compile(
+    r"(?im)^[ \t]*(?:mvh|med\s+vänlig\w*\s+hälsning\w*|vänliga\s+hälsningar|hälsningar|halsningar|best(?:\s+regards"
+    r"|\s+wishes)?|kind\s+regards|regards|thanks|thank\s+you|cheers|br|rgds|all\s+the\s+best|yours\s+sincerely"
+    r"|many\s+thanks|tack)\b[^\n]{0,20}$"
+)
+_QUOTED = re.compile(r"(?im)^(?:>|-{3,}|_{3,}|from:|från:|fran:|on\s.{5,60}\swrote:|den\s.{5,60}\sskrev)")
+_SELLER_TITLE = re.compile(
+    r"(?i)\b(?:account\s+(?:executive|manager|director)|sales|säljare|saljare|säljchef|key\s+account|kam\b"
+    r"|business\s+develop|affärsutvecklare|kundansvarig|innesälj|customer\s+success|partner\s+manager)"
+)
+_BUYER_TITLE = re.compile(
+    r"(?i)\b(?:\w*chef\b|head\s+of|director|lead\b|principal|administratör|inköp\w*|procurement|buyer|cfo|ceo|cto|coo"
+    r"|vd\b|ordförande|ägare|owner|founder|rektor|föreståndare|controller|\w*ansvarig|samordnare|coordinator|officer)"
+)
+
+
+def signed_by_buyer(text: str, span: Span) -> bool:
+    """Whether a first-person step stands in a message signed with a buyer's title (not a
+    seller's): the customer wrote it, and the step is theirs. Of the 28 annotated first-person
+    steps in such messages, 20 are the customer's, 6 a meeting both attend, 2 the seller's."""
+    start = span[0]
+    if (
+        _FIRST_PERSON_BEFORE.search(text, max(0, start - 30), start) is None
+        and _OURS_OPENS.match(text, start) is None
+    ):
+        return False
+    quoted = _QUOTED.search(text, span[1])
+    end = quoted.start() if quoted else len(text)
+    sign_off = None
+    for sign_off in _SIGN_OFF_LINE.finditer(text, span[1], end):  # noqa: B007 (the last one)
+        pass
+    if sign_off is None:
+        return False
+    signature = "\n".join([line for line in text[sign_off.end() : end].split("\n") if line.strip()][:4])
+    return _BUYER_TITLE.search(signature) is not None and _SELLER_TITLE.search(signature) is None

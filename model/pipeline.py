@@ -31,6 +31,7 @@ from model.owners import (
     imperative_task,
     own_subjectless,
     sent_to_us,
+    signed_by_buyer,
     thanked_for_ours,
     their_promise,
     we_are_asked,
@@ -409,6 +410,8 @@ class Klarsteg:
                 owner = "seller"  # "Vill att vi hör av oss nästa år": asked of us
             elif owner != "customer" and calls_us_back(n.text, (start, end)):
                 owner = "customer"  # "Annika ringer upp imorgon fm": they call us
+            elif owner == "seller" and signed_by_buyer(n.text, (start, end)):
+                owner = "customer"  # "Jag ringer dig tisdag ... Mvh Per Wallin, Sektionschef": theirs
             elif owner != "customer" and thanked_for_ours(n.text, (start, end)):
                 owner = "customer"  # "Tack för offerten. Jag hör av mig när ...": they write
             elif owner != "customer" and their_promise(n.text, (start, end)):

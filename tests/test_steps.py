@@ -17,6 +17,7 @@ from model.owners import (
     imperative_task,
     own_subjectless,
     sent_to_us,
+    signed_by_buyer,
     thanked_for_ours,
     their_promise,
     we_are_asked,
@@ -1572,6 +1573,39 @@ def test_a_first_person_step_of_who_thanks_for_our_quote_is_theirs(
 )
 def test_a_return_call_to_us_is_the_customers(text: str, step: str, theirs: bool) -> None:
     assert calls_us_back(text, span_of(text, step)) is theirs
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "theirs"),
+    [
+        (
+            "Hej Karl,\nJag ringer dig nästa vecka.\n\nHälsningar\nPer Wallin\nSektionschef, Klinisk mikrobiologi",
+            "ringer dig",
+            True,
+        ),
+        (
+            "Hi Marcus,\nI'll send the marked-up MSA back by Wed.\n\nKind regards,\nGemma Rourke\nProcurement Lead",
+            "send the marked-up MSA",
+            True,
+        ),
+        # a seller's title, no title, or the title only in a quoted message
+        (
+            "Hi Jo,\nI'll call you Monday.\n\nBest,\nSam Reid\nAccount Executive | Brightline",
+            "call you",
+            False,
+        ),
+        ("Hej Per,\nJag ringer dig på fredag.\nMvh\nAnna", "ringer dig", False),
+        (
+            "Hi Jo,\nI'll call you Monday.\nBest,\nSam\n> From: Jo\n> Regards,\n> Jo Lane\n> Head of IT",
+            "call you",
+            False,
+        ),
+        # not a first-person step
+        ("Hej Karl,\nRing mig nästa vecka.\nHälsningar\nPer Wallin\nSektionschef", "Ring mig", False),
+    ],
+)
+def test_a_first_person_step_signed_with_a_buyers_title_is_theirs(text: str, step: str, theirs: bool) -> None:
+    assert signed_by_buyer(text, span_of(text, step)) is theirs
 
 
 MINUTES = (
