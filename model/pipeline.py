@@ -67,7 +67,14 @@ from model.steps import (
 )
 from model.steps import propose as propose_steps
 from model.threads import single_blas_thread
-from model.tidy import reason_after_step, reason_beside, step_before_reason, tidy_reason, tidy_step
+from model.tidy import (
+    reason_after_step,
+    reason_beside,
+    step_before_reason,
+    tidy_reason,
+    tidy_step,
+    topic_inside,
+)
 from model.when import find_times
 from model.zones import action_zone, headings, in_zones, quoted_zones
 
@@ -455,6 +462,13 @@ class Klarsteg:
             ]
             if not reasons:
                 reasons = [r for r in self._fallback_reasons(n) if _own_reason(n, r)]
+            if not reasons and (split := topic_inside(n.text, n.step)):
+                # "ring lindgrens tak om bom lyften som står kvar": the call, and its topic
+                n.step, topic = split
+                n.next_step = n.next_step.model_copy(  # type: ignore[union-attr]
+                    update={"text": n.text[n.step[0] : n.step[1]], "end": n.step[1]}
+                )
+                reasons = [topic]
             if not reasons:
                 continue
             nearest = nearest_reason(reasons, n.step, n.bounds, partial(self._surest, n))

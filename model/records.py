@@ -335,11 +335,18 @@ _TEAM_MEETING = re.compile(
 _TEAM_KEYS = ("team", "staff", "intern", "pipeline", "forecast", "sälj", "personal", "vecko")
 
 
+# A reminder the rep sets for themself ("påminn mig på måndag att fakturan ...", "remind me to
+# ping Darnell"): never the step itself (no annotated step is; what it reminds of may be)
+_REMIND_ME = re.compile(r"(?i)(?:påminn|paminn|remind)\s+(?:mig|me)\b")
+
+
 def is_internal(text: str, span: Span) -> bool:
     """Whether a step candidate is an item the note marks as internal (no contact with the
     customer): a "(internal)" after it in its clause, an "Internt:" label opening its line
-    with no sentence end between, or the team's own meeting."""
+    with no sentence end between, the team's own meeting, or a reminder to self."""
     start, end = span
+    if _REMIND_ME.match(text, start):
+        return True
     if _has_any(text, start - 20, end + 20, _TEAM_KEYS):
         for m in _TEAM_MEETING.finditer(text, max(0, start - 20), min(len(text), end + 20)):
             if m.start() < end and start < m.end():

@@ -353,3 +353,23 @@ def reason_after_step(text: str, reason: Span, step: Span, times: Sequence[Span]
         return None
     start, end = without_stray_marks(text, opener.end(), r_end)
     return (start, end) if any(ch.isalnum() for ch in text[start:end]) else None
+
+
+# A call or a message whose topic the step runs on into ("ring lindgrens tak om bom lyften som
+# står kvar", "call Dave about the renewal terms"): the topic after the connector is the reason
+_TOPIC_INSIDE = re.compile(
+    r"(?i)(?:ring|ringa|call|phone|tel|mejla|maila|email|e-mail|kontakta|contact|ping|text|sms:a)\s+"
+    r"(?:[^\s]+\s+){1,4}?(?P<conn>om|about|re:?|ang\.?|angående|angaende|regarding)\s+(?=[^\W\d_])"
+)
+
+
+def topic_inside(text: str, step: Span) -> tuple[Span, Span] | None:
+    """A call or message step that runs into its topic, split: (the step, its topic as the
+    reason), the topic at least two words; None otherwise."""
+    m = _TOPIC_INSIDE.match(text, step[0], step[1])
+    if m is None:
+        return None
+    topic = (m.end(), step[1])
+    if len(text[topic[0] : topic[1]].split()) < 2:
+        return None
+    return without_stray_marks(text, step[0], m.start("conn")), topic

@@ -17,6 +17,7 @@ from model.tidy import (
     reason_beside,
     step_before_reason,
     tidy_reason,
+    topic_inside,
     whole_words,
     with_head,
     with_name_after_title,
@@ -429,6 +430,26 @@ def test_a_step_ends_where_its_reason_starts(text: str, step: str, reason: str, 
     s, r = text.index(step), text.index(reason)
     a, b = step_before_reason(text, (s, s + len(step)), (r, r + len(reason)))
     assert text[a:b] == expected
+
+
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [
+        (
+            "ring lindgrens tak om bom lyften som står kvar",
+            ("ring lindgrens tak", "bom lyften som står kvar"),
+        ),
+        ("call Dave about the renewal terms", ("call Dave", "the renewal terms")),
+        ("Mejla Anna ang. nya prislistan", ("Mejla Anna", "nya prislistan")),
+        # a topic of one word, no connector, or no call or message
+        ("ring Per om offerten", None),
+        ("ring Per imorgon", None),
+        ("boka möte om nya avtalet", None),
+    ],
+)
+def test_a_call_that_runs_into_its_topic_is_split(step: str, expected: tuple[str, str] | None) -> None:
+    found = topic_inside(step, (0, len(step)))
+    assert (tuple(step[a:b] for a, b in found) if found else None) == expected
 
 
 @pytest.mark.parametrize(

@@ -228,7 +228,7 @@ def _r_eo(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     a = fold(m.group("a"))
     if a in ("eow", "veckoslut"):
         return _Atom(m.start(), m.end(), "week", d=_monday(ref))
-    if a in ("eom", "bom", "manadsslut", "manadsslutet"):
+    if a in ("eom", "manadsslut", "manadsslutet"):
         return _Atom(m.start(), m.end(), "month", y=ref.year, n=ref.month)
     if a == "eoq":
         return _Atom(m.start(), m.end(), "quarter", y=ref.year, n=(ref.month - 1) // 3 + 1)
