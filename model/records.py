@@ -408,8 +408,12 @@ _MINUTES_TITLE = re.compile(
 # ... or any title line with the attendees listed under it ("Teams-möte Borås Elnät AB" /
 # "Deltagare: ..."): 707 of 709 annotated notes so have no step on it; the two that do are
 # an invitation and a meeting scheduled, which the title's label says
+_ATTENDEE_LABEL = (
+    r"[ \t]*(?:deltagare|närvarande|narvarande|närv|narv|deltog|attendees|participants|present|on\s+the\s+call"
+    r"|in\s+the\s+room|på\s+mötet|pa\s+motet)[ \t]*:"
+)
 _ATTENDEES_UNDER = re.compile(
-    r"[^\n]*\n(?:[^\n]*\n)?[ \t]*(?:deltagare|närvarande|narvarande|attendees|participants|present)[ \t]*:",
+    rf"[^\n]*\n(?:[^\n]*\n)?{_ATTENDEE_LABEL}",
     re.IGNORECASE,
 )
 _INVITATION = re.compile(
@@ -423,9 +427,15 @@ _HEADER_LINE = re.compile(
 )
 
 
+_ATTENDEE_LINE = re.compile(_ATTENDEE_LABEL, re.IGNORECASE)
+
+
 def on_header_line(text: str, span: Span) -> bool:
-    """Whether a step candidate is on a line of an e-mail's header."""
+    """Whether a step candidate is on a line of an e-mail's header, or is the label of a line of
+    attendees."""
     line_start = text.rfind("\n", 0, span[0]) + 1
+    if (label := _ATTENDEE_LINE.match(text, line_start)) is not None and span[0] < label.end():
+        return True  # "On the call: Marcus, Wen, Leah": who was there, not what comes next
     return text.find(":", line_start, span[0]) >= 0 and _HEADER_LINE.match(text, line_start) is not None
 
 

@@ -769,6 +769,11 @@ def test_a_next_step_field_that_says_there_is_none(text: str, none: bool) -> Non
         ("Deltagare: Lina\nmöte 3/4", "möte", False),  # under the attendees, not the title
         ("Subject: Invitation: exec briefing\nAttendees: Ann, Bo", "exec briefing", False),
         ("Meeting scheduled: Kick-off Mon 9:00\nParticipants: Ann", "Kick-off", False),
+        (
+            "Corbel - renewal prep call 11/19\nOn the call: Marcus, Wen, Leah\n- live",
+            "renewal prep call",
+            True,
+        ),
     ],
 )
 def test_the_title_of_minutes_is_no_step(text: str, candidate: str, title: bool) -> None:
@@ -1779,6 +1784,9 @@ def test_a_subjectless_return_is_owned_by_the_seller() -> None:
         # the body, and a line that only opens with the word
         ("From: Mia\n\nPlease call me Friday", "call me", False),
         ("Till fredag: skicka offert", "skicka offert", False),
+        # the label of a line of attendees
+        ("Renewal prep\nOn the call: Marcus, Wen\n- All: reconvene 12/7", "On the call", True),
+        ("Renewal prep\nOn the call: Marcus, Wen\n- All: reconvene 12/7", "reconvene", False),
     ],
 )
 def test_an_email_headers_line_is_no_step(text: str, candidate: str, header: bool) -> None:
