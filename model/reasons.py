@@ -303,7 +303,11 @@ def reason_examples(
     return feats, labels
 
 
-_ITEM = re.compile(r"[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]")
+# A list item's mark, or a log entry's date stamp ("2025-02-17 Möte m ...", "12/19 3:40pm [Call]")
+_ITEM = re.compile(
+    r"[ \t]*(?:[-*•–]|\d{1,2}[.)]|(?:\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}(?:/\d{2,4})?)(?:[ \t]+\d{1,2}[:.]\d\d[ \t]*(?:am|pm)?)?"
+    r"[ \t]*[-–:]?)[ \t]"
+)
 _PURPOSE_ITEM = re.compile(
     r"(?i)[ \t]*(?:[-*•–]|\d{1,2}[.)])[ \t]+(?:purpose|syfte|agenda|goal|mål|aim|why|varför|topic|ämne)\s*:"
 )
@@ -330,7 +334,8 @@ def nearest_reason(
 
 def other_item(text: str, step: tuple[int, int], reason: tuple[int, int]) -> bool:
     """Whether the reason sits on another list item's line than the step's, both lines items
-    ("- call back Orla at 2pm re oven warranty / - call back Steve Friday")."""
+    ("- call back Orla at 2pm re oven warranty / - call back Steve Friday") or log entries of
+    their own date ("2025-02-17 Möte m Per, genomgång av EDC-behov / 2025-03-10 Tel P-O: ...")."""
     line_of = [text.rfind("\n", 0, pos) + 1 for pos in (step[0], reason[0])]
     if line_of[0] == line_of[1] or _PURPOSE_ITEM.match(text, line_of[1]):
         return False  # (an item that labels a purpose is the list's: "2. Purpose: show how ...")

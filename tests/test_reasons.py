@@ -8,7 +8,7 @@ import pytest
 from support import span_of
 
 from model.features import SentenceIndex
-from model.reasons import in_status_field, is_who, nearest_reason, propose
+from model.reasons import in_status_field, is_who, nearest_reason, other_item, propose
 from model.text import fold_same_length
 from model.when import find_times
 
@@ -261,3 +261,37 @@ def test_the_reason_in_the_steps_sentence_comes_first(
     bounds = SentenceIndex(text).bounds
     found = nearest_reason([span_of(text, r) for r in reasons], span_of(text, step), bounds)
     assert text[found[0] : found[1]] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "reason", "other"),
+    [
+        (
+            "- call back Orla at 2pm re oven warranty\n- call back Steve Friday",
+            "call back Steve",
+            "oven warranty",
+            True,
+        ),
+        # a log entry of another day
+        (
+            "2025-02-17 Möte m Per, genomgång av EDC-behov\n2025-03-10 Tel P-O: han återkommer",
+            "återkommer",
+            "genomgång av EDC-behov",
+            True,
+        ),
+        (
+            "12/19 3:40pm [Call] wants 10% off\n12/19 4:15pm [Email] sent order form",
+            "sent order form",
+            "10% off",
+            True,
+        ),
+        # the same line, or lines that are not items
+        ("- call back Orla at 2pm re oven warranty", "call back Orla", "oven warranty", False),
+        ("Met Per today.\nHe'll call back re the warranty", "call back", "Met Per today", False),
+    ],
+)
+def test_a_reason_on_another_item_or_log_entry_is_not_the_steps(
+    text: str, step: str, reason: str, other: bool
+) -> None:
+    s, r = text.index(step), text.index(reason)
+    assert other_item(text, (s, s + len(step)), (r, r + len(reason))) is other
