@@ -230,8 +230,9 @@ _QUOTES = "'\"“”‘’"
 
 def without_stray_marks(text: str, start: int, end: int) -> Span:
     """A span without a list's bullet or a separator at its start ("- our quote", "/ FM
-    team"), a dash, comma or line break at its end ("Meeting set -"), or a quote mark that
-    the span does not close or open ("will follow up'"). Unchanged if nothing would be left."""
+    team"), a dash, comma or line break at its end ("Meeting set -"), a quote mark that the
+    span does not close or open ("will follow up'"), or a closing bracket it does not open
+    ("vill ha offert)"). Unchanged if nothing would be left."""
     s, e = start, end
     while True:
         while s < e and text[s] in _LEADING:
@@ -243,6 +244,9 @@ def without_stray_marks(text: str, start: int, end: int) -> Span:
             continue
         if e > s and text[s] in _QUOTES and _unpaired(text[s:e], text[s]):
             s += 1
+            continue
+        if e > s and text[e - 1] in ")]" and text.count("([" [")]".index(text[e - 1])], s, e) == 0:
+            e -= 1  # "vill ha offert)": the bracket the span does not open
             continue
         break
     return (s, e) if any(ch.isalnum() for ch in text[s:e]) else (start, end)
