@@ -121,6 +121,8 @@ from model.tidy import (
         (without_stray_marks, "Training\nday", "Training\n", "Training"),
         (without_stray_marks, "he said 'I will follow up' later", "will follow up'", "will follow up"),
         (without_stray_marks, '"send it" he said', '"send it"', '"send it"'),  # a closed quote stays
+        (without_stray_marks, "besök (de vill ha offert)", "vill ha offert)", "vill ha offert"),
+        (without_stray_marks, "Ring Ida (Eventfabriken)", "Ida (Eventfabriken)", "Ida (Eventfabriken)"),
         (
             without_stray_marks,
             "Ring Ida (Eventfabriken)",
