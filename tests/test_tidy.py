@@ -473,6 +473,20 @@ def test_a_call_that_runs_into_its_topic_is_split(step: str, expected: tuple[str
         # unless a single word would be left; at the end of the note it stays
         ("Ring om avtal och", "avtal och", "Ring", "avtal och"),
         ("Ring Eva, avtalet och", "avtalet och", "Ring Eva", "avtalet och"),
+        # nor runs on over a spaced dash
+        (
+            "I'll come back to you once the board has approved the capex – they sit on the 27th",
+            "the board has approved the capex – they sit",
+            "come back to you",
+            "the board has approved the capex",
+        ),
+        (
+            "Call Ed re the PPM renewal - it lapses in June",
+            "the PPM renewal - it lapses",
+            "Call Ed",
+            "the PPM renewal",
+        ),
+        ("Ring Eva om offert-ändringen", "offert-ändringen", "Ring Eva", "offert-ändringen"),
     ],
 )
 def test_a_reason_has_no_dangling_word(text: str, reason: str, step: str, expected: str) -> None:
