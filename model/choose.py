@@ -323,9 +323,9 @@ _CUSTOMER_EVENT = re.compile(
     r"|\b(?:efter|till|infor|innan|before|after)\s+(?:\w+\s+)?(?:styrelse\w*|ledningsgrupp\w*|namnd\w*|\w+motet|\w*stamm[ao]n?"
     r"|agm|egm)"
     # ... or a body of theirs that meets then ("before the governors meet in January", "vi har
-    # styrelsemöte 12 mars")
+    # styrelsemöte 12 mars", "they sit on the 27th")
     r"|\b(?:board|styrelsen|governors|partners|trustees|council|namnden|ledningen|ledningsgruppen|committee)"
-    r"\s+(?:\w+\s+)?(?:meet|meets|mots|sammantrader|convenes)"
+    r"\s+(?:\w+\s+)?(?:meet|meets|mots|sammantrader|convenes)|\bthey\s+(?:sit|meet)\b"
     r"|\b(?:vi|we|de|they)\s+(?:har|have)\s+(?:ett\s+|a\s+|our\s+|their\s+)?(?:styrelsemote|board\s+meeting|namndmote)"
     # ... or the end of their contract ("her contract ends 2/28", "avtalet löper ut 31/5")
     r"|\b(?:ends?|expires?|expiring|runs?\s+out|gar\s+ut|loper\s+ut|upphor|tar\s+slut|valid\s+(?:till|until)|giltig\w*\s+till))"

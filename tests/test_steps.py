@@ -1476,6 +1476,12 @@ def test_a_send_the_note_says_is_done(text: str, candidate: str, done: bool) -> 
         ("skicka offerten så styrelsen hinner läsa innan stämman 24/3", "skicka offerten", "24/3", True),
         ("Send the figures before the AGM on 14 May", "Send the figures", "on 14 May", True),
         ("Vi ses på stämman 24/3", "ses", "24/3", False),
+        (
+            "I'll come back to you once the board has approved it – they sit on the 27th",
+            "come back",
+            "on the 27th",
+            True,
+        ),
     ],
 )
 def test_the_customers_own_meeting_is_not_the_when(
