@@ -435,10 +435,20 @@ class Klarsteg:
             )
 
     def _labels(self, n: Note, start: int, end: int) -> tuple[str, str, float]:
-        """The step's action and owner, and its confidence: the mean of the note-level model's
+        """The step's action and owner (the wide owner model's, where the model has one and
+        the step is no meeting or demo), and its confidence: the mean of the note-level model's
         and the action model's."""
         clf = self._clf
-        (action, p_action), (owner, _) = clf.predict_labels((clf.action, clf.owner), n.context(start, end))
+        context = n.context(start, end)
+        if clf.owner_wide is None:
+            (action, p_action), (owner, _) = clf.predict_labels((clf.action, clf.owner), context)
+        else:
+            # (the wide owner model shares the action model's vector of the span; the story
+            # notes' model makes its own only for a meeting or demo, whose owner keeps its
+            # convention: both attend)
+            (action, p_action), (owner, _) = clf.predict_labels((clf.action, clf.owner_wide), context)
+            if action in ("meeting", "demo"):
+                owner = clf.predict_label(clf.owner, context)[0]
         return action, owner, (n.presence + p_action) / 2
 
     def find_reason(self, notes: list[Note]) -> None:

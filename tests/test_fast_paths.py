@@ -647,8 +647,13 @@ def test_span_vectors_match_the_analyzer(clf: Classifiers, dev: list[dict]) -> N
 
 def test_models_share_vectors_only_when_they_agree(clf: Classifiers) -> None:
     clf.prepare()
-    action, owner, clear = (clf._fast_for(getattr(clf, n)) for n in ("action", "owner", "clear"))
-    assert action.vectors is owner.vectors  # fitted on the same spans: one vector for both
+    action, wide, owner, clear = (
+        clf._fast_for(getattr(clf, n)) for n in ("action", "owner_wide", "owner", "clear")
+    )
+    assert action.vectors is wide.vectors  # fitted on the same spans: one vector for both
+    # the story notes' owner model was fitted on train.jsonl's spans alone: a vector of its own
+    assert owner.vectors is not action.vectors
+    assert not owner.vectors.same_as(action.vectors)
     assert clear.vectors is not action.vectors
     assert not clear.vectors.same_as(action.vectors)
 

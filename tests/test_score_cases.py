@@ -381,7 +381,7 @@ CASES = [
     (
         "Sign the contract by end of month",
         "2026-12-04",
-        ("Sign the contract", "send", "seller"),
+        ("Sign the contract", "other", "customer"),
         None,
         ("month", "2026-12"),
         "vague",
@@ -443,7 +443,7 @@ CASES = [
     (
         "Provsmakning torsd kl 14 - meny till bröllopet",
         "2026-03-02",
-        ("Provsmakning", "other", "both"),
+        ("Provsmakning", "demo", "both"),  # a tasting shows the product
         ("meny till bröllopet", True),
         ("datetime", "2026-03-05T14:00"),
         "concrete",
@@ -616,7 +616,7 @@ CASES = [
     (
         "Email price list to Jo @ Kestrel Gyms - Status: Planned",
         "2025-06-20",
-        ("Email price list", "email", "seller"),
+        ("Email price list", "send", "seller"),  # material sent (SPEC), by e-mail or not
         None,
         None,
         "vague",

@@ -449,9 +449,10 @@ _LEANING = (
             "wants the sample boards",
             ("date", "2026-11-30"),
         ),  # the tagger (0.955) not sure enough
-        # the shipped confidence floor: "Will bring them" is a weak step (confidence 0.47),
-        # dropped, and the customer's request takes its place
-        (None, None, None, "wants the sample boards", ("date", "2026-11-30")),
+        # the shipped confidence floor (0.52) keeps "Will bring them": the action model, fitted on
+        # every register since round 26, is sure of a send (confidence 0.57; round 25's 0.47 was
+        # dropped, and the customer's request took its place)
+        (None, None, None, "Will bring them", ("date", "2026-11-30")),
     ],
 )
 def test_tagger_step_when_presence_only_leans(
@@ -477,7 +478,7 @@ def test_tagger_step_when_presence_only_leans(
 
 
 # A deal's status: the span model takes "On hold" for a step, but neither the note-level
-# model (presence 0.29) nor the action model believes in it: their mean is 0.29
+# model (presence 0.29) nor the action model believes in it: their mean is 0.30
 _STATUS_LINE = "On hold until Q3, budget frozen"
 
 
@@ -499,7 +500,7 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
     assert (result.next_step.text if result.next_step else None) == step
     assert result.verdict == verdict
     if result.next_step is not None:
-        assert result.next_step.confidence == pytest.approx(0.29, abs=0.001)
+        assert result.next_step.confidence == pytest.approx(0.298, abs=0.001)
 
 
 @pytest.mark.parametrize(
@@ -1851,3 +1852,31 @@ def test_the_reps_own_chat_reply(text: str, phrases: list[str], chosen: str, exp
     steps = [span_of(text, p) for p in phrases]
     found = own_reply(text, steps, span_of(text, chosen))
     assert (text[found[0] : found[1]] if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("Bokade möte med Per Holm tis 14/4 kl 10 för att gå igenom avtalet", "meeting"),
+        ("Demo of the scheduling module booked for Thursday 9 April at 2pm", "demo"),
+        ("Dana sends the revised floor plan by Friday", "send"),
+        ("Per återkommer efter påsk med besked", "contact"),
+    ],
+)
+def test_a_meetings_owner_is_the_story_models_and_the_rest_the_wide_models(text: str, action: str) -> None:
+    """The shipped model has two owner models: the story notes' (``owner``) for a meeting or a
+    demo, whose convention (both attend) holds there, and the one fitted on every register
+    (``owner_wide``) for the rest."""
+    model = Klarsteg.load()
+    clf = model.artifacts.classifiers
+    assert clf.owner_wide is not None
+    note = Note.make(text, date(2026, 4, 6), "auto")
+    stages = model.stages
+    for stage in stages[: stages.index(model.label_step)]:
+        stage([note])
+    assert note.step is not None
+    context = note.context(*note.step)
+    story, wide = clf.predict_label(clf.owner, context)[0], clf.predict_label(clf.owner_wide, context)[0]
+    model.label_step([note])
+    assert note.next_step is not None and note.next_step.action == action
+    assert note.next_step.owner == (story if action in ("meeting", "demo") else wide)

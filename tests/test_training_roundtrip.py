@@ -47,7 +47,9 @@ def test_roundtrip_writes_metadata_and_evaluates(tiny_model: Path) -> None:
     assert all(e["errors"] for e in errors)
 
 
-def test_only_the_reason_picker_learns_from_reason_records(tiny_model: Path, tmp_path: Path) -> None:
+def test_the_reason_picker_action_and_wide_owner_learn_from_reason_records(
+    tiny_model: Path, tmp_path: Path
+) -> None:
     records = read_jsonl(FIXTURE)
     more = read_jsonl(
         Path(__file__).resolve().parents[1] / "training_data" / "extra" / "train_r17_trn.jsonl"
@@ -70,6 +72,9 @@ def test_only_the_reason_picker_learns_from_reason_records(tiny_model: Path, tmp
         return [float(x) for x in model[-1].coef_.ravel()]  # type: ignore[index]
 
     assert coef(richer.reason_picker) != coef(plain.reason_picker)
+    assert coef(richer.action) != coef(plain.action)
+    assert plain.owner_wide is None and richer.owner_wide is not None  # only with more registers
+    assert coef(richer.owner) == coef(plain.owner)  # the story notes' owner model: train alone
     assert coef(richer.step_ranker) == coef(plain.step_ranker)
     assert coef(richer.presence) == coef(plain.presence)
 
@@ -164,9 +169,9 @@ def test_refit_can_tune_named_thresholds_only(tiny_model: Path, tmp_path: Path) 
 
 
 def test_refit_refuses_a_component_it_cannot_fit_alone(tiny_model: Path, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="cannot retrain action alone"):
+    with pytest.raises(ValueError, match="cannot retrain clear alone"):
         retrain_components(
-            load_artifacts(tiny_model), ["action"], [], [], tmp_path / "x", data_sha256="0" * 64
+            load_artifacts(tiny_model), ["clear"], [], [], tmp_path / "x", data_sha256="0" * 64
         )
     assert not (tmp_path / "x").exists()
 
