@@ -573,9 +573,10 @@ def test_a_week_and_a_year(text: str, expected: list[tuple[str, str, str]]) -> N
         # "v2" after a document that comes in versions is its version, not week 2
         ("pricing template v2 by Thurs", [("by Thurs", "date", "2026-12-03")]),
         ("proof v3 to Sophie", []),
-        # "bom" is a bill of materials or a Swedish boom lift, never the beginning of the month
+        # "bom" is a bill of materials or a Swedish boom lift; "BOM" alone the month's beginning
         ("ring lindgrens tak om bom lyften", []),
         ("Book follow-up call once BOM received", []),
+        ("invoice at the BOM", [("at the BOM", "month", "2026-11")]),
         ("send invoice EOM", [("EOM", "month", "2026-11")]),
         ("ring v2", [("v2", "week", "2027-W02")]),
         ("offert v.12", [("v.12", "week", "2027-W12")]),

@@ -500,8 +500,7 @@ _RX_EDGE = _c(
 
 
 _RX_EO = _c(
-    # (not "bom"/"boy": a bill of materials, a Swedish boom lift, a boy; never an annotated when)
-    r"\b(?:the\s+)?(?P<a>eow|eom|eoy|eoq|månadsslut|månadsslutet|årsslut|årsslutet|veckoslut)\b"
+    r"\b(?:the\s+)?(?P<a>eow|eom|eoy|eoq|bom|boy|månadsslut|månadsslutet|årsslut|årsslutet|veckoslut)\b"
 )
 
 
@@ -583,7 +582,7 @@ _PRECHECK_SOURCE = (
     r"tonight|tonite|noon|midnight|midday|halv|half|kvart|quarter|eod|eow|eom|eoy|fram|tag|snart|kort|soon|later|"
     r"sommar|summer|höst|vår\b|spring|vinter|winter|autumn|fall|påsk|easter|christmas|xmas|new year|nyår|semester|"
     r"vacation|holiday|sportlov|skiftet|helg|weekend|asap|fjol|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|"
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|kl|@|valborg|halloween|boxing|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|kl|@|valborg|halloween|bom|boy|boxing|"
     r"eftermiddag|förmiddag|\bq[1-4]|\bk[1-4]|some|line|road|track|later|senare|gång|gang|tillfälle|passar|suits|"
     "convenien|harvest|skörd|calving|lambing|silage|planting|sowing|kalvning|lamning|sådd|vårbruk|fair|mässa|show|expo|exhibit|conferen|convention|break|invent|stocktak|budget|"
     "bokslut|säsong|season|lov|future|framtid|närtid|lider|skede|sikt|thirty|forty|fifty|twenty|fifteen|"

@@ -289,7 +289,7 @@ _GATES: dict[object, object] = {
     _r_year_num: _toks("#"),
     _r_edge: _toks("slutet början borjan mitten start end beginning middle mid early late tidigt tidig sent"),
     _r_eo: _toks(
-        "eow eom eoy eoq månadsslut månadsslutet manadsslut manadsslutet årsslut årsslutet arsslut arsslutet veckoslut"
+        "eow eom eoy eoq bom boy månadsslut månadsslutet manadsslut manadsslutet årsslut årsslutet arsslut arsslutet veckoslut"
     ),
     _r_ago: _toks("sedan sen ago back"),
     _r_offset: _toks("om in inom within efter after"),

@@ -224,11 +224,20 @@ def _r_edge(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     return _Atom(m.start(), m.end(), "edge", edge=e)
 
 
+# "BOM"/"BOY" in capitals with no word after them ("at the BOM"), not a bill of materials ("BOM
+# question", "once BOM received"), a Swedish boom lift ("bom lyften") or a boy: no annotated when is
+_WORD_AFTER = re.compile(r"[ \t]+[a-zåäö]")
+
+
 def _r_eo(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     a = fold(m.group("a"))
+    if a in ("bom", "boy") and (
+        not text[m.start("a") : m.end("a")].isupper() or _WORD_AFTER.match(text, m.end())
+    ):
+        return None
     if a in ("eow", "veckoslut"):
         return _Atom(m.start(), m.end(), "week", d=_monday(ref))
-    if a in ("eom", "manadsslut", "manadsslutet"):
+    if a in ("eom", "bom", "manadsslut", "manadsslutet"):
         return _Atom(m.start(), m.end(), "month", y=ref.year, n=ref.month)
     if a == "eoq":
         return _Atom(m.start(), m.end(), "quarter", y=ref.year, n=(ref.month - 1) // 3 + 1)
