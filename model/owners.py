@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 
+from model.records import ATTENDEE_LABEL
+from model.zones import signature_zones
+
 Span = tuple[int, int]
 
 
@@ -218,9 +221,7 @@ def imperative_task(text: str, span: Span) -> bool:
 # the rep's side. Of the 57 annotated steps so assigned to a bare first name, 50 are the seller's
 # (5 a meeting both attend, 2 the customer's)
 _ASSIGNEE_LEAD = re.compile(rf"{_BULLET}([A-ZÅÄÖ][\w-]+)(?:[ \t]*:[ \t]*|[ \t]+(?:to[ \t]+)?)$")
-_ATTENDEE_LINE = re.compile(
-    r"(?im)^[ \t]*(?:närvarande|narvarande|deltagare|attendees|present|participants)[ \t]*:?[ \t]*(.*)$"
-)
+_ATTENDEE_LINE = re.compile(rf"(?im)^{ATTENDEE_LABEL}[ \t]*(.*)$")
 _OURS_MARK = re.compile(r"(?i)\((?:us|vi|oss|we|our\b[^)]*|vår\w*[^)]*|me|jag)\)")
 
 
@@ -244,14 +245,9 @@ def assigned_to_us(text: str, span: Span) -> bool:
     return listed.group(1) is None
 
 
-# A message's sign-off, the quote of an earlier message under it, and the titles in a signature:
-# a buyer's title ("Inköpschef, Trollhätte Lack AB", "Procurement Lead", "Principal") says the
-# customer wrote it; a seller's ("Account Executive", "Key Account Manager") says we did
-_SIGN_OFF_LINE = re.compile(
-    r"(?im)^[ \t]*(?:mvh|med\s+vänlig\w*\s+hälsning\w*|vänliga\s+hälsningar|hälsningar|halsningar|best(?:\s+regards"
-    r"|\s+wishes)?|kind\s+regards|regards|thanks|thank\s+you|cheers|br|rgds|all\s+the\s+best|yours\s+sincerely"
-    r"|many\s+thanks|tack)\b[^\n]{0,20}$"
-)
+# An earlier message quoted under the step's, and the titles in a signature: a buyer's title
+# ("Inköpschef, Trollhätte Lack AB", "Procurement Lead", "Principal") says the customer wrote it; a
+# seller's ("Account Executive", "Key Account Manager") says we did
 _QUOTED = re.compile(r"(?im)^(?:>|-{3,}|_{3,}|from:|från:|fran:|on\s.{5,60}\swrote:|den\s.{5,60}\sskrev)")
 _SELLER_TITLE = re.compile(
     r"(?i)\b(?:account\s+(?:executive|manager|director)|sales|säljare|saljare|säljchef|key\s+account|kam\b"
@@ -275,10 +271,8 @@ def signed_by_buyer(text: str, span: Span) -> bool:
         return False
     quoted = _QUOTED.search(text, span[1])
     end = quoted.start() if quoted else len(text)
-    sign_off = None
-    for sign_off in _SIGN_OFF_LINE.finditer(text, span[1], end):  # noqa: B007 (the last one)
-        pass
-    if sign_off is None:
+    zone = next((z for z in signature_zones(text) if span[1] <= z[0] < end), None)
+    if zone is None:
         return False
-    signature = "\n".join([line for line in text[sign_off.end() : end].split("\n") if line.strip()][:4])
+    signature = text[zone[0] : zone[1]]
     return _BUYER_TITLE.search(signature) is not None and _SELLER_TITLE.search(signature) is None

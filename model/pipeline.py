@@ -474,19 +474,13 @@ class Klarsteg:
                 reasons = [r for r in self._fallback_reasons(n) if _own_reason(n, r)]
             if not reasons and (split := topic_inside(n.text, n.step)):
                 # "ring lindgrens tak om bom lyften som står kvar": the call, and its topic
-                n.step, topic = split
-                n.next_step = n.next_step.model_copy(  # type: ignore[union-attr]
-                    update={"text": n.text[n.step[0] : n.step[1]], "end": n.step[1]}
-                )
-                reasons = [topic]
+                _narrow_step(n, split[0])
+                reasons = [split[1]]
             if not reasons:
                 continue
             nearest = nearest_reason(reasons, n.step, n.bounds, partial(self._surest, n))
             r_start, r_end = tidy_reason(n.text, nearest, n.step)
-            cut = step_before_reason(n.text, n.step, (r_start, r_end))
-            if cut != n.step and n.next_step is not None:
-                n.step = cut
-                n.next_step = n.next_step.model_copy(update={"text": n.text[cut[0] : cut[1]], "end": cut[1]})
+            _narrow_step(n, step_before_reason(n.text, n.step, (r_start, r_end)))
             n.reason = self._reason(n, r_start, r_end)
 
     def _fallback_reasons(self, n: Note) -> list[tuple[int, int]]:
@@ -711,6 +705,15 @@ def _step_phrases(note: Note) -> list[tuple[int, int]]:
         for s in propose_steps(note.text, note.rule_folded(), note.mentions, requests=True)
         if not never_a_step(note.text, s)
     ]
+
+
+def _narrow_step(note: Note, span: tuple[int, int]) -> None:
+    """The note's step narrowed to ``span`` (its reason cut off), its labels kept."""
+    if span != note.step and note.next_step is not None:
+        note.step = span
+        note.next_step = note.next_step.model_copy(
+            update={"text": note.text[span[0] : span[1]], "start": span[0], "end": span[1]}
+        )
 
 
 def _own_reason(note: Note, reason: tuple[int, int]) -> bool:

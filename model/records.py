@@ -205,10 +205,7 @@ def is_record(text: str, span: Span) -> bool:
             _has_any(text, start - 24, start, _HAD_KEYS)
             and _HAD_BEFORE.search(text, max(0, start - 24), start)
         )
-        or (
-            _has_any(text, start - 30, start, _THANKS_KEYS)
-            and _THANKS_BEFORE.search(text, max(0, start - 30), start)
-        )
+        or _thanked_right_before(text, start)
         or (
             _has_any(text, start, end + 80, _WENT_KEYS)
             and (_WENT_AFTER.match(text, end) or _WENT_AFTER.match(text, _first_word_end(text, span)))
@@ -408,12 +405,12 @@ _MINUTES_TITLE = re.compile(
 # ... or any title line with the attendees listed under it ("Teams-möte Borås Elnät AB" /
 # "Deltagare: ..."): 707 of 709 annotated notes so have no step on it; the two that do are
 # an invitation and a meeting scheduled, which the title's label says
-_ATTENDEE_LABEL = (
+ATTENDEE_LABEL = (  # the label of a line of attendees (shared with model.owners)
     r"[ \t]*(?:deltagare|närvarande|narvarande|närv|narv|deltog|attendees|participants|present|on\s+the\s+call"
     r"|in\s+the\s+room|på\s+mötet|pa\s+motet)[ \t]*:"
 )
 _ATTENDEES_UNDER = re.compile(
-    rf"[^\n]*\n(?:[^\n]*\n)?{_ATTENDEE_LABEL}",
+    rf"[^\n]*\n(?:[^\n]*\n)?{ATTENDEE_LABEL}",
     re.IGNORECASE,
 )
 _INVITATION = re.compile(
@@ -427,7 +424,7 @@ _HEADER_LINE = re.compile(
 )
 
 
-_ATTENDEE_LINE = re.compile(_ATTENDEE_LABEL, re.IGNORECASE)
+_ATTENDEE_LINE = re.compile(ATTENDEE_LABEL, re.IGNORECASE)
 
 
 def on_header_line(text: str, span: Span) -> bool:
@@ -686,9 +683,16 @@ def thanked_for(text: str, span: Span) -> bool:
     """Whether a phrase is what the writer thanks for or says someone liked (done: "Tack för
     offerten och för att ni tog fram leasingalternativet")."""
     start = span[0]
-    return _has_any(text, start - 60, start, _THANKS_KEYS) and (
+    return _thanked_right_before(text, start) or (
+        _has_any(text, start - 60, start, _THANKS_KEYS)
+        and _THANKS_FOR_DOING.search(text, max(0, start - 60), start) is not None
+    )
+
+
+def _thanked_right_before(text: str, start: int) -> bool:
+    """Whether the words right before ``start`` thank for it or say it was liked."""
+    return _has_any(text, start - 30, start, _THANKS_KEYS) and (
         _THANKS_BEFORE.search(text, max(0, start - 30), start) is not None
-        or _THANKS_FOR_DOING.search(text, max(0, start - 60), start) is not None
     )
 
 

@@ -158,9 +158,10 @@ def before_purpose(text: str, start: int, end: int) -> Span:
 # shout and we'll get the vehicle ordered", "ring mig så bokar vi"; no step in any annotated
 # file, 7,761, holds one), or a spaced dash that parts the step from what follows it ("Ring Lasse
 # på Östra Skolan - pris på klassrumsstolar"; 1 annotated step in 7,900 holds one).
+_SPACED_DASH = r"[ \t][-–—][ \t]"
 _NEW_CLAUSE = re.compile(
     r"(?i)\s(?:and|och|&|så)\s+(?:we|I|we'll|i'll|we'd|i'd|we\s+will|i\s+will|they|they'll|he|he'll|"
-    r"she|she'll|vi|jag|de|dom|han|hon)(?![\w'’])|[ \t][-–—][ \t]"
+    rf"she|she'll|vi|jag|de|dom|han|hon)(?![\w'’])|{_SPACED_DASH}"
 )
 
 
@@ -224,14 +225,14 @@ def tidy_reason(text: str, reason: Span, step: Span) -> Span:
     return reason_apart(text, (start, end), step)
 
 
-_SPACED_DASH = re.compile(r"[ \t][-–—][ \t]")
+_SPACED_DASH_RX = re.compile(_SPACED_DASH)
 
 
 def _dash_part(text: str, start: int, end: int) -> Span:
     """A reason that runs over a spaced dash, cut before it ("the board has approved the
     capex" of "... the capex – they sit on the 27th", "the cold room PPM renewal" of "... renewal
     - it lapses end of June"): no annotated reason, of 6,410, holds one."""
-    dash = _SPACED_DASH.search(text, start, end)
+    dash = _SPACED_DASH_RX.search(text, start, end)
     return without_stray_marks(text, start, dash.start()) if dash else (start, end)
 
 
