@@ -392,8 +392,9 @@ def subject_over_type(text: str, folded: str, step: Span, mentions: Sequence[Tim
     14/08") and the record has a subject line that names the activity, the subject's activity
     phrase ("Typ: Möte / Ämne: Uppstartsmöte Frölunda Simhall"): of the 56 annotated records
     whose step is either, 46 have the subject's."""
-    if ":" not in text:
-        return None
+    line_start = folded.rfind("\n", 0, step[0]) + 1
+    if not folded[line_start : step[0]].lstrip().startswith(("type", "typ", "task", "activity", "aktivitet")):
+        return None  # (the step is not on a type's line: most notes, at once)
     is_type = subject = None
     for m in _FIELD.finditer(folded):
         key = m.group(1).strip()
