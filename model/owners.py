@@ -29,7 +29,7 @@ _CALL_WITH = re.compile(r"(?i)(?:^|\s)(?:booked|bokat|bokad|with|w/|med|m)(?=\s|
 # ... and an imperative send ("Send updated MSA redlines", "skicka offt takpapp", "Mejla Bertil"):
 # all 185 annotated steps of this shape are the seller's sends and e-mails
 _SEND_OPENS = re.compile(r"(?i)(?:send|skicka|mejla|maila|email|e-mail|mail)[ \t]+(?=[a-zåäö])")
-_LINE_LEAD = re.compile(r"[ \t]*(?:[-*•–·]|\d{1,2}[.)]|☐)?[ \t]*")
+_BULLET = r"[ \t]*(?:[-*•–·]|\d{1,2}[.)]|☐|\[[ x]?\])?[ \t]*"  # a list item's mark, if any
 
 
 # A Swedish verb with no subject opening its sentence or line ("Återkommer efter semestern",
@@ -41,7 +41,7 @@ _SUBJECTLESS = re.compile(
     r"(?i)(?:återkommer|aterkommer|ringer|skickar|mejlar|mailar|hör av oss|hor av oss|kommer tillbaka|"
     r"åker tillbaka|aker tillbaka|återkopplar|aterkopplar)\b"
 )
-_SENTENCE_OPENS = re.compile(rf"(?:^|\n{_LINE_LEAD.pattern}|[.!?;][ \t]+|[ \t][-–][ \t]+)$")
+_SENTENCE_OPENS = re.compile(rf"(?:^|\n{_BULLET}|[.!?;][ \t]+|[ \t][-–][ \t]+)$")
 _WHOSE_AFTER = re.compile(
     r"(?i)[^.\n]{0,60}?\b(?:när|nar|tills|efter att) (?:de|hon|han|dom)\b|[^.\n]{0,60}?\b(?:enligt|sa han|sa hon|sa de)\b"
 )
@@ -180,7 +180,6 @@ def their_promise(text: str, span: Span) -> bool:
 # "- Solvik Bygg: boka tekniskt möte med Per", "2. Book installation"): the rep books it. 22 of
 # the 25 annotated such steps are the seller's (3 a meeting both attend)
 _BOOK_OPENS = re.compile(r"(?i)(?:boka|book|bokar)\b")
-_BULLET = r"[ \t]*(?:[-*•–·]|\d{1,2}[.)]|☐|\[[ x]?\])?[ \t]*"  # a list item's mark, if any
 _LABEL_LEAD = re.compile(rf"{_BULLET}(?:[\w .&'/-]{{1,30}}:[ \t]*)?")
 
 

@@ -431,9 +431,14 @@ def on_header_line(text: str, span: Span) -> bool:
     """Whether a step candidate is on a line of an e-mail's header, or is the label of a line of
     attendees."""
     line_start = text.rfind("\n", 0, span[0]) + 1
-    if (label := _ATTENDEE_LINE.match(text, line_start)) is not None and span[0] < label.end():
-        return True  # "On the call: Marcus, Wen, Leah": who was there, not what comes next
-    return text.find(":", line_start, span[0]) >= 0 and _HEADER_LINE.match(text, line_start) is not None
+    colon = text.find(":", line_start)
+    line_end = text.find("\n", line_start)
+    if colon < 0 or 0 <= line_end < colon:
+        return False  # (no label on the line: most candidates, at once)
+    if colon >= span[0]:  # "On the call: Marcus, Wen, Leah": who was there, not what comes next
+        label = _ATTENDEE_LINE.match(text, line_start)
+        return label is not None and span[0] < label.end()
+    return _HEADER_LINE.match(text, line_start) is not None
 
 
 def in_minutes_title(text: str, span: Span) -> bool:
