@@ -85,13 +85,27 @@ def _label_is_past(label: TimeMention, note_date: date) -> bool:
     return False
 
 
+_SENTENCE_BREAK = re.compile(r"[.!?;](?=\s)")
+
+
 def in_past_entry(text: str, span: Span, mentions: list[TimeMention], note_date: date) -> bool:
     """Whether ``span`` is in a journal entry labelled with a day before the note's that does
     not look ahead."""
     line_start = text.rfind("\n", 0, span[0]) + 1
     line_end = text.find("\n", span[0])
     line_end = len(text) if line_end < 0 else line_end
-    return _past_entry(text, line_start, line_end, _label(text, line_start, mentions), mentions, note_date)
+    labels = _label(text, line_start, mentions)
+    if not labels:
+        return False
+    # what looks ahead is read in the candidate's own sentence of the entry ("Tis: Möte m
+    # Söderslätts, ramavtal diskuterat. De återkommer när ...": the meeting was had)
+    left = max(
+        (m.end() for m in _SENTENCE_BREAK.finditer(text, labels[-1].end, span[0])), default=labels[-1].end
+    )
+    stop = _SENTENCE_BREAK.search(text, span[1], line_end)
+    return _past_entry(
+        text, line_start, line_end, labels, mentions, note_date, (left, stop.start() if stop else line_end)
+    )
 
 
 def _past_entry(
@@ -101,16 +115,18 @@ def _past_entry(
     labels: tuple[TimeMention, ...],
     mentions: list[TimeMention],
     note_date: date,
+    window: Span | None = None,
 ) -> bool:
     """Whether the line ``text[line_start:line_end]``, labelled by ``labels``, is an entry of a
-    day before the note's that does not look ahead."""
+    day before the note's that does not look ahead (in ``window`` of it, when given)."""
     if not labels or not _label_is_past(labels[0], note_date):
         return False  # (a range's first day decides: "Thu-Fri:" on a Friday is this week's)
     label = labels[0]
     day = _label_day(label, note_date)
     relative = []  # the entry's own "by Weds", "imorgon": said on the entry's day
+    left, right = window or (line_start, line_end)
     for m in mentions:
-        if line_start <= m.start < line_end and m is not label and m is not labels[-1] and not m.past:
+        if left <= m.start < right and m is not label and m is not labels[-1] and not m.past:
             if m.granularity not in ("date", "datetime") or m.value is None:
                 return False  # "v.12", "i maj", "after the holidays": ahead
             if day is not None and (then := _from_entry_day(m.text, day)) is not None:
@@ -120,7 +136,7 @@ def _past_entry(
     if relative:
         # "Mon: said I'd send it by Weds" in a diary saved on Friday: that day has passed
         return max(relative) < note_date
-    return _AHEAD.search(fold(text[labels[-1].end : line_end])) is None
+    return _AHEAD.search(fold(text[max(left, labels[-1].end) : right])) is None
 
 
 def past_entry_label(text: str, mention: TimeMention, mentions: list[TimeMention], note_date: date) -> bool:

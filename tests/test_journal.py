@@ -62,6 +62,14 @@ _WEEK = "Week 26\nMon: Cotswold Bakehouse - oven commissioning\nWed: follow-up c
         ("Mon/Tue - Cleveland, carrier meetings", "2026-01-23", "carrier meetings", True),
         ("Thu-Fri: demo at Hillcrest", "2026-01-20", "demo", False),
         ("Wed-Thu: call w/ Pat, will send samples", "2026-01-23", "send samples", False),
+        # what looks ahead is read in the candidate's own sentence of the entry: a meeting had
+        # on Tuesday stays a record beside the customer's promise or a later date in another
+        # sentence (2025-09-25 is a Thursday)
+        ("Tis: Möte m Söderslätts. De återkommer när styrelsen beslutat.", "2025-09-25", "Möte", True),
+        ("Tis: Möte m Söderslätts. De återkommer när styrelsen beslutat.", "2025-09-25", "återkommer", False),
+        ("Tue: call with Pat. Demo booked for Mon 29/9.", "2025-09-25", "call", True),
+        ("Tue: call with Pat. Demo booked for Mon 29/9.", "2025-09-25", "Demo", False),
+        ("Tue: call with Pat, demo booked for Mon 29/9.", "2025-09-25", "call", False),
         # no label, or a label that is no day
         ("Follow-up call went fine", "2026-04-02", "Follow-up call", False),
         ("Status: call booked", "2026-04-02", "call", False),
