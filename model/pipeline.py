@@ -58,6 +58,7 @@ from model.steps import (
     contact_wished,
     labelled_step,
     meeting_before,
+    next_steering,
     own_reply,
     pick_primary,
     request_phrases,
@@ -649,17 +650,22 @@ def _other_phrases(note: Note, steps: Sequence[tuple[int, int]]) -> list[tuple[i
 
 def _stated_step(note: Note) -> tuple[int, int] | None:
     """A step the note states whatever the models believe: what a next-activity label names
-    ("Nästa aktivitet: Telefon 2026-08-11"), else a customer's request for a price or a quote
+    ("Nästa aktivitet: Telefon 2026-08-11"), else the next steering group of a customer project's
+    minutes (:func:`~model.steps.next_steering`), else a customer's request for a price or a quote
     (SPEC; "§ 2 Vill ha pris på ..."), for a note the step choice left without one or whose
     step the confidence floor drops."""
-    return labelled_step(note.text, note.mentions) or next(
-        (
-            s
-            for s in request_phrases(note.text, note.rule_folded(), note.mentions)
-            if not never_a_step(note.text, s)
-            and not in_past_entry(note.text, s, note.mentions, note.note_date)
-        ),
-        None,
+    return (
+        labelled_step(note.text, note.mentions)
+        or next_steering(note.rule_folded(), note.mentions)
+        or next(
+            (
+                s
+                for s in request_phrases(note.text, note.rule_folded(), note.mentions)
+                if not never_a_step(note.text, s)
+                and not in_past_entry(note.text, s, note.mentions, note.note_date)
+            ),
+            None,
+        )
     )
 
 

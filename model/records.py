@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 
-from model.text import fold
+from model.text import fold, fold_same_length
 from model.when.lexicon import WEEKDAY_FULL, sv
 from model.zones import in_zones, signature_zones
 
@@ -523,6 +523,34 @@ def is_next_internal_meeting(text: str, span: Span) -> bool:
     )
 
 
+# The customer's own meeting, or someone being in one ("Karin tar det på deras möte nästa vecka",
+# "at their board meeting", "VD sitter i möte hela dagen"): no contact of ours. 0 of the 74
+# such phrases in the annotated notes is the step (2 steps attend or present at one: those stay)
+_THEIR_MEETING = re.compile(
+    r"(?:\b(?:pa|at|in|i|till|to)\s+)?(?:\b(?:deras|their|sin|sitt|hans|hennes|his|her)\s+(?:\w+\s+)?"
+    r"|\b(?:sitter|ar|is|was|were|satt|var)\s+(?:\w+\s+)?(?:i|in)\s+(?:ett\s+|a\s+)?)"
+    r"(?:mote|meeting|mtg|styrelsemote|board\s+meeting)\b"
+)
+
+# ... unless we attend or present there ("Jag är med på deras styrelsemöte tors 11/3")
+_ATTENDING = re.compile(
+    r"\b(?:ar med|vara med|med pa|attend\w*|join\w*|present\w*|delta\w*|narvar\w*|pitch\w*|visa\w*)\b"
+)
+
+
+def in_their_meeting(text: str, span: Span) -> bool:
+    """Whether a candidate lies within a phrase naming the customer's own meeting or someone
+    being in a meeting."""
+    offset = max(0, span[0] - 40)
+    window = fold_same_length(text[offset : span[1] + 2])
+    return any(
+        m.start() + offset <= span[0]
+        and span[1] <= m.end() + offset
+        and _ATTENDING.search(window, max(0, m.start() - 25), m.start()) is None
+        for m in _THEIR_MEETING.finditer(window)
+    )
+
+
 # A send the note later says is done ("he said send info and he'll take a look. Sent.",
 # "Mejla offerten till Per - skickat"): 0 of 13 such candidates in the annotated notes is the step
 _SEND_START = re.compile(r"(?i)(?:send|skicka|mail|mejla|email|e-mail)")
@@ -678,6 +706,7 @@ def never_a_step(text: str, span: Span) -> bool:
         or in_minutes_title(text, span)
         or on_header_line(text, span)
         or is_next_internal_meeting(text, span)
+        or in_their_meeting(text, span)
         or is_done_later(text, span)
         or in_zones(span, signature_zones(text))
         or in_preference(text, span)

@@ -26,6 +26,7 @@ from model.pipeline import Klarsteg
 from model.records import (
     brought_along,
     in_minutes_title,
+    in_their_meeting,
     is_denied,
     is_done_later,
     is_internal,
@@ -48,6 +49,7 @@ from model.steps import (
     contact_wished,
     labelled_step,
     meeting_before,
+    next_steering,
     own_reply,
     pick_primary,
     propose,
@@ -1368,6 +1370,83 @@ def test_minutes_of_an_internal_meeting_have_no_step_in_their_next_meeting(klars
     )
     r = klarsteg.score(text, note_date="2026-03-02")
     assert (r.next_step, r.when, r.verdict) == (None, None, "none")
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate", "theirs"),
+    [
+        ("Karin tar det på deras möte nästa vecka och återkommer sen", "på deras möte", True),
+        ("Karin tar det på deras möte nästa vecka och återkommer sen", "deras möte", True),
+        ("She takes it to their board meeting on 3/4", "their board meeting", True),
+        ("Upptagen. Vxl sa att VD sitter i möte hela dagen", "möte", True),
+        ("Busy, Dan is in a meeting all afternoon", "meeting", True),
+        # we attend or present there; a meeting of ours; one the candidate runs past
+        ("Jag är med på deras styrelsemöte tors 11/3 kl 7", "på deras styrelsemöte", False),
+        ("We present at their board meeting on 3/4", "their board meeting", False),
+        ("Bokade möte med Karin tis 4/3", "möte", False),
+        ("Vi föreslår ett möte efter deras möte", "ett möte", False),
+    ],
+)
+def test_the_customers_own_meeting_is_no_step(text: str, candidate: str, theirs: bool) -> None:
+    assert in_their_meeting(text, span_of(text, candidate)) is theirs
+
+
+def test_a_customers_meeting_yields_to_their_promise(klarsteg: Klarsteg) -> None:
+    text = "Behovsanalys med Karin Ek idag. Karin ska prata med delägarna på deras möte nästa vecka och återkommer sen."
+    r = klarsteg.score(text, note_date="2025-11-19")
+    assert r.next_step is not None and r.next_step.text.startswith("återkommer")
+    assert (r.next_step.owner, r.when) == ("customer", None)
+
+
+_STEERING_MINUTES = (
+    "Lakeshore CU - pen test, steering group #1\n"
+    "Attendees: Dana Whitcombe, Raj Prasad / Priya, Marcus O.\n"
+    "\n"
+    "Status\n"
+    "- External test done 5/23, 2 highs fixed already\n"
+    "\n"
+    "Actions\n"
+    "- Raj: confirm change freeze window w/ their CAB\n"
+    "- Marcus: draft interim report, internal QA\n"
+    "\n"
+    "{next}"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            _STEERING_MINUTES.format(next="Next steering Wed 6/25 10:00 - walk through findings"),
+            "Next steering",
+        ),
+        (_STEERING_MINUTES.format(next="4. Nästa styrgrupp 24/6 kl 14, beslut om avtal"), "Nästa styrgrupp"),
+        (_STEERING_MINUTES.format(next="3. Next SG in 3 weeks to review UAT exit"), "Next SG"),
+        # no date, an internal group, no steering group in the head
+        (_STEERING_MINUTES.format(next="Next steering: tbc"), None),
+        (
+            _STEERING_MINUTES.replace("steering group", "steering group (internal)").format(
+                next="Next SG 6/25"
+            ),
+            None,
+        ),
+        (_STEERING_MINUTES.replace("steering group", "kick-off").format(next="Next SG 6/25"), None),
+    ],
+)
+def test_the_next_steering_group_of_customer_minutes(text: str, expected: str | None) -> None:
+    found = next_steering(fold_same_length(text), find_times(text, date(2025, 5, 28)))
+    assert (text[found[0] : found[1]] if found else None) == expected
+
+
+def test_minutes_with_no_other_step_have_their_next_steering_group(klarsteg: Klarsteg) -> None:
+    text = _STEERING_MINUTES.format(next="Next steering Wed 6/25 10:00 - walk through internal findings")
+    r = klarsteg.score(text, note_date="2025-05-28", language="en")
+    assert r.next_step is not None and r.when is not None
+    assert (r.next_step.text, r.next_step.action, r.when.value) == (
+        "Next steering",
+        "meeting",
+        "2025-06-25T10:00",
+    )
 
 
 @pytest.mark.parametrize(
