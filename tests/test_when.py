@@ -1306,6 +1306,11 @@ def test_clock_time_takes_the_day_before_it(text: str, expected: list[tuple[str,
         ("Offert senast 26.2.", [("senast 26.2", "date", "2027-02-26")]),
         ("latest 24.7. we need it", [("latest 24.7", "date", "2027-07-24")]),
         ("[Call] 29.12. Hr. Timm", [("29.12", "date", "2026-12-29")]),
+        # ... or with no dot after it, behind a deadline's word (Finland-Swedish "senast 26.9")
+        ("Svar senast 26.2 till Anna", [("senast 26.2", "date", "2027-02-26")]),
+        ("Innan 3.12 vill de ha offerten", [("Innan 3.12", "date", "2026-12-03")]),
+        ("priset gäller t.o.m. 15.12", [("15.12", "date", "2026-12-15")]),
+        ("effekt 26.9 kW, verkningsgrad 4.2", []),
         # ... but a version, a figure compared or a clock time stays what it is
         ("fixed in release 6.3.", []),
         ("NPS 4.2, up from 3.9.", []),

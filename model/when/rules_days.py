@@ -233,7 +233,9 @@ def _r_num_dm(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     return at
 
 
-_DOT_DATE_BEFORE = _ci(rf"(?:\b(?:den|datum|date|on\s+the)|{_WD})\s*[,:]?\s*$")
+_DOT_DATE_BEFORE = _ci(
+    rf"(?:\b(?:den|datum|date|on\s+the|senast|innan|före|fore|t\.?o\.?m\.?|deadline|until|due)|{_WD})\s*[,:]?\s*$"
+)
 _DOT_TIME_AFTER = _ci(r"^\s*,?\s*(?:kl\.?\s*\d|klockan|at\s+\d|@|\d{1,2}[:.]\d\d\b|\d{1,2}\s*(?:am|pm)\b)")
 
 
