@@ -40,6 +40,13 @@ _HAD_BEFORE = re.compile(
     r"|\b(?:började|borjade|began|started)\s+(?:(?:to|att)\s+)?$"
 )
 _HAD_START = re.compile(rf"(?i)(?:{_RECORD_VERB})\b")
+# ... and a contact the writer reports in the past tense ("Mrs. Sandberg called me today",
+# "Ringde Bageri Korngården för att följa upp", "Called him back - booked inspection"): of the
+# annotated steps, only one opens so, a call asked for ("Asked to be called back Thursday")
+_CONTACTED_START = re.compile(
+    r"(?i)(?:called|rang|phoned|texted|spoke|visited|ringde|pratade|talade|träffade|traffade|besökte|besokte)\b"
+)
+_PASSIVE_BEFORE = re.compile(r"(?i)\b(?:be|been|being|get|got|bli|blir|blev)\s+$")
 # What the writer thanks for, or says someone liked, was done ("Thanks for sending that
 # through", "Tack för offerten", "We appreciated your demo", "They liked the queue-handling
 # demo"): no annotated step follows such words
@@ -190,7 +197,7 @@ def _logged_call_at(text: str, line_start: int, start: int) -> bool:
 
 def is_record(text: str, span: Span) -> bool:
     """Whether a step candidate is what the note says was had or held: it starts with the verb
-    or is its object ("Had a call today"), is thanked for or liked, its clause says it went
+    or is its object ("Had a call today"), or with a contact reported in the past tense, is thanked for or liked, its clause says it went
     well, ended, happened or was called off, or its line gives it a status of held or done."""
     start, end = span
     line_start = text.rfind("\n", 0, start) + 1
@@ -200,6 +207,10 @@ def is_record(text: str, span: Span) -> bool:
         or (text.find(":", line_start, start) >= 0 and _DONE_LABEL.match(text, line_start) is not None)
         or _logged_call_at(text, line_start, start)
         or _HAD_START.match(text, start)
+        or (
+            _CONTACTED_START.match(text, start)
+            and not _PASSIVE_BEFORE.search(text, max(0, start - 12), start)
+        )
         or _SENT_START.match(text, start)
         or (
             _has_any(text, start - 24, start, _HAD_KEYS)

@@ -510,6 +510,11 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
     [
         ("Had a call today", "call", True),
         ("Had a call with Per today", "a call", True),
+        # a contact reported in the past tense, unless it is one asked for
+        ("Mrs. Sandberg called me today, asked me to call her on 7/1", "called me", True),
+        ("Mrs. Sandberg called me today, asked me to call her on 7/1", "call her", False),
+        ("Ringde Bageri Korngården för att följa upp offerten", "Ringde Bageri Korngården", True),
+        ("Asked to be called back Thursday after lunch", "called back", False),
         ("Had a call with Per today", "Had a call", True),
         ("Hade ett möte med Lena idag", "möte med Lena", True),
         # what was begun
