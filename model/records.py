@@ -256,7 +256,7 @@ _NO_ACTION_WORDS = frozenset(
      "dom",
      # ... and modal verbs, whose action is the word after them (a tagger's peak on "vill")
      "vill", "ska", "kan", "måste", "behöver", "skulle", "want", "wants", "will", "would", "can",
-     "should", "must", "may", "need", "needs"]
+     "should", "must", "may", "need", "needs", "ll", "d"]
 )  # fmt: skip
 
 

@@ -1020,6 +1020,8 @@ def test_a_lone_dash_the_tagger_peaks_on_is_no_step() -> None:
         ("Ska vi höras v.3?", "Ska vi", True),
         ("Ska vi höras v.3?", "Ska vi höras", False),
         ("Lisa asked us to present", "present", False),
+        ("Tuesday works, I'll loop in Kalinda", "I'll", True),
+        ("Tuesday works, I'll loop in Kalinda", "I'll loop in Kalinda", False),
         # the second half of a phrase the tagger cut
         ("- Henrik: answer Mette on price and payment terms by Friday", "and payment terms", True),
         ("ring och boka tid", "och boka tid", True),
