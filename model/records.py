@@ -175,6 +175,9 @@ _DONE_LABEL = re.compile(
     r"(?i)[ \t\-*•]*(?:genomfört|genomfort|genomförd|genomford|utfört|utfort|avklarat|avklarad|done|completed|held)"
     r"[ \t]*:"
 )
+# ... or ticked off: a line that opens with a check mark ("✔ Security review by their IT –
+# 12.12.", "[x] skicka offert"), as an action plan marks what is done (no annotated step is on one)
+_TICKED_LINE = re.compile(r"(?i)[ \t\-*•]*(?:[✔✓☑✅]|\[x\])")
 
 
 # A logged call opening its line, the name and its company then a dash, colon or comma ("Tel m
@@ -205,6 +208,7 @@ def is_record(text: str, span: Span) -> bool:
         _held_after(text, end)
         or _NO_ANSWER_AFTER.match(text, end) is not None
         or (text.find(":", line_start, start) >= 0 and _DONE_LABEL.match(text, line_start) is not None)
+        or _TICKED_LINE.match(text, line_start) is not None
         or _logged_call_at(text, line_start, start)
         or _HAD_START.match(text, start)
         or (

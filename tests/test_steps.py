@@ -515,6 +515,11 @@ def test_step_dropped_below_the_confidence_floor(floor: float | None, step: str 
         ("Mrs. Sandberg called me today, asked me to call her on 7/1", "call her", False),
         ("Ringde Bageri Korngården för att följa upp offerten", "Ringde Bageri Korngården", True),
         ("Asked to be called back Thursday after lunch", "called back", False),
+        # a line ticked off
+        ("✔ Security review by their IT – 12.12.\n➜ Call to agree pricing – 02.02.", "Security review", True),
+        ("- [x] skicka offert till Per\n- [ ] ring Per", "skicka offert", True),
+        ("✔ Security review by their IT – 12.12.\n➜ Call to agree pricing – 02.02.", "Call", False),
+        ("Headcount list received today ✔ Felix sends the proposal Fri", "sends the proposal", False),
         ("Had a call with Per today", "Had a call", True),
         ("Hade ett möte med Lena idag", "möte med Lena", True),
         # what was begun
