@@ -898,14 +898,14 @@ def test_the_acceptor_learns_from_every_proposed_phrase() -> None:
     records = [
         {"id": "a", "text": "Tel: Berga Lager – nya timpriser, kl 15", "note_date": "2026-03-02",
          "next_step": {"text": "Tel"}},
-        {"id": "b", "text": "Ringde Per om hyran. Lunch med Eva igår.", "note_date": "2026-03-02",
+        {"id": "b", "text": "Ring Per om hyran. Lunch med Eva igår.", "note_date": "2026-03-02",
          "next_step": None},
         {"id": "c", "text": "Had a call with Per. Will send the quote Friday.", "note_date": "2026-03-02",
          "next_step": {"text": "send the quote"}},
     ]  # fmt: skip
     mentions = [find_times(r["text"], date(2026, 3, 2)) for r in records]
     feats, labels = acceptor_examples(records, mentions, [0.9, 0.1, 0.6])
-    # a: "Tel"; b: "Ringde Per", "Lunch"; c: "send the quote", "quote" ("call with Per" was had)
+    # a: "Tel"; b: "Ring Per", "Lunch"; c: "send the quote", "quote" ("call with Per" was had)
     assert labels == [True, False, False, True, True]
     assert [f["presence"] for f in feats] == [0.9, 0.1, 0.1, 0.6, 0.6]
     assert [k for k in feats[0] if k.startswith(("presence_", "words", "opens"))] == [
