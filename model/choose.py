@@ -13,6 +13,7 @@ from datetime import date
 
 from model.data import iso_week_monday
 from model.features import SentenceIndex, sentence_bounds
+from model.records import ATTENDS
 from model.text import TOKEN_PATTERN, fold, fold_aligned, tokens
 from model.when import TimeMention
 
@@ -331,7 +332,6 @@ _CUSTOMER_EVENT = re.compile(
     r"|\b(?:ends?|expires?|expiring|runs?\s+out|gar\s+ut|loper\s+ut|upphor|tar\s+slut|valid\s+(?:till|until)|giltig\w*\s+till))"
     r"(?:\s+\w+){0,2}\s*(?:on|den|pa|i|in|at)?\s*$"
 )
-_ATTENDS = re.compile(r"(?i)\b(?:present|presentera|join|attend|delta|pitch|visa)")
 
 
 def customer_event(text: str, mention: TimeMention, step: tuple[int, int]) -> bool:
@@ -339,7 +339,7 @@ def customer_event(text: str, mention: TimeMention, step: tuple[int, int]) -> bo
     attend."""
     left = max(0, mention.start - 40)
     event = _CUSTOMER_EVENT.search(fold(text[left : mention.start]))
-    if event is None or _ATTENDS.search(text, step[0], step[1]):
+    if event is None or ATTENDS.search(text, step[0], step[1]):
         return False
     # ... and the step is not the meeting's own phrase ("their budget mtg" as the step)
     return not (step[1] > left + event.start() and step[0] < mention.start)

@@ -547,9 +547,10 @@ _THEIR_MEETING = re.compile(
     r"(?:mote|meeting|mtg|styrelsemote|board\s+meeting)\b"
 )
 
-# ... unless we attend or present there ("Jag är med på deras styrelsemöte tors 11/3")
-_ATTENDING = re.compile(
-    r"\b(?:ar med|vara med|med pa|attend\w*|join\w*|present\w*|delta\w*|narvar\w*|pitch\w*|visa\w*)\b"
+# ... unless we attend or present there ("Jag är med på deras styrelsemöte tors 11/3"; also what
+# makes the customer's meeting the step's own place in the when choice: "present ... to the board")
+ATTENDS = re.compile(
+    r"(?i)\b(?:är med|ar med|vara med|med på|med pa|present|presentera|join|attend|delta|närvar|narvar|pitch|visa)"
 )
 
 
@@ -561,7 +562,7 @@ def in_their_meeting(text: str, span: Span) -> bool:
     return any(
         m.start() + offset <= span[0]
         and span[1] <= m.end() + offset
-        and _ATTENDING.search(window, max(0, m.start() - 25), m.start()) is None
+        and ATTENDS.search(window, max(0, m.start() - 25), m.start()) is None
         for m in _THEIR_MEETING.finditer(window)
     )
 
