@@ -200,8 +200,9 @@ def _logged_call_at(text: str, line_start: int, start: int) -> bool:
 
 def is_record(text: str, span: Span) -> bool:
     """Whether a step candidate is what the note says was had or held: it starts with the verb
-    or is its object ("Had a call today"), or with a contact reported in the past tense, is thanked for or liked, its clause says it went
-    well, ended, happened or was called off, or its line gives it a status of held or done."""
+    or is its object ("Had a call today"), it starts with a contact reported in the past tense
+    ("Ringde Per"), is thanked for or liked, its clause says it went well, ended, happened or was
+    called off, or its line gives it a status of held or done or ticks it off."""
     start, end = span
     line_start = text.rfind("\n", 0, start) + 1
     return bool(
@@ -547,6 +548,8 @@ _THEIR_MEETING = re.compile(
     r"(?:mote|meeting|mtg|styrelsemote|board\s+meeting)\b"
 )
 
+_MEETING_KEYS = ("möte", "mote", "meeting", "mtg")
+
 # ... unless we attend or present there ("Jag är med på deras styrelsemöte tors 11/3"; also what
 # makes the customer's meeting the step's own place in the when choice: "present ... to the board")
 ATTENDS = re.compile(
@@ -558,6 +561,8 @@ def in_their_meeting(text: str, span: Span) -> bool:
     """Whether a candidate lies within a phrase naming the customer's own meeting or someone
     being in a meeting."""
     offset = max(0, span[0] - 40)
+    if not _has_any(text, offset, span[1] + 2, _MEETING_KEYS):
+        return False
     window = fold_same_length(text[offset : span[1] + 2])
     return any(
         m.start() + offset <= span[0]
