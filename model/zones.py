@@ -88,13 +88,26 @@ def in_zones(span: Span, zones: Sequence[Span]) -> bool:
 _SIGN_OFF = re.compile(
     r"(?im)^[ \t]*(?:(?:kind|best|warm|warmest)[ \t]+regards|many[ \t]+thanks|thanks[ \t]+again|regards|best|"
     r"cheers|thanks|thank[ \t]+you|med[ \t]+vänliga?[ \t]+hälsninga?r?|med[ \t]+vanliga?[ \t]+halsninga?r?|"
-    r"vänliga[ \t]+hälsningar|vanliga[ \t]+halsningar|mvh|hälsningar|halsningar|tack)[ \t]*[,.!]?[ \t]*$"
+    r"vänliga[ \t]+hälsningar|vanliga[ \t]+halsningar|mvh|hälsningar|halsningar|tack|ha[ \t]+det[ \t]+(?:gott|bra|fint)|"
+    r"allt[ \t]+gott|all[ \t]+the[ \t]+best|br|bw)[ \t]*[,.!]?[ \t]*$"
 )
 # ... and the signature under it: up to six short lines, until a blank line, a quoted message
 # or a line of prose (three words in lower case: "I'll send the quote tomorrow")
 _SIGNATURE_LINE = re.compile(r"\n(?![ \t]*(?:>|-{2,}|\n|$))[^\n]{1,70}(?=\n|$)")
 _LOWER_WORD = re.compile(r"(?<![\w'’])[a-zåäö]+\b")
-_SIGN_OFF_WORDS = ("regards", "best", "thank", "cheers", "mvh", "hälsning", "halsning", "tack")
+_SIGN_OFF_WORDS = (
+    "regards",
+    "best",
+    "thank",
+    "cheers",
+    "mvh",
+    "hälsning",
+    "halsning",
+    "tack",
+    "ha det",
+    "allt gott",
+    "br",
+)
 
 
 @functools.lru_cache(maxsize=16)

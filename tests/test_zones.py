@@ -127,6 +127,12 @@ def test_the_newest_message_states_the_step(text: str, note_date: str, step: str
             ["Kind regards,\nTom Reddish\nSurvey & Sales | Brightfield"],
         ),
         ("Ses!\nMvh\nAnna Berg\n070-123 45 67\n\n> Från: Per", ["Mvh\nAnna Berg\n070-123 45 67"]),
+        (
+            "Jag hör av mig.\n\nHa det gott!\nSofia Berglund\nHR-ansvarig, Ekbacka Bageri AB",
+            ["Ha det gott!\nSofia Berglund\nHR-ansvarig, Ekbacka Bageri AB"],
+        ),
+        ("See you Tue.\nBR\nHamish", ["BR\nHamish"]),
+        ("Det blir bra!\nAnna", []),  # no sign-off alone on its line
         # a line of prose under a sign-off is the message, not a signature
         ("Thanks,\nI will send the quote tomorrow\nAnna", []),
         ("Best\n\nCall Per on Friday", []),  # nothing under the sign-off before the blank line
