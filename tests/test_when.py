@@ -70,6 +70,9 @@ RESOLVE = [
     ("tomorrow COB", "date", "2026-11-27"),
     ("end of day Monday", "date", "2026-11-30"),
     ("by wed eod", "date", "2026-12-02"),
+    # ... and the British end of play
+    ("by EOP Friday", "date", "2026-11-27"),
+    ("by close of play tomorrow", "date", "2026-11-27"),
     ("EOD today", "date", "2026-11-26"),
     ("send it by EOD", "date", "2026-11-26"),
     # hours after a weekday, unless day-month falls on that weekday
@@ -99,6 +102,7 @@ RESOLVE = [
     ("fredag eftermiddag", "date", "2026-11-27"),
     ("Friday afternoon", "date", "2026-11-27"),
     ("by EOD", "date", "2026-11-26"),
+    ("send it by EOP", "date", "2026-11-26"),
     ("efter lunch", "date", "2026-11-26"),
     # offsets
     ("om 10 dagar", "date", "2026-12-06"),

@@ -395,8 +395,8 @@ _RX_REL_DAY = _c(
 _RX_PART = _c(
     r"\b(?:(?:på|in\s+the|i|on\s+the|under|early\s+in\s+the)\s+)?(?:early\s+|late\s+|tidig\s+|sen\s+)?"
     r"(?P<p>förmiddagen|förmiddag|fm|f\.m\.|eftermiddagen|eftermiddag|em|e\.m\.|morgonen|morgon|morning|mornings|"
-    r"afternoon|afternoonish|evening|kvällen|kväll|night|natten|lunch|lunchtid|lunchtime|lunchtiden|eod|cob|"
-    r"end\s+of\s+(?:the\s+)?(?:business\s+)?day|close\s+of\s+business|dagens\s+slut|bitti)\b"
+    r"afternoon|afternoonish|evening|kvällen|kväll|night|natten|lunch|lunchtid|lunchtime|lunchtiden|eod|cob|eop|"
+    r"end\s+of\s+(?:the\s+)?(?:business\s+)?day|close\s+of\s+business|(?:end|close)\s+of\s+play|dagens\s+slut|bitti)\b"
 )
 
 
@@ -579,7 +579,7 @@ _DIGIT = re.compile(r"\d")
 _PRECHECK_SOURCE = (
     r"\d|dag\b|dags\b|day\b|lunch|tomorrow|today|tonight|yesterday|tmrw|fortnight|ago\b|hence|sedan|sekund|second|minut|timm|hour|nu\b|morgon|morgn|morrn|morn|imrn|imrgn|går|kväll|veck|week|wk|month|månad|år|year|yr\b|kvartal|quarter|qtr|"
     r"jan|feb|mar|apr|maj|may|jun|jul|aug|sep|okt|oct|nov|dec|mån|tis|ons|tor|fre|lör|sön|mon|tue|wed|thu|fri|sat|sun|"
-    r"tonight|tonite|noon|midnight|midday|halv|half|kvart|quarter|eod|eow|eom|eoy|fram|tag|snart|kort|soon|later|"
+    r"tonight|tonite|noon|midnight|midday|halv|half|kvart|quarter|eod|eop|eow|eom|eoy|fram|tag|snart|kort|soon|later|"
     r"sommar|summer|höst|vår\b|spring|vinter|winter|autumn|fall|påsk|easter|christmas|xmas|new year|nyår|semester|"
     r"vacation|holiday|sportlov|skiftet|helg|weekend|asap|fjol|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|"
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|kl|@|valborg|halloween|bom|boy|boxing|"

@@ -216,7 +216,7 @@ _WD_TOKENS = _toks(
 _PART_TOKENS = _toks(
     "morgon morgonen morning mornings förmiddag förmiddagen formiddag formiddagen fm f m em e eftermiddag "
     "eftermiddagen afternoon afternoonish evening kväll kvällen kvall kvallen natt natten night tonight tonite "
-    "lunch lunchtid lunchtime lunchtiden eod cob end close slut bitti today tomorrow idag imorgon dag noon"
+    "lunch lunchtid lunchtime lunchtiden eod cob eop end close slut bitti today tomorrow idag imorgon dag noon"
 )
 
 

@@ -423,7 +423,7 @@ _COUNTED = _ci(
 _ORDINAL_BEFORE_NOUN = re.compile(
     r"[ \t]+(?!(?:at|kl|am|pm|a\.m|p\.m|of|or|and|och|by|till|until|for|to|in|on|om|ang|re|with|w|med|"
     r"then|sen|so|as|if|after|before|efter|före|innan|morning|afternoon|evening|fm|em|latest|senast|"
-    r"ok|is|we|i|he|she|they|works|would|could|eod|cob|noon|lunch|between|mellan|from|från|around|kring|ca|about|"
+    r"ok|is|we|i|he|she|they|works|would|could|eod|cob|eop|noon|lunch|between|mellan|from|från|around|kring|ca|about|"
     r"regarding|concerning|angående|angaende|please|instead|too)\b)"
     r"[a-zåäö]{2,}"
 )
@@ -621,7 +621,7 @@ def _r_rel_day(text: str, m: re.Match[str], ref: date) -> _Atom | None:
 
 def _r_part(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     p = fold(m.group("p")).replace(".", "")
-    if p in ("eod", "cob", "dagens slut") or p.startswith(("end of", "close of")):
+    if p in ("eod", "cob", "eop", "dagens slut") or p.startswith(("end of", "close of")):
         # The note's day unless it stands next to another day ("EOD Friday", see _merge_pair).
         return _Atom(m.start(), m.end(), "date", d=ref, pm=True, edge="ofday")
     if p == "em" and not m.group(0).lower().startswith(("på", "pa")):
