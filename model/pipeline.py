@@ -17,6 +17,15 @@ from typing import TypeVar
 
 from model.activity import activity_step, logged_activity, record_reason, retry_step, subject_over_type
 from model.artifacts import Artifacts, load_artifacts
+from model.candidates import (
+    is_activity,
+    newest_message,
+    other_phrases,
+    overlaps,
+    stated_step,
+    step_phrases,
+    zoned,
+)
 from model.choose import choose_primary, customer_event, in_date_field, log_stamp, when_features_all
 from model.fastner import FastNER
 from model.journal import in_past_entry, past_entry_label, todays_label
@@ -58,7 +67,6 @@ from model.steps import (
     contact_wished,
     labelled_step,
     meeting_before,
-    next_steering,
     own_reply,
     pick_primary,
     request_phrases,
@@ -66,7 +74,6 @@ from model.steps import (
     step_features,
     under_actions,
 )
-from model.steps import propose as propose_steps
 from model.threads import single_blas_thread
 from model.tidy import (
     reason_after_step,
@@ -77,7 +84,7 @@ from model.tidy import (
     topic_inside,
 )
 from model.when import find_times
-from model.zones import action_zone, headings, in_zones, quoted_zones
+from model.zones import action_zone
 
 LANGUAGES = ("auto", "sv", "en")
 
@@ -261,9 +268,9 @@ class Klarsteg:
             elif clf.step_ranker is not None:
                 # The span model misses steps in lists and minutes: the rule's step phrases
                 # that overlap none of its steps join them, and the ranker decides.
-                steps = sorted([*steps, *_other_phrases(n, steps)])
+                steps = sorted([*steps, *other_phrases(n, steps)])
             if len(steps) > 1:
-                steps = _newest_message(n.text, steps)
+                steps = newest_message(n.text, steps)
             # "Wed: follow-up call, happy" in a diary saved on Friday: a record
             # "Aktivitet: Besök / Datum: <the note's day>": the activity logged, not one to come
             steps = [
@@ -289,7 +296,7 @@ class Klarsteg:
             elif steps:
                 n.step = steps[choose_primary(steps, n.mentions, n.text, n.sentences)]
             if n.step is None:
-                n.step = _stated_step(n)
+                n.step = stated_step(n)
                 n.step_is_stated = n.step is not None
             elif subject := subject_over_type(n.text, n.rule_folded(), n.step, n.mentions):
                 n.step = subject  # "Type: Email / Subject: Revised quote - ...": the subject's
@@ -327,7 +334,7 @@ class Klarsteg:
             # a peak inside a customer's request is the request ("2 containrar" of "vill ha
             # quote på 2 containrar")
             asked = next(
-                (r for r in request_phrases(n.text, n.rule_folded(), n.mentions) if _overlaps(r, *found[:2])),
+                (r for r in request_phrases(n.text, n.rule_folded(), n.mentions) if overlaps(r, *found[:2])),
                 None,
             )
             if asked is not None:
@@ -339,7 +346,7 @@ class Klarsteg:
             if clf.step_ranker is None or clf.step_phrase_lean > 1.0:
                 return []
             # else the rule's phrase the step acceptor is sure of ("3. Next meeting to resolve ...")
-            scored = self._accepted(_zoned(_step_phrases(n), zone), n)
+            scored = self._accepted(zoned(step_phrases(n), zone), n)
             lean = [ps for ps in scored if ps[1] >= clf.step_phrase_lean]
             return [max(lean, key=lambda ps: ps[1])[0]] if lean else []
         if found and (found[2] + clf.step_phrase_margin > 1.0 or clf.step_ranker is None):
@@ -350,7 +357,7 @@ class Klarsteg:
                 return [labelled]
             if clf.step_ranker is None:
                 return []
-        phrases = _zoned(_step_phrases(n), zone)
+        phrases = zoned(step_phrases(n), zone)
         if found:  # a protokoll's title (tagger 0.27) against its item "Nästa möte" (acceptor 0.80)
             scored = self._accepted([p for p in phrases if p[1] <= found[0] or p[0] >= found[1]], n)
             best = max(scored, key=lambda ps: ps[1], default=None)
@@ -381,22 +388,22 @@ class Klarsteg:
             # neither the note-level nor the action model believes in it, and it is not the
             # planned activity of a record (whose shape the presence model does not read)
             if confidence < clf.step_confidence_floor and not (
-                n.step_is_stated or _is_activity(n, start, end)
+                n.step_is_stated or is_activity(n, start, end)
             ):
                 # ... then what the note states ("Want a quote incl. AV"): another phrase, or
                 # this one kept when the note states it ("Next steps: contract redlines back")
-                stated = _stated_step(n)
+                stated = stated_step(n)
                 if stated is None:
                     n.step = None
                     continue
-                if not _overlaps(stated, start, end):
+                if not overlaps(stated, start, end):
                     start, end = n.step = tidy_step(n.text, *stated, n.time_spans())
                     action, owner, confidence = self._labels(n, start, end)
                 n.step_is_stated = True
             wished = contact_wished(n.rule_folded(), (start, end))
             if wished is not None:
                 action, owner = wished, "seller"  # "vill bli uppringd": the rep's call (SPEC)
-            elif (action, owner) != ("call", "seller") and _overlaps(
+            elif (action, owner) != ("call", "seller") and overlaps(
                 retry_step(n.text, n.rule_folded()), start, end
             ):
                 # the retry of an unanswered call is the rep's call (42 of 42 annotated retries
@@ -630,87 +637,6 @@ def _to_original(field: _SpanField | None, norm: Normalized) -> _SpanField | Non
     if not norm.html:
         update["text"] = norm.original[start:end]
     return field.model_copy(update=update)
-
-
-def _other_phrases(note: Note, steps: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The rule's step phrases (:func:`model.steps.propose`, without requests) that can be a
-    step (:func:`~model.records.never_a_step`), in sentences where the span model found none."""
-    taken = {note.bounds(s, e) for s, e in steps}  # the span model has read those
-    if taken and not note.sentences.ends:
-        return []  # a note of one sentence, which the span model has read
-    text = note.text
-    return [
-        (a, b)
-        for a, b in propose_steps(text, note.rule_folded(), note.mentions)
-        if all(b <= s or a >= e for s, e in steps)
-        and note.bounds(a, b) not in taken
-        and not never_a_step(text, (a, b))  # (the costlier test last)
-    ]
-
-
-def _stated_step(note: Note) -> tuple[int, int] | None:
-    """A step the note states whatever the models believe: what a next-activity label names
-    ("Nästa aktivitet: Telefon 2026-08-11"), else the next steering group of a customer project's
-    minutes (:func:`~model.steps.next_steering`), else a customer's request for a price or a quote
-    (SPEC; "§ 2 Vill ha pris på ..."), for a note the step choice left without one or whose
-    step the confidence floor drops."""
-    return (
-        labelled_step(note.text, note.mentions)
-        or next_steering(note.rule_folded(), note.mentions)
-        or next(
-            (
-                s
-                for s in request_phrases(note.text, note.rule_folded(), note.mentions)
-                if not never_a_step(note.text, s)
-                and not in_past_entry(note.text, s, note.mentions, note.note_date)
-            ),
-            None,
-        )
-    )
-
-
-def _is_activity(note: Note, start: int, end: int) -> bool:
-    """Whether the step at ``start:end`` is the planned activity of a record-shaped note or the
-    retry of an unanswered call (the rule's, or the span model's step of a task record:
-    "Uppgift: Påminn Olle ... / Förfallodatum: ...")."""
-    if note.step_is_activity:
-        return True
-    folded = note.rule_folded()
-    return _overlaps(
-        activity_step(note.text, note.mentions, folded) or retry_step(note.text, folded), start, end
-    )
-
-
-def _newest_message(text: str, steps: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The candidates outside the earlier messages a logged e-mail quotes, when the reply has
-    one outside its subject and lead-in lines ("I've put a call on the calendar for Wed 1/21"
-    over the quoted "Could we do a call sometime next week?"); all of them otherwise."""
-    zones = quoted_zones(text)
-    if not zones:
-        return steps
-    zones += headings(text)
-    fresh = [s for s in steps if not in_zones(s, zones)]
-    return fresh or steps
-
-
-def _overlaps(span: tuple[int, int] | None, start: int, end: int) -> bool:
-    return span is not None and span[0] < end and start < span[1]
-
-
-def _zoned(phrases: list[tuple[int, int]], zone: int) -> list[tuple[int, int]]:
-    """The first eight phrases in the note's action zone (from ``zone`` on), or of the whole
-    note when none is in it."""
-    return ([p for p in phrases if p[0] >= zone] or phrases)[:8]
-
-
-def _step_phrases(note: Note) -> list[tuple[int, int]]:
-    """The rule's step phrases (:func:`model.steps.propose`, requests for a price or a quote
-    included) that can be a step (not records of what was had or held)."""
-    return [
-        s
-        for s in propose_steps(note.text, note.rule_folded(), note.mentions, requests=True)
-        if not never_a_step(note.text, s)
-    ]
 
 
 def _narrow_step(note: Note, span: tuple[int, int]) -> None:
