@@ -1312,6 +1312,13 @@ def test_clock_time_takes_the_day_before_it(text: str, expected: list[tuple[str,
         ("[Call] 29.12. Hr. Timm", [("29.12", "date", "2026-12-29")]),
         # ... or with no dot after it, behind a deadline's word (Finland-Swedish "senast 26.9")
         ("Svar senast 26.2 till Anna", [("senast 26.2", "date", "2027-02-26")]),
+        # a week number in words, as a dictated note has it
+        ("ring honom vecka fyrtiotvå", [("vecka fyrtiotvå", "week", "2027-W42")]),
+        ("kommer ut vecka fyrtio två", [("vecka fyrtio två", "week", "2027-W42")]),
+        ("call him in week forty five", [("in week forty five", "week", "2027-W45")]),
+        ("book it for week twenty-one", [("week twenty-one", "week", "2027-W21")]),
+        ("vi hörs vecka två", [("vecka två", "week", "2027-W02")]),
+        ("städning varje vecka en gång", []),
         ("Innan 3.12 vill de ha offerten", [("Innan 3.12", "date", "2026-12-03")]),
         ("priset gäller t.o.m. 15.12", [("15.12", "date", "2026-12-15")]),
         ("effekt 26.9 kW, verkningsgrad 4.2", []),

@@ -453,6 +453,20 @@ _RX_WEEKNUM = _c(
 )
 
 
+# A week number in words, as a dictated note has it ("vecka två", "vecka fyrtiotvå", "in week
+# forty five", "week twenty-one"): tens and units, Swedish or English (not "vecka en", as in
+# "varje vecka en gång")
+_SV_UNITS = r"en|ett|två|tre|fyra|fem|sex|sju|åtta|nio"
+_EN_UNITS = r"one|two|three|four|five|six|seven|eight|nine"
+_RX_WEEKWORD = _c(
+    r"\b(?:vecka|veckan|week)\s+(?P<w>"
+    rf"(?:tjugo|trettio|fyrtio|femtio)(?:[\s-]?(?:{_SV_UNITS}))?|tio|elva|tolv|tretton|fjorton|femton|sexton|"
+    rf"sjutton|arton|nitton|ett|två|tre|fyra|fem|sex|sju|åtta|nio"
+    rf"|(?:twenty|thirty|forty|fifty)(?:[\s-](?:{_EN_UNITS}))?|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    rf"sixteen|seventeen|eighteen|nineteen|(?:{_EN_UNITS}))\b"
+)
+
+
 _RX_WEEKOF = _c(
     r"\b(?:w/c|w\.c\.|wc|(?:week|wk)\s+commencing|week\s+beginning|(?:the\s+)?(?:week|wk)\s+of|veckan\s+(?:som\s+börjar|med|från))\b"
 )

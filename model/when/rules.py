@@ -63,6 +63,7 @@ from model.when.patterns import (
     _RX_WEEKEND,
     _RX_WEEKNUM,
     _RX_WEEKOF,
+    _RX_WEEKWORD,
     _RX_YEAR,
     _RX_YEAR_NUM,
 )
@@ -115,6 +116,7 @@ from model.when.rules_periods import (
     _r_weekend,
     _r_weeknum,
     _r_weekof,
+    _r_weekword,
     _r_year,
     _r_year_num,
 )
@@ -170,6 +172,7 @@ _RULES_LIST: tuple[tuple[re.Pattern[str], object], ...] = (
     (_RX_WEEKEND, _r_weekend),
     (_RX_WEEK_AFTER_DAY, _r_week_after_day),
     (_RX_WEEKNUM, _r_weeknum),
+    (_RX_WEEKWORD, _r_weekword),
     (_RX_WEEKOF, _r_weekof),
     (_RX_MONTH_REL, _r_month_rel),
     (_RX_MONTH, _r_month),
@@ -282,6 +285,7 @@ _GATES: dict[object, object] = {
     _r_weekend: _toks("helg helgen weekend week end"),
     _r_weeknum: (_toks("#"), _toks("v w wk kw vecka veckan week vnr nr")),
     _r_weekof: _toks("w c wc week wk veckan"),
+    _r_weekword: _toks("vecka veckan week"),
     _r_month_rel: _toks("månad månaden manad manaden month mån man"),
     _r_month: _MONTH_TOKENS,
     _r_quarter: _toks("q k kvartal kvartalet quarter qtr kv"),
