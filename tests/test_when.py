@@ -1312,6 +1312,9 @@ def test_clock_time_takes_the_day_before_it(text: str, expected: list[tuple[str,
         ("[Call] 29.12. Hr. Timm", [("29.12", "date", "2026-12-29")]),
         # ... or with no dot after it, behind a deadline's word (Finland-Swedish "senast 26.9")
         ("Svar senast 26.2 till Anna", [("senast 26.2", "date", "2027-02-26")]),
+        # a bare hour after "efter"/"after" before a "so" that opens the next clause
+        ("ring mig ikväll efter 19 så tar vi det", [("ikväll efter 19", "datetime", "2026-11-26T19:00")]),
+        ("call after 4 so we can plan", [("after 4", "datetime", "2026-11-26T16:00")]),
         # a week number in words, as a dictated note has it
         ("ring honom vecka fyrtiotvå", [("vecka fyrtiotvå", "week", "2027-W42")]),
         ("kommer ut vecka fyrtio två", [("vecka fyrtio två", "week", "2027-W42")]),

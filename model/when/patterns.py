@@ -207,9 +207,11 @@ _RX_TIME_H = re.compile(
 
 
 # "call back after 5", "ring efter 3", "ring tillbaka efter 15": a bare hour after
-# "after"/"before" ends the clause
+# "after"/"before" ends the clause, or a "so"/"then" opens the next one ("ring mig ikväll efter 19
+# så tar vi dä")
 _RX_TIME_AFTER_BARE = re.compile(
-    r"\b(?:after|before|efter|före|fore|innan)\s+(?P<h>1\d|20|[1-9])(?=\s*$|\s*[,;!?)]|\.(?!\d)|\s+[-\u2013\u2014]\s)",
+    r"\b(?:after|before|efter|före|fore|innan)\s+(?P<h>1\d|20|[1-9])"
+    r"(?=\s*$|\s*[,;!?)]|\.(?!\d)|\s+[-\u2013\u2014]\s|\s+(?:så|sa|so|then|sen|då)\b)",
     re.MULTILINE,
 )
 
