@@ -1315,6 +1315,14 @@ def test_clock_time_takes_the_day_before_it(text: str, expected: list[tuple[str,
         # a bare hour after "efter"/"after" before a "so" that opens the next clause
         ("ring mig ikväll efter 19 så tar vi det", [("ikväll efter 19", "datetime", "2026-11-26T19:00")]),
         ("call after 4 so we can plan", [("after 4", "datetime", "2026-11-26T16:00")]),
+        # Swedish 21st-31st as one word, Finland-Swedish "medlet" (the middle) and "veckoslut" (the weekend)
+        (
+            "på onsdag den tjugonionde september klockan tio",
+            [("på onsdag den tjugonionde september klockan tio", "datetime", "2027-09-29T10:00")],
+        ),
+        ("senast den trettioförsta december", [("senast den trettioförsta december", "date", "2026-12-31")]),
+        ("demo i medlet av maj", [("i medlet av maj", "month", "2027-05")]),
+        ("hörs nästa veckoslut", [("nästa veckoslut", "week", "2026-W49")]),
         # a week number in words, as a dictated note has it
         ("ring honom vecka fyrtiotvå", [("vecka fyrtiotvå", "week", "2027-W42")]),
         ("kommer ut vecka fyrtio två", [("vecka fyrtio två", "week", "2027-W42")]),

@@ -177,9 +177,24 @@ ORDINAL_WORDS = {
     "twentieth": 20,
     "trettionde": 30,
     "thirtieth": 30,
+    # Swedish writes 21st-31st as one word ("den tjugonionde september")
+    "tjugoforsta": 21,
+    "tjugoforste": 21,
+    "tjugoandra": 22,
+    "tjugoandre": 22,
+    "tjugotredje": 23,
+    "tjugofjarde": 24,
+    "tjugofemte": 25,
+    "tjugosjatte": 26,
+    "tjugosjunde": 27,
+    "tjugoattonde": 28,
+    "tjugonionde": 29,
+    "trettioforsta": 31,
+    "trettioforste": 31,
 }
 ORDINAL_WORDS_RE = (
-    r"trettonde|fjortonde|femtonde|sextonde|sjuttonde|artonde|nittonde|tjugonde|trettionde"
+    r"tjugoförsta|tjugoförste|tjugoandra|tjugoandre|tjugotredje|tjugofjärde|tjugofemte|tjugosjätte|tjugosjunde"
+    r"|tjugoåttonde|tjugonionde|trettioförsta|trettioförste|trettonde|fjortonde|femtonde|sextonde|sjuttonde|artonde|nittonde|tjugonde|trettionde"
     r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth"
     r"|twentieth|thirtieth|eleventh|twelfth|seventh|second|fourth|eighth|third|first"
     r"|fifth|sixth|ninth|tenth|första|förste|andra|andre|tredje|fjärde|femte|sjätte"
@@ -245,7 +260,7 @@ EVENT_EN = (
 )
 _SV_PREP = (
     r"efter|innan|före|till|tills|inför|under|runt|kring|omkring|framåt|över|mot|fram\s+(?:på|mot|emot|till)|in\s+på"
-    r"|senare\s+i|tidigt\s+i|sent\s+i|(?:i\s+)?(?:början|slutet|mitten)\s+(?:av|på)"
+    r"|senare\s+i|tidigt\s+i|sent\s+i|(?:i\s+)?(?:början|slutet|mitten|medlet)\s+(?:av|på)"
 )
 _EN_PREP = (
     r"after|before|until|till|by|around|during|over|through|throughout|towards?|into|following|in|ahead\s+of"

@@ -444,7 +444,7 @@ _RX_WEEK_AFTER_DAY = _c(
 
 
 _RX_WEEKEND = _c(
-    rf"\b(?:(?P<mod>{_REL_WEEK})\s+(?:helg|helgen|weekend|week-end)|(?P<iv>i\s+helgen|över\s+helgen|till\s+helgen|(?:at|on|over|during)\s+the\s+weekend)"
+    rf"\b(?:(?P<mod>{_REL_WEEK})\s+(?:helg|helgen|weekend|week-end|veckoslut|veckoslutet)|(?P<iv>i\s+helgen|över\s+helgen|till\s+helgen|i\s+veckoslutet|(?:at|on|over|during)\s+the\s+weekend)"
     r"|(?P<nx>efter\s+helgen|after\s+the\s+weekend))\b"
 )
 
@@ -509,7 +509,7 @@ _YEAR_PREP = _ci(r"\b(?:in|i|during|under|år|year|by|until|efter|after|since)\s
 
 _RX_EDGE = _c(
     r"\b(?:(?:i|at|in|by|around|mot|till|until|towards?|fram\s+till|senast\s+i)\s+)?(?:the\s+)?"
-    r"(?P<e>slutet|början|mitten|start|end|beginning|middle|mid|early|late|tidigt|tidig|sent)"
+    r"(?P<e>slutet|början|mitten|medlet|start|end|beginning|middle|mid|early|late|tidigt|tidig|sent)"
     r"(?:\s+(?:av|på|of|i|in)\b|-(?=[a-z]))\s*"
     r"(?:(?:the\s+)?(?P<noun>month|månaden|week|veckan|year|året|quarter|kvartalet)\b)?"
 )

@@ -282,7 +282,7 @@ _GATES: dict[object, object] = {
     _r_wd_short: _toks("to fr"),
     _r_wd_past: _toks("måndags tisdags onsdags torsdags fredags lördags söndags mandags lordags sondags"),
     _r_week_rel: _toks("vecka veckan week wk v nv"),
-    _r_weekend: _toks("helg helgen weekend week end"),
+    _r_weekend: _toks("helg helgen weekend week end veckoslut veckoslutet"),
     _r_weeknum: (_toks("#"), _toks("v w wk kw vecka veckan week vnr nr")),
     _r_weekof: _toks("w c wc week wk veckan"),
     _r_weekword: _toks("vecka veckan week"),
@@ -291,7 +291,9 @@ _GATES: dict[object, object] = {
     _r_quarter: _toks("q k kvartal kvartalet quarter qtr kv"),
     _r_year: _toks("år året ar aret year yr fjol fjor"),
     _r_year_num: _toks("#"),
-    _r_edge: _toks("slutet början borjan mitten start end beginning middle mid early late tidigt tidig sent"),
+    _r_edge: _toks(
+        "slutet början borjan mitten medlet start end beginning middle mid early late tidigt tidig sent"
+    ),
     _r_eo: _toks(
         "eow eom eoy eoq bom boy månadsslut månadsslutet manadsslut manadsslutet årsslut årsslutet arsslut arsslutet veckoslut"
     ),

@@ -344,6 +344,7 @@ _MONTH_PREPOSITIONS = frozenset(
         "slutet",
         "borjan",
         "mitten",
+        "medlet",
     ]
 )
 

@@ -152,7 +152,8 @@ def _r_month_rel(text: str, m: re.Match[str], ref: date) -> _Atom | None:
 
 
 _EDGE_BEFORE = re.compile(
-    r"\b(?:början|borjan|slutet|mitten|start|end|beginning|middle|mid)\s+(?:av|of|på|pa)\s+$", re.IGNORECASE
+    r"\b(?:början|borjan|slutet|mitten|medlet|start|end|beginning|middle|mid)\s+(?:av|of|på|pa)\s+$",
+    re.IGNORECASE,
 )
 
 
@@ -251,6 +252,8 @@ def _r_year_num(text: str, m: re.Match[str], ref: date) -> _Atom | None:
 
 def _r_edge(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     e = fold(m.group("e"))
+    if e == "medlet":  # Finland-Swedish "i medlet av maj": the middle
+        e = "mitten"
     noun = fold(m.group("noun") or "")
     if noun:
         if noun.startswith(("month", "manad")):
