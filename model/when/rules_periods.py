@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from model.when.lexicon import (
     FILLERS,
+    NUMBER_WORDS,
     PAST_SEASONS,
     WEAK_MONTHS,
     fold,
@@ -95,40 +96,30 @@ def _r_weeknum(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     return _Atom(m.start(), m.end(), "week", d=d) if d else None
 
 
+# The tens a week number in words opens with: the lexicon's number words know twenty and thirty
 _WEEK_TENS = {
     "tjugo": 20,
     "trettio": 30,
-    "fyrtio": 40,
-    "femtio": 50,
     "twenty": 20,
     "thirty": 30,
+    "fyrtio": 40,
+    "femtio": 50,
     "forty": 40,
     "fifty": 50,
 }
-_WEEK_TEENS = {
-    "tio": 10, "elva": 11, "tolv": 12, "tretton": 13, "fjorton": 14, "femton": 15, "sexton": 16, "sjutton": 17,
-    "arton": 18, "nitton": 19, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}  # fmt: skip
-_WEEK_UNITS = {
-    "en": 1, "ett": 1, "tva": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "atta": 8, "nio": 9,
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-}  # fmt: skip
 
 
 def _week_words(words: str) -> int:
-    """The number a week's words name ("fyrtiotvå" 42, "forty five" 45, "två" 2); 0 when none."""
-    w = fold(words).replace("-", " ").replace(" ", "")
-    if w in _WEEK_TEENS:
-        return _WEEK_TEENS[w]
+    """The number a week's words name ("fyrtiotvå" 42, "forty five" 45, "två" 2, read with the
+    lexicon's ``NUMBER_WORDS``); 0 when none."""
+    w = fold(words).replace("-", "").replace(" ", "")
+    if w in NUMBER_WORDS:
+        return int(NUMBER_WORDS[w])
     tens = next((t for t in _WEEK_TENS if w.startswith(t)), None)
-    rest = w[len(tens) :] if tens else w
-    value = _WEEK_TENS[tens] if tens else 0
-    if rest:
-        if rest not in _WEEK_UNITS:
-            return 0
-        value += _WEEK_UNITS[rest]
-    return value
+    if tens is None:
+        return 0
+    unit = NUMBER_WORDS.get(w[len(tens) :], 0) if len(w) > len(tens) else 0
+    return _WEEK_TENS[tens] + int(unit) if len(w) == len(tens) or 1 <= unit <= 9 else 0
 
 
 def _r_weekword(text: str, m: re.Match[str], ref: date) -> _Atom | None:
