@@ -274,14 +274,17 @@ _SENDER = re.compile(
     r"book|boka|zoom|teams)\b)[A-ZÅÄÖ][\w.'’-]*(?:[ \t]+[A-ZÅÄÖ][\w.'’-]*)?[ \t]+"
 )
 _SENT_AT = re.compile(r"[ \t]*(?:[ap]m)?[ \t]*[:\-–]")
+# A chat export's bracketed stamp, perhaps after its channel ("[Teams 08:16] Malin: ...")
+_BRACKET_OPEN = re.compile(r"[ \t]*\[(?:[A-Za-zÅÄÖåäö]+[ \t]+)?")
 
 
 def log_stamp(text: str, mention: TimeMention, note_date: date) -> bool:
     """Whether a mention is a log entry's time stamp on the note's day ("16/10 09:05 Catalogue
     sent"): it opens its line, a date in digits with its time. It dates what was logged, not a
     next step (a day plan's "- 10:00 handover" is a time alone, after a bullet). A pasted chat
-    message's stamp after its sender ("Priya 09:17: call w/ Declan ...") is one too: none of
-    the 15 annotated notes with such stamps has one for its when."""
+    message's stamp after its sender ("Priya 09:17: call w/ Declan ...") or in brackets ("[Teams
+    08:16] Malin: ...") is one too: none of the 15 annotated notes with such stamps has one for
+    its when."""
     if not (mention.has_time and mention.value and NUMERIC_STAMP.fullmatch(mention.text)):
         return False
     if mention.value[:10] != note_date.isoformat():
@@ -289,6 +292,8 @@ def log_stamp(text: str, mention: TimeMention, note_date: date) -> bool:
     line_start = text.rfind("\n", 0, mention.start) + 1
     if not text[line_start : mention.start].strip():
         return _STAMP_DATE.search(mention.text) is not None
+    if text.startswith("]", mention.end) and _BRACKET_OPEN.fullmatch(text, line_start, mention.start):
+        return True
     sender = _SENDER.fullmatch(text, line_start, mention.start)
     return sender is not None and _SENT_AT.match(text, mention.end) is not None
 

@@ -471,9 +471,9 @@ def in_minutes_title(text: str, span: Span) -> bool:
 
 
 # A note that opens by saying it is internal ("Internt möte – ...", "Internal: ask finance ...",
-# "Intern genomgång med ...") records work with no customer contact: 85 of the 86 annotated
-# notes that open so have no step
-_OPENS_INTERNAL = re.compile(r"(?i)[ \t#*\[(]*(?:internt?|internal)\b")
+# "Intern genomgång med ...", "Internmöte Sthlm-kontoret") records work with no customer
+# contact: 87 of the 88 annotated notes that open so have no step
+_OPENS_INTERNAL = re.compile(r"(?i)[ \t#*\[(]*(?:internt?|internal|interna|internm[öo]te\w*)\b")
 
 
 # A to-do list's header ("Att göra:", "Till mån:", "To-do for December:", "Callbacks this wk"):

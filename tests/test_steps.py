@@ -346,6 +346,10 @@ def test_log_stamps_are_marked_for_the_when_ranker(text: str, expected: dict[str
         ("- 10:00 handover with Bo", False),  # a day plan's time alone, after a bullet
         ("Call Lina 15:00 about the specs", False),  # a time in the sentence, not a stamp
         ("Priya 09:17 tomorrow: call", False),  # another day than the note's
+        ("[Teams 08:16] Malin: Skicka mig mätdatan", True),  # a chat export's, bracketed
+        ("[09:15] Call - Pemberton Brewing", True),
+        ("[Call 10:00] with Bo at their office", True),
+        ("Call at [10:00] with Bo", False),  # the bracket does not open the line
     ],
 )
 def test_log_and_chat_stamps(line: str, stamp: bool) -> None:
@@ -741,6 +745,9 @@ def test_what_the_note_says_there_is_none_of_is_no_step(text: str, candidate: st
         ("Internal: ask finance about the credit check", True),
         ("internt: flytta aktiviteter v.16", True),
         ("[Internal] deal review w/ Mark Thurs 3pm", True),
+        ("Internmöte Sthlm-kontoret 11/3\nDeltagare: Jo, Anton", True),
+        ("Interna noteringar: kunden har bytt inköpare", True),
+        ("Intervju med Anna, ring fre", False),
         ("Meeting w/ Anna. Internal review first, then I call her Fri", False),
         ("Interested in the X5, call Fri", False),
     ],

@@ -73,6 +73,10 @@ RESOLVE = [
     # ... and the British end of play
     ("by EOP Friday", "date", "2026-11-27"),
     ("by close of play tomorrow", "date", "2026-11-27"),
+    # the letter writer's "inst." is this month, and the "back end" of a month its end
+    ("by 28th inst.", "date", "2026-11-28"),
+    ("by the 30th instant", "date", "2026-11-30"),
+    ("by the back end of March", "month", "2027-03"),
     ("EOD today", "date", "2026-11-26"),
     ("send it by EOD", "date", "2026-11-26"),
     # hours after a weekday, unless day-month falls on that weekday

@@ -348,7 +348,9 @@ _RX_MON_DAY = _c(
 
 
 _RX_DAY_ONLY = _c(
-    rf"(?:\b(?:(?:på\s+)?den|(?:on\s+)?the|on)\s+(?P<d>{_DAYNUM}|(?P<ow>{ORDINAL_WORDS_RE}))(?P<suf>{_ORDSUF})?\b|(?P<d2>(?<![\w.,:/-])[0-3]?\d)(?P<suf2>st|nd|rd|th|:e|:a)\b)(?:\s+(?:of\s+(?:the\s+)?|i\s+)?(?P<rel>this|next|the\s+next|current|the\s+current|previous|the\s+previous|last|denna|nästa|förra)\s+(?:month|månad|månaden))?"
+    rf"(?:\b(?:(?:på\s+)?den|(?:on\s+)?the|on)\s+(?P<d>{_DAYNUM}|(?P<ow>{ORDINAL_WORDS_RE}))(?P<suf>{_ORDSUF})?\b|(?P<d2>(?<![\w.,:/-])[0-3]?\d)(?P<suf2>st|nd|rd|th|:e|:a)\b)(?:\s+(?:of\s+(?:the\s+)?|i\s+)?(?P<rel>this|next|the\s+next|current|the\s+current|previous|the\s+previous|last|denna|nästa|förra)\s+(?:month|månad|månaden)"
+    # ... or the letter writer's "inst." (instant: this month, "by 22nd inst.")
+    r"|\s+(?P<inst>inst(?:ant)?)\b\.?)?"
 )
 
 
@@ -509,7 +511,7 @@ _YEAR_PREP = _ci(r"\b(?:in|i|during|under|år|year|by|until|efter|after|since)\s
 
 _RX_EDGE = _c(
     r"\b(?:(?:i|at|in|by|around|mot|till|until|towards?|fram\s+till|senast\s+i)\s+)?(?:the\s+)?"
-    r"(?P<e>slutet|början|mitten|medlet|start|end|beginning|middle|mid|early|late|tidigt|tidig|sent)"
+    r"(?:(?:back|tail|fag)[\s-](?=end\b))?(?P<e>slutet|början|mitten|medlet|start|end|beginning|middle|mid|early|late|tidigt|tidig|sent)"
     r"(?:\s+(?:av|på|of|i|in)\b|-(?=[a-z]))\s*"
     r"(?:(?:the\s+)?(?P<noun>month|månaden|week|veckan|year|året|quarter|kvartalet)\b)?"
 )

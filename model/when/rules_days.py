@@ -434,8 +434,8 @@ _DAY_OR_MONTH = re.compile(sv(rf"(?:{WEEKDAY_FULL}|{WEEKDAY_ABBR})s?|{MONTHS}"),
 
 
 def _r_day_only(text: str, m: re.Match[str], ref: date) -> _Atom | None:
-    if m.group("d2") and m.group("rel"):
-        shift = _rel_shift(m.group("rel").replace("the ", ""))
+    if m.group("d2") and (m.group("rel") or m.group("inst")):
+        shift = _rel_shift(m.group("rel").replace("the ", "")) if m.group("rel") else 0
         y, mo = _add_months(ref.year, ref.month, shift or 0)
         dd = _safe_date(y, mo, int(m.group("d2")))
         return _Atom(m.start(), m.end(), "date", d=dd) if dd else None
@@ -456,8 +456,8 @@ def _r_day_only(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     if not 1 <= d <= 31:
         return None
     rel = m.group("rel")
-    if rel:
-        shift = _rel_shift(rel.replace("the ", ""))
+    if rel or m.group("inst"):
+        shift = _rel_shift(rel.replace("the ", "")) if rel else 0
         y, mo = _add_months(ref.year, ref.month, shift or 0)
         dd = _safe_date(y, mo, d)
         return _Atom(m.start(), m.end(), "date", d=dd) if dd else None
