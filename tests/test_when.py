@@ -778,6 +778,9 @@ TRAPS = [
     "revised lease quote w/ the 2nd unit added",
     "the 2nd shift supervisor",
     "den 2:a skiftet",
+    # a month after "the" and before a noun names a thing
+    "once the January rota is done",
+    "book the Sept review with Sinead",
 ]
 
 

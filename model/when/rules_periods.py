@@ -166,6 +166,15 @@ def _after_field_label(text: str, start: int, colon: bool = False) -> bool:
 _DAY_AFTER = re.compile(r"[ \t]+(?:the[ \t]+)?(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th|e|:e)?\b(?![:./]?\d)")
 
 
+# "the" before a month and a noun after it: the month names a thing ("the January rota", "the
+# Sept review"), as in no annotated when; a holiday's name is still a time ("the May bank holiday")
+_THE_BEFORE = re.compile(r"(?i)\bthe\s+$")
+_NOUN_AFTER = re.compile(
+    r"[ \t]+(?!(?:of|and|or|to|through|thru|till|until|at|in|on|for|if|when|then|so|is|was|will|"
+    r"th|st|nd|rd|bank|holiday|half)\b)[a-z][a-z-]+"
+)
+
+
 def _r_month(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     mon = text[m.start("mon") : m.end("mon")]
     f = fold(mon.strip(". "))
@@ -182,6 +191,13 @@ def _r_month(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     )
     if f == "jul" and not y:
         return None  # bare "jul" is Christmas
+    if (
+        not mod
+        and not y
+        and _THE_BEFORE.search(text, max(0, m.start() - 5), m.start())
+        and _NOUN_AFTER.match(text, m.end())
+    ):
+        return None  # "once the January rota is done", "after the March call": a thing's name
     if mod and not y and _DAY_AFTER.match(text, m.end()):
         return None  # "by Apr 9": the date's, not the month's (the longer "by Apr" would win)
     if f in WEAK_MONTHS and not supported and not _whole(text, m):
