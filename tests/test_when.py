@@ -82,6 +82,8 @@ RESOLVE = [
     # hours after a weekday, unless day-month falls on that weekday
     ("tis 10-11", "datetime", "2026-12-01T10:00"),
     ("fredag 13-15", "datetime", "2026-11-27T13:00"),
+    ("Thursday 3 Dec, 9–11", "datetime", "2026-12-03T09:00"),  # a comma after the date
+    ("tors 3/12, 9-11", "datetime", "2026-12-03T09:00"),
     ("mtg w/ Dan mon 9-10", "datetime", "2026-11-30T09:00"),
     ("tis 1-12", "date", "2026-12-01"),
     # a clock-time range stands for its start

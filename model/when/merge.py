@@ -176,9 +176,10 @@ def _merge_pair(a: _Atom, b: _Atom, ref: date) -> _Atom | None:
     return None
 
 
-# whole hours after a day, written like a date: "Tues 3 Feb 9-11", "tors 5/2 13-15"
+# whole hours after a day, written like a date: "Tues 3 Feb 9-11", "tors 5/2 13-15", "Thursday
+# 3 Dec, 9–11"
 _HOURS = re.compile(
-    r"[ \t]+(\d{1,2})\s*[-–]\s*(\d{1,2})(?![\w/:–-]|[.,]\d)"
+    r"[ \t]*,?[ \t]+(\d{1,2})\s*[-–]\s*(\d{1,2})(?![\w/:–-]|[.,]\d)"
     r"(?=[ \t]*(?:$|[^\w\s]|(?:at|in|on|i|på|pa|hos|with|med|och|and|for|för|to|till|am|pm|kl)\b))",
     re.IGNORECASE | re.MULTILINE,
 )
