@@ -926,6 +926,11 @@ FUZZY_MORE = [
     "after the holidays",
     "after the summer break",
     "after the show",
+    # ... a plant's shutdown
+    "efter stoppet",
+    "innan höststoppet",
+    "after the shutdown",
+    "before the annual shutdown",
     # vague offsets
     "in a month or so",
     "om en månad eller så",

@@ -243,11 +243,13 @@ EVENT_SV = (
     r"|bokslutet|\w*säsongen|högsäsong|lågsäsong|inventering|bokslut|sommaren|sommarn|hösten|våren|vintern"
     r"|veckoslutet|sportlov|vintersemestern|jullovet|ledigheten|föräldraledigheten|tjänstledigheten"
     r"|mellandagarna|mellandagar|kalvningen|lamningen|sådden|sadden|vårbruket|varbruket"
+    r"|\w*stoppet"  # a plant's shutdown ("efter stoppet", "innan höststoppet")
 )
 EVENT_EN = (
     r"(?:the\s+)?(?:(?:trade|industry|spring|autumn|fall)\s+)?(?:fair|show|expo|exhibition|conference|convention)"
     r"|(?:the\s+)?harvest|(?:the\s+)?(?:calving|lambing|silage|planting|sowing)(?:\s+season)?|(?:the\s+)?holidays|(?:the\s+)?holiday\s+season|(?:the\s+)?(?:summer|christmas|winter|spring|easter)"
     r"\s+(?:break|holidays?|vacation|shutdown)|(?:the\s+)?break|(?:the\s+)?(?:busy|peak|high|low)\s+season|(?:the\s+)?season"
+    r"|(?:the\s+)?(?:annual\s+|planned\s+)?(?:shutdown|outage)"
     r"|(?:the\s+)?(?:annual\s+)?(?:inventory|stocktake|stocktaking|budget\s+(?:round|cycle|process|season|work))"
     r"|(?:the\s+)?(?:new\s+year|easter|christmas|thanksgiving|midsummer|vacation|holidays)"
     r"|(?:the\s+)?(?:summer|winter|spring|autumn|fall)|(?:their|our|her|his|my)\s+(?:vacation|holiday|holidays|leave)"
@@ -315,7 +317,7 @@ FUZZY_RE = "|".join(
     (FUZZY_SV_SEASON_RE, FUZZY_SV_EVENT_RE, FUZZY_SV_WORDS_RE, FUZZY_EN_EVENT_SEASON_RE, FUZZY_EN_WORDS_RE)
 )
 # Compound event nouns ("budgetarbetet", "höstmässan", "kvartalsskiftet") end in one of these.
-EVENT_SV_SUFFIX_RE = r"(?:arbetet|skiftet|inventeringen|mässan|mässorna|lovet|säsongen)\b"
+EVENT_SV_SUFFIX_RE = r"(?:arbetet|skiftet|inventeringen|mässan|mässorna|lovet|säsongen|stoppet)\b"
 # Fillers: vague alone, but only a lead-in when another time follows ("sometime next week",
 # "nån gång i höst"). Folded, single-spaced.
 FILLERS = frozenset(

@@ -606,7 +606,7 @@ _PRECHECK_SOURCE = (
     "bokslut|säsong|season|lov|future|framtid|närtid|lider|skede|sikt|thirty|forty|fifty|twenty|fifteen|"
     "have time|has time|har tid|vacation|leave|ledighet|arbetet|due course|somras|vintras|höstas|våras|days|shortly|"
     r"\bi\s+[ef]m\b|nästa\s+v\b|\bnv\b|\bfr\b|\bto\s+(?:kl|fm)|thanksgiving|black\s+(?:friday|week)|cyber\s+monday|"
-    r"eofy|financial\s+year|peak\s+(?:period|time)|busy\s+(?:period|time)|bank\s+hol|public\s+hol"
+    r"eofy|financial\s+year|peak\s+(?:period|time)|busy\s+(?:period|time)|bank\s+hol|public\s+hol|stoppet|shutdown|outage"
 )
 
 

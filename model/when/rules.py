@@ -311,7 +311,7 @@ _GATES: dict[object, object] = {
             "hogsasong lågsäsong lagsasong inventering bokslut sommaren sommarn hösten hosten våren varen vintern "
             "veckoslutet sportlov vintersemestern ledigheten föräldraledigheten foraldraledigheten "
             "tjänstledigheten tjanstledigheten mellandagarna mellandagar kalvningen lamningen sådden sadden "
-            "vårbruket varbruket"
+            "vårbruket varbruket stoppet"
         ),
         _RX_EVENT_SUFFIX,
     ],
@@ -324,7 +324,7 @@ _GATES: dict[object, object] = {
         "fair show expo exhibition conference convention harvest calving lambing silage planting sowing holidays holiday break season inventory "
         "stocktake stocktaking budget new easter christmas xmas thanksgiving midsummer vacation leave summer "
         "winter spring autumn fall springtime summertime black cyber labor labour memorial independence "
-        "presidents july fourth bank public eofy financial half halfterm peak period busy first year"
+        "presidents july fourth bank public eofy financial half halfterm peak period busy first year shutdown outage"
     ),
     _r_fuzzy: _toks(
         "later road line track course point stage date future suits convenient convenience time couple few pair "
