@@ -311,7 +311,7 @@ _GATES: dict[object, object] = {
             "hogsasong lågsäsong lagsasong inventering bokslut sommaren sommarn hösten hosten våren varen vintern "
             "veckoslutet sportlov vintersemestern ledigheten föräldraledigheten foraldraledigheten "
             "tjänstledigheten tjanstledigheten mellandagarna mellandagar kalvningen lamningen sådden sadden "
-            "vårbruket varbruket stoppet"
+            "vårbruket varbruket"
         ),
         _RX_EVENT_SUFFIX,
     ],

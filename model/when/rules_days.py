@@ -433,12 +433,24 @@ _ORDINAL_BEFORE_NOUN = re.compile(
 _DAY_OR_MONTH = re.compile(sv(rf"(?:{WEEKDAY_FULL}|{WEEKDAY_ABBR})s?|{MONTHS}"), _I)
 
 
+def _month_named(m: re.Match[str]) -> int | None:
+    """The months from the note's to the one a day names after it ("the 5th of next month": 1,
+    "22nd inst.": 0); None when it names none."""
+    if m.group("rel"):
+        return _rel_shift(m.group("rel").replace("the ", "")) or 0
+    return 0 if m.group("inst") else None
+
+
+def _day_in_month(m: re.Match[str], ref: date, day: int, shift: int) -> _Atom | None:
+    y, mo = _add_months(ref.year, ref.month, shift)
+    dd = _safe_date(y, mo, day)
+    return _Atom(m.start(), m.end(), "date", d=dd) if dd else None
+
+
 def _r_day_only(text: str, m: re.Match[str], ref: date) -> _Atom | None:
-    if m.group("d2") and (m.group("rel") or m.group("inst")):
-        shift = _rel_shift(m.group("rel").replace("the ", "")) if m.group("rel") else 0
-        y, mo = _add_months(ref.year, ref.month, shift or 0)
-        dd = _safe_date(y, mo, int(m.group("d2")))
-        return _Atom(m.start(), m.end(), "date", d=dd) if dd else None
+    shift = _month_named(m)
+    if m.group("d2") and shift is not None:
+        return _day_in_month(m, ref, int(m.group("d2")), shift)
     if (m.group("d2") or m.group("suf")) and _COUNTED.match(text, m.end()):
         return None  # "2nd visit", "3:e försöket": an ordinal, not a day of the month
     if (
@@ -455,12 +467,8 @@ def _r_day_only(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     d = _day_number(m.group("d"))
     if not 1 <= d <= 31:
         return None
-    rel = m.group("rel")
-    if rel or m.group("inst"):
-        shift = _rel_shift(rel.replace("the ", "")) if rel else 0
-        y, mo = _add_months(ref.year, ref.month, shift or 0)
-        dd = _safe_date(y, mo, d)
-        return _Atom(m.start(), m.end(), "date", d=dd) if dd else None
+    if shift is not None:
+        return _day_in_month(m, ref, d, shift)
     if not m.group("suf") or m.group("ow"):
         after = text[m.end() : m.end() + 15]
         lead = fold(m.group(0).split()[0])
