@@ -106,7 +106,8 @@ _SIGN_OFF_WORDS = (
     "tack",
     "ha det",
     "allt gott",
-    "br",
+    "\nbr",  # (alone on its line: a bare "br" is in "bra", "bring", "brev")
+    "\nbw",
 )
 
 

@@ -96,12 +96,10 @@ def _r_weeknum(text: str, m: re.Match[str], ref: date) -> _Atom | None:
     return _Atom(m.start(), m.end(), "week", d=d) if d else None
 
 
-# The tens a week number in words opens with: the lexicon's number words know twenty and thirty
+# The tens a week number in words opens with: twenty and thirty from the lexicon's number words,
+# forty and fifty, which it lacks, here
 _WEEK_TENS = {
-    "tjugo": 20,
-    "trettio": 30,
-    "twenty": 20,
-    "thirty": 30,
+    **{w: int(NUMBER_WORDS[w]) for w in ("tjugo", "trettio", "twenty", "thirty")},
     "fyrtio": 40,
     "femtio": 50,
     "forty": 40,
